@@ -1,0 +1,68 @@
+"""The answer sheet: Jinja2 fills Pandoc Markdown from results/, pandoc makes Typst, typst makes the PDF."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import jinja2
+
+from .io import atomic_path
+
+
+def sig(x: float | None, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits, plain text (what the PDF shows)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    return f"{x:.{digits}g}"
+
+
+def sci(x: float | None, digits: int = 2) -> str:
+    """A number as TeX math: 3.1 × 10^-7 for small or large magnitudes, plain otherwise."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    if x == 0:
+        return "$0$"
+    exp = math.floor(math.log10(abs(x)))
+    if -3 <= exp <= 4:
+        return f"${sig(x, digits + 1)}$"
+    mant = x / 10**exp
+    return f"${mant:.{digits - 1}f} \\times 10^{{{exp}}}$"
+
+
+def pct(x: float | None, digits: int = 2) -> str:
+    if x is None:
+        return "n/a"
+    return f"{100 * x:.{digits}f} %"
+
+
+def render_markdown(template: Path, context: dict, out: Path) -> None:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(template).parent)),
+        undefined=jinja2.StrictUndefined,  # a missing result is an error, never a blank
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(sig=sig, sci=sci, pct=pct)
+    text = env.get_template(Path(template).name).render(**context)
+    with atomic_path(out) as tmp:
+        tmp.write_text(text)
+
+
+def relative_figures(figures: dict[str, str], md_out: Path) -> dict[str, str]:
+    """Figure paths as the Markdown (and the Typst file beside it) must write them."""
+    return {k: os.path.relpath(v, Path(md_out).parent) for k, v in figures.items()}
+
+
+def markdown_to_pdf(md: Path, typ: Path, pdf: Path, root: Path) -> None:
+    """Pandoc Markdown -> Typst (pandoc) -> PDF (typst), each step written atomically."""
+    import pypandoc
+    import typst
+
+    with atomic_path(typ) as tmp:
+        pypandoc.convert_file(str(md), "typst", format="markdown", outputfile=str(tmp),
+                              extra_args=["--standalone"])
+    # Typst resolves image paths relative to the .typ file: keep it beside the Markdown.
+    with atomic_path(pdf) as tmp_pdf:
+        typst.compile(str(typ), output=str(tmp_pdf), root=str(root))

@@ -1,0 +1,106 @@
+"""One training loop for every model of the practical (d2l's habit).
+
+A *model* here is anything with ``loss(X, y)`` (the cost on a batch, a 0-d
+tensor) and ``step(X, y, lr)`` (one parameter update on that batch). The
+hand-gradient models implement ``step`` with their written-out gradient; the
+``torch.nn.Module`` models go through :class:`AutogradModel`, which uses
+``backward()`` and an optimizer. Same loop, same batches, same bookkeeping.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import torch
+from torch import Tensor
+
+
+class Model(Protocol):
+    def loss(self, X: Tensor, y: Tensor) -> Tensor: ...
+    def step(self, X: Tensor, y: Tensor, lr: float) -> None: ...
+
+
+@dataclass
+class History:
+    rows: list[dict] = field(default_factory=list)
+    diverged: bool = False
+    epochs_run: int = 0
+
+    def column(self, key: str) -> list:
+        return [r[key] for r in self.rows]
+
+
+def batches(n: int, batch_size: int | None, generator: torch.Generator | None):
+    """Index tensors of one epoch: the whole set (full batch) or a seeded shuffle cut into mini-batches."""
+    if batch_size is None or batch_size >= n:
+        yield slice(None)
+        return
+    order = torch.randperm(n, generator=generator)
+    for start in range(0, n, batch_size):
+        yield order[start : start + batch_size]
+
+
+def fit(
+    model: Model,
+    X: Tensor,
+    y: Tensor,
+    *,
+    epochs: int,
+    lr: float | Callable[[int], float],
+    batch_size: int | None = None,
+    generator: torch.Generator | None = None,
+    on_epoch: Callable[[Model, int], dict] | None = None,
+    divergence_factor: float = math.inf,
+) -> History:
+    """Train ``model`` for ``epochs`` epochs; record ``on_epoch`` metrics after each (and before the first).
+
+    ``lr`` is a number or a function of the epoch (1-based) for schedules.
+    Divergence is not a crash: when the cost becomes NaN/inf or exceeds
+    ``divergence_factor`` times its initial value, training stops and the
+    history says ``diverged``.
+    """
+    hist = History()
+    t0 = time.perf_counter()
+
+    def record(epoch: int) -> float:
+        row = {"epoch": epoch, "seconds": time.perf_counter() - t0}
+        with torch.no_grad():
+            row["loss"] = float(model.loss(X, y))
+        if on_epoch is not None:
+            row.update(on_epoch(model, epoch))
+        hist.rows.append(row)
+        return row["loss"]
+
+    initial = record(0)
+    for epoch in range(1, epochs + 1):
+        rate = lr(epoch) if callable(lr) else lr
+        for idx in batches(X.shape[0], batch_size, generator):
+            model.step(X[idx], y[idx], rate)
+        current = record(epoch)
+        hist.epochs_run = epoch
+        if not math.isfinite(current) or current > divergence_factor * max(initial, 1e-300):
+            hist.diverged = True
+            break
+    return hist
+
+
+class AutogradModel:
+    """Adapter: a ``torch.nn.Module`` plus a loss function, stepped by autograd and ``torch.optim.SGD``."""
+
+    def __init__(self, module: torch.nn.Module, loss_fn: Callable[[Tensor, Tensor], Tensor]):
+        self.module = module
+        self.loss_fn = loss_fn
+        self.optimizer = torch.optim.SGD(module.parameters(), lr=0.0)
+
+    def loss(self, X: Tensor, y: Tensor) -> Tensor:
+        return self.loss_fn(self.module(X), y)
+
+    def step(self, X: Tensor, y: Tensor, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.optimizer.zero_grad(set_to_none=True)
+        self.loss(X, y).backward()
+        self.optimizer.step()

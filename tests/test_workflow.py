@@ -1,0 +1,88 @@
+"""End to end: the whole workflow on the tiny test config in a temporary folder, offline."""
+
+import re
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import REPO, copy_project, planned_rules, run_snakemake
+from gdlab.io import read_json
+from gdlab.report import sig
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, mirror):
+    work = copy_project(tmp_path_factory.mktemp("e2e"))
+    run_snakemake(work, "--cores", "2", mirror=mirror)
+    return work
+
+
+def pdf_text(path) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return text.replace("\u2212", "-")
+
+
+def test_pdf_holds_the_closed_form_numbers(built):
+    pdf = built / "results" / "report" / "answers.pdf"
+    assert pdf.stat().st_size > 10_000
+    text = pdf_text(pdf)
+    summary = read_json(built / "results" / "ex1" / "summary.json")
+    for value in summary["closed_form"]["theta"]:
+        assert sig(value, 8) in text
+    assert sig(summary["max_lr"]["theory"], 5) in text and sig(summary["max_lr"]["empirical"], 5) in text
+    assert "Exercise 1" in text and "test build" in text
+
+
+def test_summary_has_the_promised_keys_and_agrees(built):
+    s = read_json(built / "results" / "ex1" / "summary.json")
+    for key in ("theta",):
+        assert len(s["closed_form"][key]) == len(s["gd"][key]) == 2
+    assert {"lr", "epochs"} <= s["gd"].keys() and {"theory", "empirical"} <= s["max_lr"].keys()
+    assert s["gd"]["final_distance"] < 1e-8
+    assert abs(s["max_lr"]["empirical"] - s["max_lr"]["theory"]) / s["max_lr"]["theory"] < 0.02
+    assert [r["diverged"] for r in s["lr_study"]] == [False, False, True]
+
+
+def test_second_run_does_nothing(built, mirror):
+    assert planned_rules(built, mirror=mirror) == {}
+
+
+def test_prose_edit_reruns_only_the_rendering(built, mirror):
+    template = built / "report" / "answers.md.j2"
+    template.write_text(template.read_text().replace("# Exercise 1:", "# Exercise 1 (edited):"))
+    assert planned_rules(built, mirror=mirror) == {"report_markdown": 1, "report_pdf": 1, "all": 1}
+
+
+def test_new_learning_rate_runs_one_gd_job(built, mirror):
+    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
+    cfg["ex1"]["lr_study"].append(0.1)
+    (built / "config" / "extra.yaml").write_text(yaml.safe_dump(cfg))
+    plan = planned_rules(built, configfile="config/extra.yaml", mirror=mirror)
+    assert plan.get("ex1_gd") == 1
+    assert "ex1_max_lr" not in plan and "ex1_conditioning" not in plan and "fetch" not in plan
+
+
+def test_lint_is_clean(built):
+    proc = run_snakemake(built, "--lint", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Lints for" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("change, key", [
+    (lambda c: c["ex1"].update(lr=-0.1), "lr"),
+    (lambda c: c["ex1"].update(epochs=0), "epochs"),
+    (lambda c: c["ex1"].update(colour="red"), "colour"),
+    (lambda c: c["ex1"]["lr_study"].append(0), "lr_study"),
+])
+def test_bad_config_is_refused_naming_the_key(tmp_path, change, key):
+    work = copy_project(tmp_path)
+    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())
+    change(cfg)
+    (work / "config" / "bad.yaml").write_text(yaml.safe_dump(cfg))
+    proc = run_snakemake(work, "--dry-run", configfile="config/bad.yaml", check=False)
+    assert proc.returncode != 0
+    assert re.search(rf"\b{key}\b", proc.stdout + proc.stderr)
+    assert not (work / "results").exists()

@@ -1,0 +1,40 @@
+# Datasets: fetched (or copied from a mirror), verified by content SHA-256, converted.
+
+
+def dataset_file_spec(wildcards):
+    spec = config["data"]["datasets"][wildcards.dataset]["files"].get(wildcards.filename)
+    if spec is None:
+        raise ValueError(f"no dataset file {wildcards.dataset}/{wildcards.filename} in config data.datasets")
+    return spec
+
+
+rule fetch:
+    output:
+        data="results/data/raw/{dataset}/{filename}",
+    params:
+        spec=dataset_file_spec,
+        urls=lambda wc: config["data"]["datasets"][wc.dataset]["urls"],
+        timeout_s=config["data"]["timeout_s"],
+    wildcard_constraints:
+        dataset="mnist|spine",
+        filename=r"[A-Za-z0-9._-]+",
+    log:
+        "results/logs/fetch/{dataset}/{filename}.log",
+    benchmark:
+        "results/benchmarks/fetch/{dataset}/{filename}.tsv"
+    script:
+        "../../scripts/fetch.py"
+
+
+rule mnist_tensors:
+    input:
+        files=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
+        code=pkg("data"),
+    output:
+        tensors="results/data/mnist.pt",
+    log:
+        "results/logs/mnist_tensors.log",
+    benchmark:
+        "results/benchmarks/mnist_tensors.tsv"
+    script:
+        "../../scripts/mnist_tensors.py"

@@ -1,0 +1,44 @@
+# The answer sheet: fill the template from results/, then pandoc -> Typst -> PDF.
+REPO = Path(workflow.basedir).parent
+
+
+rule report_markdown:
+    input:
+        template=str(REPO / "report" / "answers.md.j2"),
+        ex1=rules.ex1_summary.output.json,
+        figures=[
+            rules.ex1_fig_convergence.output.png,
+            rules.ex1_fig_lr_study.output.png,
+            rules.ex1_fig_max_lr.output.png,
+            rules.ex1_fig_contours.output.png,
+            rules.ex1_fig_conditioning.output.png,
+        ],
+        code=pkg("report"),
+    output:
+        md="results/report/answers.md",
+    params:
+        report=config["report"],
+        seed=config["seed"],
+        ex1=config["ex1"],
+    log:
+        "results/logs/report/markdown.log",
+    benchmark:
+        "results/benchmarks/report/markdown.tsv"
+    script:
+        "../../scripts/report_markdown.py"
+
+
+rule report_pdf:
+    input:
+        md=rules.report_markdown.output.md,
+        figures=rules.report_markdown.input.figures,
+        code=pkg("report"),
+    output:
+        typ="results/report/answers.typ",
+        pdf="results/report/answers.pdf",
+    log:
+        "results/logs/report/pdf.log",
+    benchmark:
+        "results/benchmarks/report/pdf.tsv"
+    script:
+        "../../scripts/report_pdf.py"
