@@ -13,12 +13,14 @@ X, y = linreg_tensors(read_linreg_csv(snakemake.input.csv))
 X1 = add_bias(X)
 star = np.array(read_json(snakemake.input.closed_form)["theta"])
 runs = sorted((read_json(p) for p in snakemake.input.runs), key=lambda r: r["lr"])
-# The view: every converging trajectory, with a margin. With several features the
-# cost is drawn on the slice through the optimum (other weights held at θ*).
+# The view: the converging trajectories, with a margin (a diverged one would
+# stretch it to nothing); diverged paths are drawn clipped. With several features
+# the cost is drawn on the slice through the optimum (other weights at θ*).
 paths = [np.array(r["history"]["theta"])[:, :2] for r in runs]
-finite = np.concatenate([p[np.all(np.abs(p - star[:2]) < 10 * (np.abs(star[:2]) + 1), axis=1)] for p in paths])
+shown = [p for r, p in zip(runs, paths) if not r["diverged"]] or [star[None, :2]]
+finite = np.concatenate(shown)
 lo, hi = finite.min(axis=0), finite.max(axis=0)
-pad = 0.15 * (hi - lo) + 1e-9
+pad = 0.15 * (hi - lo) + 0.05 * (np.abs(star[:2]) + 1)
 b = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 120)
 w = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 120)
 grid = np.empty((len(w), len(b)))

@@ -35,6 +35,7 @@ def copy_project(dest: Path) -> Path:
     """A private copy of what the workflow reads, so tests may edit it freely."""
     for part in ("workflow", "scripts", "report", "config", "src"):
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copy(REPO / "environment.yml", dest / "environment.yml")
     return dest
 
 

@@ -11,6 +11,7 @@ def test_number_formats():
     assert sig(float("nan")) == "n/a"
     assert sci(3.1e-15) == r"$3.1 \times 10^{-15}$"
     assert sci(0.25) == "$0.25$"
+    assert sci(1361.4, 3) == "$1361$" and sci(0.16937, 3) == "$0.169$"
     assert pct(0.0123) == "1.23 %"
 
 

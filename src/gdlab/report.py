@@ -19,14 +19,14 @@ def sig(x: float | None, digits: int = 4) -> str:
 
 
 def sci(x: float | None, digits: int = 2) -> str:
-    """A number as TeX math: 3.1 × 10^-7 for small or large magnitudes, plain otherwise."""
+    """A number as TeX math with ``digits`` significant digits: 3.1 × 10^-7 when tiny or huge, plain otherwise."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "n/a"
     if x == 0:
         return "$0$"
     exp = math.floor(math.log10(abs(x)))
     if -3 <= exp <= 4:
-        return f"${sig(x, digits + 1)}$"
+        return f"${x:.{max(0, digits - 1 - exp)}f}$"
     mant = x / 10**exp
     return f"${mant:.{digits - 1}f} \\times 10^{{{exp}}}$"
 
@@ -37,6 +37,17 @@ def pct(x: float | None, digits: int = 2) -> str:
     return f"{100 * x:.{digits}f} %"
 
 
+def _strict(fmt):
+    """A number filter that fails on a missing value instead of printing something."""
+
+    def wrapped(x, *args):
+        if isinstance(x, jinja2.Undefined):
+            x._fail_with_undefined_error()
+        return fmt(x, *args)
+
+    return wrapped
+
+
 def render_markdown(template: Path, context: dict, out: Path) -> None:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(template).parent)),
@@ -44,7 +55,7 @@ def render_markdown(template: Path, context: dict, out: Path) -> None:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(sig=sig, sci=sci, pct=pct)
+    env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct))})
     text = env.get_template(Path(template).name).render(**context)
     with atomic_path(out) as tmp:
         tmp.write_text(text)

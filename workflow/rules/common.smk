@@ -1,7 +1,10 @@
 # Helpers shared by the rule files.
 from pathlib import Path
 
-SRC = Path(workflow.basedir).parent / "src" / "gdlab"
+REPO = Path(workflow.basedir).parent
+SRC = REPO / "src" / "gdlab"
+# One environment for every rule (`--use-conda` builds it; the README's venv is the same pins).
+CONDA_ENV = str(REPO / "environment.yml")
 
 
 def pkg(*modules):
@@ -11,10 +14,27 @@ def pkg(*modules):
     return [str(SRC / f"{m}.py") for m in ("__init__", "io") + modules]
 
 
+def canon(value):
+    """Dicts with sorted keys, recursively: Snakemake compares params by their
+    text, so reordering keys in the YAML must not look like a change."""
+    if isinstance(value, dict):
+        return {k: canon(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [canon(v) for v in value]
+    return value
+
+
 def plot_params():
-    return dict(config["plot"])
+    return canon(config["plot"])
 
 
 wildcard_constraints:
     lr=r"[0-9.e+-]+",
     scale=r"[0-9.e+-]+",
+
+
+def dataset_file_spec(wildcards):
+    spec = config["data"]["datasets"][wildcards.dataset]["files"].get(wildcards.filename)
+    if spec is None:
+        raise ValueError(f"no dataset file {wildcards.dataset}/{wildcards.filename} in config data.datasets")
+    return canon(spec)

@@ -1,13 +1,6 @@
 # Datasets: fetched (or copied from a mirror), verified by content SHA-256, converted.
 
 
-def dataset_file_spec(wildcards):
-    spec = config["data"]["datasets"][wildcards.dataset]["files"].get(wildcards.filename)
-    if spec is None:
-        raise ValueError(f"no dataset file {wildcards.dataset}/{wildcards.filename} in config data.datasets")
-    return spec
-
-
 rule fetch:
     output:
         data="results/data/raw/{dataset}/{filename}",
@@ -22,6 +15,8 @@ rule fetch:
         "results/logs/fetch/{dataset}/{filename}.log",
     benchmark:
         "results/benchmarks/fetch/{dataset}/{filename}.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/fetch.py"
 
@@ -36,5 +31,7 @@ rule mnist_tensors:
         "results/logs/mnist_tensors.log",
     benchmark:
         "results/benchmarks/mnist_tensors.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/mnist_tensors.py"

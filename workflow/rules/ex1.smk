@@ -10,12 +10,14 @@ rule ex1_data:
     output:
         csv=LINREG_CSV,
     params:
-        data=EX1["data"],
+        data=canon(EX1["data"]),
         seed=config["seed"],
     log:
         "results/logs/ex1/data.log",
     benchmark:
         "results/benchmarks/ex1/data.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_data.py"
 
@@ -30,6 +32,8 @@ rule ex1_closed_form:
         "results/logs/ex1/closed_form.log",
     benchmark:
         "results/benchmarks/ex1/closed_form.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_closed_form.py"
 
@@ -49,6 +53,8 @@ rule ex1_gd:
         "results/logs/ex1/gd/lr_{lr}.log",
     benchmark:
         "results/benchmarks/ex1/gd/lr_{lr}.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_gd.py"
 
@@ -61,7 +67,7 @@ rule ex1_max_lr:
     output:
         json="results/ex1/max_lr.json",
     params:
-        max_lr=EX1["max_lr"],
+        max_lr=canon(EX1["max_lr"]),
         epochs=EX1["epochs"],
         theta0=EX1["theta0"],
         divergence_factor=EX1["divergence_factor"],
@@ -69,6 +75,8 @@ rule ex1_max_lr:
         "results/logs/ex1/max_lr.log",
     benchmark:
         "results/benchmarks/ex1/max_lr.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_max_lr.py"
 
@@ -80,12 +88,14 @@ rule ex1_conditioning:
     output:
         json="results/ex1/conditioning/scale_{scale}.json",
     params:
-        cfg=EX1["conditioning"],
+        cfg=canon(EX1["conditioning"]),
         theta0=EX1["theta0"],
     log:
         "results/logs/ex1/conditioning/scale_{scale}.log",
     benchmark:
         "results/benchmarks/ex1/conditioning/scale_{scale}.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_conditioning.py"
 
@@ -104,5 +114,7 @@ rule ex1_summary:
         "results/logs/ex1/summary.log",
     benchmark:
         "results/benchmarks/ex1/summary.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/ex1_summary.py"

@@ -14,6 +14,8 @@ rule ex1_fig_convergence:
         "results/logs/ex1/fig_convergence.log",
     benchmark:
         "results/benchmarks/ex1/fig_convergence.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/plot_ex1_convergence.py"
 
@@ -30,6 +32,8 @@ rule ex1_fig_lr_study:
         "results/logs/ex1/fig_lr_study.log",
     benchmark:
         "results/benchmarks/ex1/fig_lr_study.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/plot_ex1_lr_study.py"
 
@@ -46,6 +50,8 @@ rule ex1_fig_max_lr:
         "results/logs/ex1/fig_max_lr.log",
     benchmark:
         "results/benchmarks/ex1/fig_max_lr.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/plot_ex1_max_lr.py"
 
@@ -64,6 +70,8 @@ rule ex1_fig_contours:
         "results/logs/ex1/fig_contours.log",
     benchmark:
         "results/benchmarks/ex1/fig_contours.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/plot_ex1_contours.py"
 
@@ -80,5 +88,7 @@ rule ex1_fig_conditioning:
         "results/logs/ex1/fig_conditioning.log",
     benchmark:
         "results/benchmarks/ex1/fig_conditioning.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/plot_ex1_conditioning.py"

@@ -1,5 +1,4 @@
 # The answer sheet: fill the template from results/, then pandoc -> Typst -> PDF.
-REPO = Path(workflow.basedir).parent
 
 
 rule report_markdown:
@@ -17,13 +16,15 @@ rule report_markdown:
     output:
         md="results/report/answers.md",
     params:
-        report=config["report"],
+        report=canon(config["report"]),
         seed=config["seed"],
-        ex1=config["ex1"],
+        ex1=canon(config["ex1"]),
     log:
         "results/logs/report/markdown.log",
     benchmark:
         "results/benchmarks/report/markdown.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/report_markdown.py"
 
@@ -40,5 +41,7 @@ rule report_pdf:
         "results/logs/report/pdf.log",
     benchmark:
         "results/benchmarks/report/pdf.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../../scripts/report_pdf.py"
