@@ -7,7 +7,8 @@ from gdlab.report import relative_figures, render_markdown
 
 setup_logging(snakemake.log[0])
 out = Path(snakemake.output.md)
-figures = {Path(p).stem: p for p in snakemake.input.figures}
+# Figure keys: "<exercise>_<stem>", e.g. ex1_convergence, from results/ex1/figures/convergence.png.
+figures = {f"{Path(p).parent.parent.name}_{Path(p).stem}": p for p in snakemake.input.figures}
 render_markdown(
     Path(snakemake.input.template),
     {
@@ -15,6 +16,8 @@ render_markdown(
         "seed": snakemake.params.seed,
         "ex1_cfg": snakemake.params.ex1,
         "ex1": read_json(snakemake.input.ex1),
+        "ex2_cfg": snakemake.params.ex2,
+        "ex2": read_json(snakemake.input.ex2),
         "fig": relative_figures(figures, out),
     },
     out,

@@ -22,7 +22,7 @@ def built(tmp_path_factory, mirror):
 
 def pdf_text(path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return text.replace("\u2212", "-")
+    return " ".join(text.replace("\u2212", "-").split())  # line breaks fall anywhere
 
 
 def test_pdf_holds_the_closed_form_numbers(built):
@@ -46,6 +46,19 @@ def test_summary_has_the_promised_keys_and_agrees(built):
     assert [r["diverged"] for r in s["lr_study"]] == [False, False, True]
 
 
+def test_ex2_summary_and_pdf(built):
+    s = read_json(built / "results" / "ex2" / "summary.json")
+    for key in ("lr", "epochs", "final_cost", "train_accuracy", "test_accuracy", "theta", "feature_mean",
+                "feature_std", "positive_class"):
+        assert key in s
+    assert len(s["theta"]) == 13 and len(s["feature_mean"]) == len(s["feature_std"]) == 12
+    assert s["positive_class"] == "Abnormal" and s["max_lr"]["theory"] > 0
+    assert 0.7 < s["test_accuracy"] <= 1 and 0.7 < s["train_accuracy"] <= 1
+    text = pdf_text(built / "results" / "report" / "answers.pdf")
+    assert "Exercise 2" in text and "Class 1 is Abnormal" in text
+    assert sig(s["final_cost"], 6) in text and sig(s["max_lr"]["theory"], 4) in text
+
+
 def test_second_run_does_nothing(built, mirror):
     assert planned_rules(built, mirror=mirror) == {}
 
@@ -63,6 +76,7 @@ def test_new_learning_rate_runs_one_gd_job(built, mirror):
     plan = planned_rules(built, configfile="config/extra.yaml", mirror=mirror)
     assert plan.get("ex1_gd") == 1
     assert "ex1_max_lr" not in plan and "ex1_conditioning" not in plan and "fetch" not in plan
+    assert not any(rule.startswith("ex2") for rule in plan)
 
 
 def test_lint_is_clean(built):

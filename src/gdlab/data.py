@@ -207,3 +207,37 @@ def linreg_tensors(frame: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
     X = torch.tensor(frame.drop(columns="y").to_numpy(), dtype=torch.float64)
     y = torch.tensor(frame["y"].to_numpy(), dtype=torch.float64)
     return X, y
+
+
+# --- Spine data (Exercise 2) -------------------------------------------------
+
+def read_spine_csv(path: str | Path, features: list[str], label: str, classes: list[str]) -> pd.DataFrame:
+    """Read and check the spine CSV: exactly ``features`` (numeric) and ``label`` (one of ``classes``)."""
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable CSV ({exc}); expected columns {features + [label]}") from exc
+    cols = list(frame.columns)
+    missing = [c for c in features + [label] if c not in cols]
+    extra = [c for c in cols if c not in features + [label]]
+    if missing or extra:
+        raise DataError(f"{path}: expected the columns {features + [label]}; missing {missing}, unexpected {extra}")
+    if frame.empty:
+        raise DataError(f"{path}: no data rows (expected one row per patient)")
+    for col in features:
+        values = pd.to_numeric(frame[col].str.strip(), errors="coerce")
+        bad = values.isna() | ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{path}: line {row + 2} (data row {row + 1}), column {col!r}: "
+                            f"expected a number, found {frame[col].iloc[row]!r}")
+        frame[col] = values.astype(float)
+    labels = frame[label].str.strip()
+    unknown = ~labels.isin(classes)
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(f"{path}: line {row + 2} (data row {row + 1}), column {label!r}: expected one of {classes}, "
+                        f"found {frame[label].iloc[row]!r}")
+    frame[label] = labels
+    return frame[features + [label]]

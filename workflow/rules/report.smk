@@ -5,12 +5,14 @@ rule report_markdown:
     input:
         template=str(REPO / "report" / "answers.md.j2"),
         ex1=rules.ex1_summary.output.json,
+        ex2=rules.ex2_summary.output.json,
         figures=[
             rules.ex1_fig_convergence.output.png,
             rules.ex1_fig_lr_study.output.png,
             rules.ex1_fig_max_lr.output.png,
             rules.ex1_fig_contours.output.png,
             rules.ex1_fig_conditioning.output.png,
+            *expand(rules.ex2_figure.output.png, figure=["training", "lr_study", "lr_range", "weights"]),
         ],
         code=pkg("report"),
     output:
@@ -19,6 +21,7 @@ rule report_markdown:
         report=canon(config["report"]),
         seed=config["seed"],
         ex1=canon(config["ex1"]),
+        ex2=canon(config["ex2"]),
     log:
         "results/logs/report/markdown.log",
     benchmark:
