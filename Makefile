@@ -21,6 +21,10 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) results/data/mnist.pt
+	$(BIN)/python benchmarks/bench_epoch.py --threads 2
+
 lint: $(STAMP)
 	$(BIN)/snakemake --lint
 

@@ -18,6 +18,8 @@ render_markdown(
         "ex1": read_json(snakemake.input.ex1),
         "ex2_cfg": snakemake.params.ex2,
         "ex2": read_json(snakemake.input.ex2),
+        "ex3_cfg": snakemake.params.ex3,
+        "ex3": read_json(snakemake.input.ex3),
         "fig": relative_figures(figures, out),
     },
     out,

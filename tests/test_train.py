@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from gdlab.train import batches, fit
+from gdlab.train import batches, epoch_batches, fit
 
 
 def test_minibatches_cover_each_index_once_and_are_seeded():
@@ -49,3 +49,12 @@ def test_nan_loss_stops_training_as_diverged():
     m.w = torch.tensor(float("nan"), dtype=torch.float64)
     hist = fit(m, torch.zeros(2, 1), torch.zeros(2), epochs=100, lr=0.1)
     assert hist.diverged and hist.epochs_run == 1
+
+
+def test_epoch_batches_follow_the_index_order():
+    X = torch.arange(23.0).reshape(23, 1)
+    y = torch.arange(23)
+    via_index = [X[i] for i in batches(23, 5, torch.Generator().manual_seed(9))]
+    via_slices = [xb for xb, _ in epoch_batches(X, y, 5, torch.Generator().manual_seed(9))]
+    assert all(torch.equal(a, b) for a, b in zip(via_index, via_slices)) and len(via_slices) == 5
+    assert all(torch.equal(xb.squeeze(1).long(), yb) for xb, yb in epoch_batches(X, y, 5, torch.Generator()))

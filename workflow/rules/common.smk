@@ -1,6 +1,9 @@
 # Helpers shared by the rule files.
 from pathlib import Path
 
+import pandas as pd
+from snakemake.utils import Paramspace
+
 REPO = Path(workflow.basedir).parent
 SRC = REPO / "src" / "gdlab"
 # One environment for every rule (`--use-conda` builds it; the README's venv is the same pins).
@@ -31,6 +34,7 @@ def plot_params():
 wildcard_constraints:
     lr=r"[0-9.e+-]+",
     scale=r"[0-9.e+-]+",
+    bs=r"[0-9]+",
 
 
 def dataset_file_spec(wildcards):

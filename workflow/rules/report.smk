@@ -6,6 +6,7 @@ rule report_markdown:
         template=str(REPO / "report" / "answers.md.j2"),
         ex1=rules.ex1_summary.output.json,
         ex2=rules.ex2_summary.output.json,
+        ex3=rules.ex3_summary.output.json,
         figures=[
             rules.ex1_fig_convergence.output.png,
             rules.ex1_fig_lr_study.output.png,
@@ -13,6 +14,8 @@ rule report_markdown:
             rules.ex1_fig_contours.output.png,
             rules.ex1_fig_conditioning.output.png,
             *expand(rules.ex2_figure.output.png, figure=["training", "lr_study", "lr_range", "weights"]),
+            rules.ex3_fig_samples.output.png,
+            *expand(rules.ex3_figure.output.png, figure=EX3_FIGURES),
         ],
         code=pkg("report"),
     output:
@@ -22,6 +25,7 @@ rule report_markdown:
         seed=config["seed"],
         ex1=canon(config["ex1"]),
         ex2=canon(config["ex2"]),
+        ex3=canon(config["ex3"]),
     log:
         "results/logs/report/markdown.log",
     benchmark:
