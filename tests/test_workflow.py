@@ -2,13 +2,14 @@
 
 import re
 
+import pandas as pd
 import pytest
 import yaml
 from pypdf import PdfReader
 
 from conftest import REPO, copy_project, planned_rules, run_snakemake
 from gdlab.io import read_json
-from gdlab.report import sig
+from gdlab.report import pct, sig
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +60,23 @@ def test_ex2_summary_and_pdf(built):
     assert sig(s["final_cost"], 6) in text and sig(s["max_lr"]["theory"], 4) in text
 
 
+def test_ex3_summary_grid_and_pdf(built):
+    s = read_json(built / "results" / "ex3" / "summary.json")
+    fav = s["favourite"]
+    for key in ("lr", "batch_size", "epochs", "val_accuracy", "test_accuracy", "train_seconds"):
+        assert key in fav
+    ref = s["reference_run"]
+    assert ref["manual"]["test_accuracy"] > 0.85 and ref["module"]["test_accuracy"] > 0.85
+    assert abs(ref["manual"]["test_accuracy"] - ref["module"]["test_accuracy"]) < 0.005
+    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())["ex3"]
+    grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
+    points = len(cfg["grid"]["lrs"]) * len(cfg["grid"]["batch_sizes"])
+    assert grid.groupby(["lr", "batch_size"]).ngroups == points
+    assert {"epoch", "loss", "train_accuracy", "val_accuracy", "seconds"} <= set(grid.columns)
+    text = pdf_text(built / "results" / "report" / "answers.pdf")
+    assert "Exercise 3" in text and pct(fav["test_accuracy"]) in text
+
+
 def test_second_run_does_nothing(built, mirror):
     assert planned_rules(built, mirror=mirror) == {}
 
@@ -76,7 +94,17 @@ def test_new_learning_rate_runs_one_gd_job(built, mirror):
     plan = planned_rules(built, configfile="config/extra.yaml", mirror=mirror)
     assert plan.get("ex1_gd") == 1
     assert "ex1_max_lr" not in plan and "ex1_conditioning" not in plan and "fetch" not in plan
-    assert not any(rule.startswith("ex2") for rule in plan)
+    assert not any(rule.startswith(("ex2", "ex3")) for rule in plan)
+
+
+def test_new_grid_learning_rate_runs_only_its_grid_points(built, mirror):
+    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
+    cfg["ex3"]["grid"]["lrs"].append(0.05)
+    (built / "config" / "grid.yaml").write_text(yaml.safe_dump(cfg))
+    plan = planned_rules(built, configfile="config/grid.yaml", mirror=mirror)
+    assert plan["ex3_grid_point"] == len(cfg["ex3"]["grid"]["batch_sizes"])
+    assert {"ex3_grid_table", "ex3_summary", "report_markdown", "report_pdf"} <= plan.keys()
+    assert not any(rule.startswith(("ex1", "ex2", "fetch", "mnist")) or rule == "ex3_reference" for rule in plan)
 
 
 def test_lint_is_clean(built):
