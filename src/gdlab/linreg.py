@@ -125,3 +125,25 @@ def bisect_max_lr(X1: Tensor, y: Tensor, lr_start: float, epochs: int, rtol: flo
         else:
             lo = mid
     return lo, hi, probes
+
+
+def exact_line_search_steps(X1: Tensor, y: Tensor, theta0: Tensor, theta_star: Tensor, tol: float,
+                            max_epochs: int) -> tuple[float, int | None]:
+    """Steepest descent with the optimal step ε* = gᵀg / gᵀHg of a quadratic (Goodfellow et al. eq. 4.10).
+
+    Returns (ε* at theta0, epochs until ‖θ - θ*‖ <= tol‖θ*‖ or None).
+    """
+    H = mse_hessian(X1)
+    theta = theta0.clone()
+    g0 = mse_grad(theta, X1, y)
+    first = float(g0 @ g0 / (g0 @ H @ g0))
+    target = tol * float(torch.linalg.vector_norm(theta_star))
+    for epoch in range(1, max_epochs + 1):
+        g = mse_grad(theta, X1, y)
+        gHg = float(g @ H @ g)
+        if gHg == 0:
+            return first, epoch - 1
+        theta = theta - float(g @ g) / gHg * g
+        if float(torch.linalg.vector_norm(theta - theta_star)) <= target:
+            return first, epoch
+    return first, None

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from .io import atomic_path
 
@@ -37,6 +38,15 @@ def pct(x: float | None, digits: int = 2) -> str:
     return f"{100 * x:.{digits}f} %"
 
 
+def claimval(x) -> str:
+    """A claim's value or bound as the sheet shows it."""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, (int, float)):
+        return sig(float(x), 6)
+    return str(x)
+
+
 def _strict(fmt):
     """A number filter that fails on a missing value instead of printing something."""
 
@@ -54,8 +64,13 @@ def render_markdown(template: Path, context: dict, out: Path) -> None:
         undefined=jinja2.StrictUndefined,  # a missing result is an error, never a blank
         keep_trailing_newline=True,
         autoescape=False,
+        # Pandoc attributes ({#fig-x width=80%}) start with "{#": move Jinja comments out of the way.
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
-    env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct))})
+    env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
+    env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct),
+                                                               ("claimval", claimval))})
     text = env.get_template(Path(template).name).render(**context)
     with atomic_path(out) as tmp:
         tmp.write_text(text)
@@ -64,6 +79,16 @@ def render_markdown(template: Path, context: dict, out: Path) -> None:
 def relative_figures(figures: dict[str, str], md_out: Path) -> dict[str, str]:
     """Figure paths as the Markdown (and the Typst file beside it) must write them."""
     return {k: os.path.relpath(v, Path(md_out).parent) for k, v in figures.items()}
+
+
+def markdown_to_html(md: Path, html: Path) -> None:
+    """The same sheet as one self-contained HTML file (figures embedded, math as MathML)."""
+    import pypandoc
+
+    with atomic_path(html) as tmp:
+        pypandoc.convert_file(str(md), "html5", format="markdown", outputfile=str(tmp),
+                              extra_args=["--standalone", "--embed-resources", "--mathml", "--toc",
+                                          f"--resource-path={Path(md).parent}", "--number-sections"])
 
 
 def markdown_to_pdf(md: Path, typ: Path, pdf: Path, root: Path) -> None:

@@ -196,3 +196,12 @@ def train_run(impl: str, data: dict, *, lr: float, batch_size: int, epochs: int,
                batch_size=batch_size, generator=torch.Generator().manual_seed(seed), on_epoch=metrics,
                divergence_factor=divergence_factor)
     return model, hist
+
+
+def smoothness(X: Tensor) -> float:
+    """A bound L on the Hessian of the mean softmax cross-entropy in (W, b): λmax([X 1]ᵀ[X 1]/n) / 2.
+
+    The Hessian of the cross-entropy in the logits, diag(p) - ppᵀ, has eigenvalues at most 1/2.
+    """
+    X1 = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype, device=X.device)], 1).to(torch.float64)
+    return float(torch.linalg.eigvalsh(X1.T @ X1 / X.shape[0])[-1]) / 2

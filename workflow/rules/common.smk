@@ -42,3 +42,27 @@ def dataset_file_spec(wildcards):
     if spec is None:
         raise ValueError(f"no dataset file {wildcards.dataset}/{wildcards.filename} in config data.datasets")
     return canon(spec)
+
+
+def git_commit():
+    """The commit the sheet was built from (+dirty when the tree has uncommitted changes)."""
+    import subprocess
+
+    try:
+        run = lambda *a: subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True, check=True)
+        head = run("rev-parse", "HEAD").stdout.strip()
+        return head + ("+dirty" if run("status", "--porcelain").stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def pinned_packages():
+    """Names of the packages pyproject.toml pins (for the appendix's version table)."""
+    import re
+    import tomllib
+
+    pyproject = REPO / "pyproject.toml"
+    if not pyproject.exists():
+        return ["torch", "snakemake"]
+    deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    return [re.split(r"[=<>!~ ]", d, maxsplit=1)[0] for d in deps]

@@ -7,6 +7,10 @@ rule report_markdown:
         ex1=rules.ex1_summary.output.json,
         ex2=rules.ex2_summary.output.json,
         ex3=rules.ex3_summary.output.json,
+        review=rules.review_summary.output.json,
+        calculus=rules.calculus.output.json,
+        claims=rules.claims.output.json,
+        appendix=rules.report_appendix.output.json,
         figures=[
             rules.ex1_fig_convergence.output.png,
             rules.ex1_fig_lr_study.output.png,
@@ -16,6 +20,7 @@ rule report_markdown:
             *expand(rules.ex2_figure.output.png, figure=["training", "lr_study", "lr_range", "weights"]),
             rules.ex3_fig_samples.output.png,
             *expand(rules.ex3_figure.output.png, figure=EX3_FIGURES),
+            *expand(rules.review_figure.output.png, figure=["overfit", "data_size", "sigmoid", "softplus", "c1"]),
         ],
         code=pkg("report"),
     output:
@@ -26,6 +31,7 @@ rule report_markdown:
         ex1=canon(config["ex1"]),
         ex2=canon(config["ex2"]),
         ex3=canon(config["ex3"]),
+        ex4=canon(config["ex4"]),
     log:
         "results/logs/report/markdown.log",
     benchmark:
@@ -52,3 +58,20 @@ rule report_pdf:
         CONDA_ENV
     script:
         "../../scripts/report_pdf.py"
+
+
+rule report_html:
+    input:
+        md=rules.report_markdown.output.md,
+        figures=rules.report_markdown.input.figures,
+        code=pkg("report"),
+    output:
+        html="results/report/answers.html",
+    log:
+        "results/logs/report/html.log",
+    benchmark:
+        "results/benchmarks/report/html.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../../scripts/report_html.py"
