@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from conftest import REPO, copy_project, planned_rules, run_snakemake
 from gdlab.io import read_json
-from gdlab.report import pct, sig
+from gdlab.report import claimval, pct, sig
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +77,20 @@ def test_ex3_summary_grid_and_pdf(built):
     assert "Exercise 3" in text and pct(fav["test_accuracy"]) in text
 
 
+def test_pdf_answers_every_exercise_and_claim(built):
+    text = pdf_text(built / "results" / "report" / "answers.pdf")
+    for n in range(1, 7):
+        assert f"Exercise {n}" in text
+    claims = read_json(built / "results" / "report" / "claims.json")
+    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
+    assert set(claims) == {c["id"] for c in cfg["claims"]} and all(c["passed"] for c in claims.values())
+    for c in claims.values():
+        assert claimval(c["value"]) in text, c
+    assert "Checked claims" in text and "Appendix" in text and "torch" in text
+    html = (built / "results" / "report" / "answers.html").read_text()
+    assert "<math" in html and "data:image/png;base64" in html and "Exercise 6" in html
+
+
 def test_second_run_does_nothing(built, mirror):
     assert planned_rules(built, mirror=mirror) == {}
 
@@ -84,7 +98,7 @@ def test_second_run_does_nothing(built, mirror):
 def test_prose_edit_reruns_only_the_rendering(built, mirror):
     template = built / "report" / "answers.md.j2"
     template.write_text(template.read_text().replace("# Exercise 1:", "# Exercise 1 (edited):"))
-    assert planned_rules(built, mirror=mirror) == {"report_markdown": 1, "report_pdf": 1, "all": 1}
+    assert planned_rules(built, mirror=mirror) == {"report_markdown": 1, "report_pdf": 1, "report_html": 1, "all": 1}
 
 
 def test_new_learning_rate_runs_one_gd_job(built, mirror):
@@ -128,3 +142,17 @@ def test_bad_config_is_refused_naming_the_key(tmp_path, change, key):
     assert proc.returncode != 0
     assert re.search(rf"\b{key}\b", proc.stdout + proc.stderr)
     assert not (work / "results").exists()
+
+
+# Runs last in this module: it leaves the build without claims.json.
+def test_a_claim_that_no_longer_holds_fails_the_build_naming_it(built, mirror):
+    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
+    next(c for c in cfg["claims"] if c["id"] == "ex1_max_lr_agrees")["bound"] = 1e-9
+    (built / "config" / "strict.yaml").write_text(yaml.safe_dump(cfg))
+    summary = built / "results" / "ex1" / "summary.json"
+    before = summary.read_bytes()
+    proc = run_snakemake(built, "--cores", "1", configfile="config/strict.yaml", mirror=mirror, check=False)
+    assert proc.returncode != 0
+    assert "claim 'ex1_max_lr_agrees'" in proc.stdout + proc.stderr
+    assert summary.read_bytes() == before  # computed results are intact
+    assert not (built / "results" / "report" / "claims.json").exists()  # no stale pass marks survive

@@ -26,8 +26,9 @@ def sigmoid(a):
 
 
 def sigmoid_prime(a):
-    s = sigmoid(a)
-    return s * (1 - s)
+    """σ'(a) = e^-|a| / (1 + e^-|a|)²: symmetric, and no 1 - σ cancellation for large |a|."""
+    e = np.exp(-np.abs(np.asarray(a, dtype=float)))
+    return e / (1 + e) ** 2
 
 
 def softplus(a):

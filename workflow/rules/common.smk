@@ -51,7 +51,8 @@ def git_commit():
     try:
         run = lambda *a: subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True, check=True)
         head = run("rev-parse", "HEAD").stdout.strip()
-        return head + ("+dirty" if run("status", "--porcelain").stdout.strip() else "")
+        dirty = run("status", "--porcelain").stdout.strip()
+        return f"{head}+dirty" if dirty else head
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
 
