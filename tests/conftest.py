@@ -44,8 +44,9 @@ def run_snakemake(workdir: Path, *args: str, mirror: Path | None = None, check: 
     env = dict(os.environ)
     if mirror is not None:
         env["GDLAB_DATA_MIRROR"] = str(mirror)
-    cmd = SNAKEMAKE + ["--directory", str(workdir), "--snakefile", str(workdir / "workflow" / "Snakefile"),
-                       "--configfile", str(workdir / configfile), *args]
+    # Targets and options first: --configfile takes several values and would swallow targets after it.
+    cmd = SNAKEMAKE + [*args, "--directory", str(workdir), "--snakefile", str(workdir / "workflow" / "Snakefile"),
+                       "--configfile", str(workdir / configfile)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
@@ -68,3 +69,11 @@ def planned_rules(workdir: Path, *args: str, **kw) -> dict[str, int]:
         elif in_table and parts and parts[0] == "total":
             break
     return counts
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, mirror) -> Path:
+    """The whole workflow on config/test.yaml, built once per session in a private copy."""
+    work = copy_project(tmp_path_factory.mktemp("e2e"))
+    run_snakemake(work, "--cores", "2", mirror=mirror)
+    return work

@@ -14,13 +14,6 @@ from gdlab.report import claimval, pct, sig
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, mirror):
-    work = copy_project(tmp_path_factory.mktemp("e2e"))
-    run_snakemake(work, "--cores", "2", mirror=mirror)
-    return work
-
-
 def pdf_text(path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     return " ".join(text.replace("\u2212", "-").split())  # line breaks fall anywhere
@@ -89,6 +82,16 @@ def test_pdf_answers_every_exercise_and_claim(built):
     assert "Checked claims" in text and "Appendix" in text and "torch" in text
     html = (built / "results" / "report" / "answers.html").read_text()
     assert "<math" in html and "data:image/png;base64" in html and "Exercise 6" in html
+
+
+def test_divergence_is_recorded_and_shown(built):
+    grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
+    diverged = grid[grid["diverged"]]
+    assert not diverged.empty and (diverged["lr"] >= 10).all()  # the test config's huge rate
+    assert not grid[grid["lr"] < 10]["diverged"].any()
+    s = read_json(built / "results" / "ex3" / "summary.json")
+    assert s["favourite"]["lr"] < 10  # never chosen
+    assert "diverged" in pdf_text(built / "results" / "report" / "answers.pdf")
 
 
 def test_second_run_does_nothing(built, mirror):

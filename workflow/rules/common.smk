@@ -67,3 +67,41 @@ def pinned_packages():
         return ["torch", "snakemake"]
     deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
     return [re.split(r"[=<>!~ ]", d, maxsplit=1)[0] for d in deps]
+
+
+def check_config(cfg):
+    """Checks the JSON schema cannot express: settings that must fit the data."""
+    mnist_train = 60000
+    n_train = mnist_train - cfg["ex3"]["val_size"]
+    sizes = {"ex3.grid.batch_sizes": cfg["ex3"]["grid"]["batch_sizes"],
+             "ex3.reference.batch_size": [cfg["ex3"]["reference"]["batch_size"]],
+             "ex4.data_size.sizes": cfg["ex4"]["data_size"]["sizes"],
+             "ex4.overfit.n_train": [cfg["ex4"]["overfit"]["n_train"]]}
+    for key, values in sizes.items():
+        too_big = [v for v in values if v > n_train]
+        if too_big:
+            raise ValueError(f"config {key}: {too_big} larger than the {n_train} training images "
+                             f"(60000 MNIST training images minus ex3.val_size = {cfg['ex3']['val_size']})")
+
+
+def preflight(results, min_free_mb):
+    """Before any job is planned: results/ must be (or become) a writable folder with room to spare.
+    Nothing is created: the probe file is removed again."""
+    import shutil
+    import tempfile
+
+    path = Path(results)
+    if path.exists() and not path.is_dir():
+        raise OSError(f"{path.resolve()}: the results folder is not writable (it is a file, not a folder); "
+                      "move it away")
+    probe_dir = path if path.exists() else path.resolve().parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=probe_dir, prefix=".gdlab-write-probe-"):
+            pass
+    except OSError as exc:
+        raise OSError(f"{path.resolve()}: the results folder is not writable ({exc.strerror or exc}); "
+                      "make it a writable folder, or run from a folder where it can be created") from exc
+    free_mb = shutil.disk_usage(probe_dir).free / 2**20
+    if free_mb < min_free_mb:
+        raise OSError(f"{path.resolve()}: only {free_mb:.0f} MB free on its disk, the build needs "
+                      f"config min_free_mb = {min_free_mb} MB; free some space first")
