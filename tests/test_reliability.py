@@ -138,34 +138,46 @@ def test_a_plot_style_change_retrains_nothing(second, mirror):
 # --- faults ----------------------------------------------------------------------------------
 
 def test_killed_mid_training_resumes_without_recomputing(second, mirror):
+    """Two learning rates added to the grid; the build is killed (SIGTERM, then SIGKILL) while it trains them."""
+    cfgfile = write_config(second, "more.yaml", lambda c: c["ex3"]["grid"]["lrs"].extend([0.003, 0.03]))
     grid_dir = second / "results" / "ex3" / "grid"
-    points = sorted(grid_dir.glob("*.json"))
-    victims, keep = points[:2], points[2:]
-    for p in victims:
-        p.unlink()
-    kept = {p: p.stat().st_mtime_ns for p in keep}
+    old = {p: p.stat().st_mtime_ns for p in grid_dir.glob("*.json")}
     env = dict(os.environ, GDLAB_DATA_MIRROR=str(mirror))
-    cmd = SNAKEMAKE + ["--directory", str(second), "--snakefile", str(second / "workflow" / "Snakefile"),
-                       "--configfile", str(second / "config" / "test.yaml"), "--cores", "1"]
-    proc = subprocess.Popen(cmd, cwd=second, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    cmd = SNAKEMAKE + ["--cores", "1", "--directory", str(second), "--snakefile",
+                       str(second / "workflow" / "Snakefile"), "--configfile", str(second / cfgfile)]
+    proc = subprocess.Popen(cmd, cwd=second, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    log = second / "results" / "logs" / "ex3" / "grid" / (victims[0].stem + ".log")
-    deadline = time.time() + 120
-    while time.time() < deadline and not (log.exists() and "INFO" in log.read_text() or proc.poll() is not None):
+    logs = second / "results" / "logs" / "ex3" / "grid"
+
+    def new_outputs():
+        return {p for p in grid_dir.glob("*.json") if p not in old}
+
+    deadline = time.time() + 300
+    # Wait until one new grid point is complete and the next one has started training.
+    while time.time() < deadline and proc.poll() is None:
+        done = new_outputs()
+        started = [l for l in logs.glob("*.log") if grid_dir / (l.stem + ".json") not in set(old) | done
+                   and l.stat().st_mtime > time.time() - 60]
+        if done and started:
+            break
         time.sleep(0.2)
-    time.sleep(1.0)  # well inside the training job
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    time.sleep(1.5)  # inside the next training job
     os.killpg(proc.pid, signal.SIGTERM)
     time.sleep(3)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    # No truncated file anywhere: every JSON that exists parses.
+    finished = {p: p.stat().st_mtime_ns for p in new_outputs()}
+    assert finished and len(finished) < 4
+    # No truncated file anywhere: every JSON that exists parses, no temporary file is left to be read.
     for p in (second / "results").rglob("*.json"):
         json.loads(p.read_text())
-    run_snakemake(second, "--cores", "2", mirror=mirror)
-    assert all(p.exists() for p in victims)
-    assert {p: p.stat().st_mtime_ns for p in keep} == kept  # completed grid points were not recomputed
-    assert planned_rules(second, mirror=mirror) == {}
+    run_snakemake(second, "--cores", "2", configfile=cfgfile, mirror=mirror)
+    assert len(new_outputs()) == 4
+    assert {p: p.stat().st_mtime_ns for p in finished} == finished  # completed grid points not recomputed
+    assert {p: p.stat().st_mtime_ns for p in old} == old
+    assert planned_rules(second, configfile=cfgfile, mirror=mirror) == {}
 
 
 def test_unwritable_results_folder_is_a_clear_error(tmp_path, mirror):
