@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from .train import HandGradientModel
+
 
 def add_bias(X: Tensor) -> Tensor:
     """(n, d) -> (n, d+1) with a leading column of ones."""
@@ -66,20 +68,11 @@ def curvature(X1: Tensor) -> Curvature:
     )
 
 
-class LinearRegressionGD:
-    """Hand-gradient model for :func:`gdlab.train.fit`: theta ← theta − lr·∇J."""
+class LinearRegressionGD(HandGradientModel):
+    """Hand-gradient linear regression for :func:`gdlab.train.fit`."""
 
-    def __init__(self, theta0: Tensor):
-        self.theta = theta0.clone()
-
-    def loss(self, X1: Tensor, y: Tensor) -> Tensor:
-        return mse(self.theta, X1, y)
-
-    def step(self, X1: Tensor, y: Tensor, lr: float) -> None:
-        self.theta = self.theta - lr * mse_grad(self.theta, X1, y)
-
-    def state(self) -> list[float]:
-        return self.theta.tolist()
+    cost = staticmethod(mse)
+    grad = staticmethod(mse_grad)
 
 
 def gd_diverges(X1: Tensor, y: Tensor, lr: float, epochs: int) -> bool:

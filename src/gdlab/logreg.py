@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .train import HandGradientModel
+
 
 def zscore_fit(X: Tensor) -> tuple[Tensor, Tensor]:
     """Mean and (population) standard deviation per column, from training data only."""
@@ -62,20 +64,11 @@ def smoothness(X1: Tensor) -> float:
     return float(torch.linalg.eigvalsh(X1.T @ X1 / X1.shape[0])[-1]) / 4
 
 
-class LogisticRegressionGD:
-    """Hand-gradient model for :func:`gdlab.train.fit`."""
+class LogisticRegressionGD(HandGradientModel):
+    """Hand-gradient logistic regression for :func:`gdlab.train.fit`."""
 
-    def __init__(self, theta0: Tensor):
-        self.theta = theta0.clone()
-
-    def loss(self, X1: Tensor, y: Tensor) -> Tensor:
-        return cost(self.theta, X1, y)
-
-    def step(self, X1: Tensor, y: Tensor, lr: float) -> None:
-        self.theta = self.theta - lr * gradient_cost(self.theta, X1, y)
-
-    def state(self) -> list[float]:
-        return self.theta.tolist()
+    cost = staticmethod(cost)
+    grad = staticmethod(gradient_cost)
 
 
 def stratified_split(labels: Tensor, test_fraction: float, seed: int) -> tuple[Tensor, Tensor]:

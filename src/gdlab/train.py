@@ -107,6 +107,33 @@ def fit(
     return hist
 
 
+class HandGradientModel:
+    """A parameter vector stepped by a hand-written gradient: theta ← theta − lr·grad(theta, X, y).
+
+    Subclasses name their cost and its gradient (micrograd's habit: each loss next to its gradient).
+    """
+
+    @staticmethod
+    def cost(theta: Tensor, X: Tensor, y: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    @staticmethod
+    def grad(theta: Tensor, X: Tensor, y: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def __init__(self, theta0: Tensor):
+        self.theta = theta0.clone()
+
+    def loss(self, X: Tensor, y: Tensor) -> Tensor:
+        return self.cost(self.theta, X, y)
+
+    def step(self, X: Tensor, y: Tensor, lr: float) -> None:
+        self.theta = self.theta - lr * self.grad(self.theta, X, y)
+
+    def state(self) -> list[float]:
+        return self.theta.tolist()
+
+
 class AutogradModel:
     """Adapter: a ``torch.nn.Module`` plus a loss function, stepped by autograd and ``torch.optim.SGD``."""
 

@@ -10,11 +10,22 @@ SRC = REPO / "src" / "gdlab"
 CONDA_ENV = str(REPO / "environment.yml")
 
 
+# Which package modules import which (so an edit reaches every job that runs the code).
+# (io is always listed.)
+PKG_IMPORTS = {"linreg": ["train"], "logreg": ["train"], "softmax": ["train"]}
+
+
 def pkg(*modules):
-    """The package modules a script imports, as inputs: Snakemake's code trigger
-    only sees the script itself, so an edit to the shared numeric code must
-    reach the jobs that use it through their inputs."""
-    return [str(SRC / f"{m}.py") for m in ("__init__", "io") + modules]
+    """The package modules a script imports, directly or through another module, as inputs:
+    Snakemake's code trigger only sees the script itself, so an edit to the shared numeric
+    code must reach the jobs that use it through their inputs."""
+    needed, todo = {"__init__", "io"}, list(modules)
+    while todo:
+        m = todo.pop()
+        if m not in needed:
+            needed.add(m)
+            todo.extend(PKG_IMPORTS.get(m, []))
+    return [str(SRC / f"{m}.py") for m in sorted(needed)]
 
 
 def canon(value):

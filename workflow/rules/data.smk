@@ -2,6 +2,8 @@
 
 
 rule fetch:
+    input:
+        code=pkg("data"),
     output:
         data="results/data/raw/{dataset}/{filename}",
     params:

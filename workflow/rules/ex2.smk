@@ -7,7 +7,7 @@ PREPARED = multiext("results/ex2/prepared", ".pt", ".json")
 rule ex2_prepare:
     input:
         csv=SPINE_CSV,
-        code=pkg("data", "logreg"),
+        code=pkg("data", "logreg", "linreg"),
     output:
         tensors=PREPARED[0],
         json=PREPARED[1],

@@ -49,7 +49,7 @@ rule ex3_figure:
         module=rules.ex3_summary.input.module,
         grid=rules.ex3_grid_table.output.csv,
         model=rules.ex3_favourite.output.model,
-        code=pkg("plotting"),
+        code=pkg("plotting", "data"),
     output:
         png=f"{FIG3}/{{figure}}.png",
     params:
