@@ -6,7 +6,7 @@ import torch
 
 from gdlab.data import linreg_tensors, read_linreg_csv
 from gdlab.io import setup_logging, write_json
-from gdlab.linreg import LinearRegressionGD, add_bias, curvature, normal_equations
+from gdlab.linreg import add_bias, curvature, epochs_to_tolerance, normal_equations
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
@@ -17,15 +17,8 @@ X1 = add_bias(X * scale)
 theta_star = normal_equations(X1, y)
 curv = curvature(X1)
 lr = cfg["lr_fraction"] * curv.max_lr
-model = LinearRegressionGD(torch.full((X1.shape[1],), float(snakemake.params.theta0), dtype=torch.float64))
-target = cfg["tol"] * float(torch.linalg.vector_norm(theta_star))
-# A plain loop, not fit(): it stops at a tolerance and may run 10^5 epochs, so no per-epoch history.
-reached = None
-for epoch in range(1, cfg["max_epochs"] + 1):
-    model.step(X1, y, lr)
-    if float(torch.linalg.vector_norm(model.theta - theta_star)) <= target:
-        reached = epoch
-        break
+theta0 = torch.full((X1.shape[1],), float(snakemake.params.theta0), dtype=torch.float64)
+reached = epochs_to_tolerance(X1, y, theta0, theta_star, lr, cfg["tol"], cfg["max_epochs"])
 write_json(snakemake.output.json, {
     "scale": scale, "lr": lr, "tol": cfg["tol"], "epochs_to_tol": reached, "max_epochs": cfg["max_epochs"],
     "curvature": asdict(curv),

@@ -6,7 +6,7 @@ import torch
 
 from gdlab.data import linreg_tensors, make_linreg
 from gdlab.linreg import (
-    LinearRegressionGD, add_bias, bisect_max_lr, curvature, gd_diverges, mse, mse_grad, mse_hessian,
+    LinearRegressionGD, add_bias, bisect_max_lr, curvature, epochs_to_tolerance, gd_diverges, mse, mse_grad, mse_hessian,
     normal_equations,
 )
 from gdlab.train import AutogradModel, fit
@@ -92,3 +92,14 @@ def test_one_loop_serves_hand_and_module_models(data):
     h2 = fit(auto, X1, y, epochs=50, lr=lr)
     torch.testing.assert_close(lin.weight.detach().squeeze(0), hand.theta, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(h1.column("loss"), h2.column("loss"), rtol=1e-10)
+
+
+def test_epochs_to_tolerance_follows_the_condition_number(data):
+    X1, y = data
+    star = normal_equations(X1, y)
+    curv = curvature(X1)
+    zero = torch.zeros(X1.shape[1], dtype=torch.float64)
+    fast = epochs_to_tolerance(X1, y, zero, star, curv.optimal_lr, 1e-6, 100_000)
+    slow = epochs_to_tolerance(X1, y, zero, star, 0.1 * curv.optimal_lr, 1e-6, 100_000)
+    assert fast is not None and slow is not None and slow > 5 * fast
+    assert epochs_to_tolerance(X1, y, zero, star, 1e-6, 1e-6, 10) is None

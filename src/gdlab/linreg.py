@@ -120,6 +120,21 @@ def bisect_max_lr(X1: Tensor, y: Tensor, lr_start: float, epochs: int, rtol: flo
     return lo, hi, probes
 
 
+def epochs_to_tolerance(X1: Tensor, y: Tensor, theta0: Tensor, theta_star: Tensor, lr: float, tol: float,
+                        max_epochs: int) -> int | None:
+    """Full-batch GD at a fixed ``lr``: epochs until ‖θ - θ*‖ <= tol‖θ*‖, or None within ``max_epochs``.
+
+    A plain loop rather than :func:`gdlab.train.fit`: it may run 10^5 epochs and keeps no history.
+    """
+    model = LinearRegressionGD(theta0)
+    target = tol * float(torch.linalg.vector_norm(theta_star))
+    for epoch in range(1, max_epochs + 1):
+        model.step(X1, y, lr)
+        if float(torch.linalg.vector_norm(model.theta - theta_star)) <= target:
+            return epoch
+    return None
+
+
 def exact_line_search_steps(X1: Tensor, y: Tensor, theta0: Tensor, theta_star: Tensor, tol: float,
                             max_epochs: int) -> tuple[float, int | None]:
     """Steepest descent with the optimal step ε* = gᵀg / gᵀHg of a quadratic (Goodfellow et al. eq. 4.10).
