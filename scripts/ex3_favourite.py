@@ -4,23 +4,22 @@ import pandas as pd
 import torch
 
 from gdlab.data import load_tensors, save_tensors
+from gdlab.grid import choose_favourite, final_rows, over_seeds
 from gdlab.io import setup_logging, write_json
 from gdlab.softmax import confusion_matrix, evaluate, predict, prepare_mnist, resolve_device, train_run
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 cfg, fav = snakemake.params.train, snakemake.params.fav
-grid = pd.read_csv(snakemake.input.grid)
-final = grid.sort_values("epoch").groupby(["lr", "batch_size"]).tail(1)
-final = final[~final["diverged"]]
-if final.empty:
-    raise ValueError(f"{snakemake.input.grid}: every grid point diverged; nothing to choose from")
-# Validation accuracy first; among points within the tolerance of the best, the fastest.
-best = final["val_accuracy"].max()
-near = final[final["val_accuracy"] >= best - fav["val_tolerance"]].sort_values("seconds")
-choice = near.iloc[0]
+points = over_seeds(final_rows(pd.read_csv(snakemake.input.grid)), ["val_accuracy", "seconds"])
+try:
+    choice = choose_favourite(points, fav["val_tolerance"])
+except ValueError as e:
+    raise ValueError(f"{snakemake.input.grid}: {e}") from None
 lr, bs = float(choice["lr"]), int(choice["batch_size"])
-log.info("favourite: lr=%g bs=%d (val %.4f, best %.4f)", lr, bs, choice["val_accuracy"], best)
+best = float(points.loc[~points["diverged"], "val_accuracy"].max())
+log.info("favourite: lr=%g bs=%d (mean val %.4f over %d seeds, best %.4f)", lr, bs, choice["val_accuracy"],
+         choice["n_seeds"], best)
 
 device = resolve_device(cfg["device"])
 data = prepare_mnist(load_tensors(snakemake.input.tensors), cfg["val_size"], cfg["seed"], device)
@@ -32,8 +31,9 @@ conf = confusion_matrix(predict(data["X_test"], W, b).cpu(), data["y_test"].cpu(
 save_tensors({"W": W.cpu().contiguous(), "b": b.cpu().contiguous(), "confusion": conf}, snakemake.output.model)
 last = hist.rows[-1]
 write_json(snakemake.output.json, {
-    "lr": lr, "batch_size": bs, "epochs": fav["epochs"], "decay": fav["decay"], "grid_val_accuracy":
-    float(choice["val_accuracy"]), "grid_best_val_accuracy": float(best), "grid_seconds": float(choice["seconds"]),
+    "lr": lr, "batch_size": bs, "epochs": fav["epochs"], "decay": fav["decay"], "seed": cfg["seed"],
+    "grid_val_accuracy": float(choice["val_accuracy"]), "grid_val_accuracy_std": float(choice["val_accuracy_std"]),
+    "grid_n_seeds": int(choice["n_seeds"]), "grid_best_val_accuracy": best, "grid_seconds": float(choice["seconds"]),
     "val_accuracy": last["val_accuracy"], "train_accuracy": last["train_accuracy"], "test_accuracy": test_acc,
     "test_cost": test_cost, "train_seconds": last["seconds"], "diverged": hist.diverged, "device": str(device),
     "history": {k: hist.column(k) for k in ("epoch", "seconds", "loss", "train_accuracy", "val_accuracy")},

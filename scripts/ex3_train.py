@@ -15,7 +15,7 @@ if run["batch_size"] > len(data["y_train"]):
     raise ValueError(f"batch size {run['batch_size']} is larger than the {len(data['y_train'])} training images "
                      "(config ex3.grid.batch_sizes / ex3.reference.batch_size)")
 model, hist = train_run(run["impl"], data, lr=run["lr"], batch_size=run["batch_size"], epochs=run["epochs"],
-                        decay=run["decay"], init_std=cfg["init_std"], seed=cfg["seed"],
+                        decay=run["decay"], init_std=cfg["init_std"], seed=run["seed"],
                         divergence_factor=cfg["divergence_factor"])
 test_cost, test_acc = evaluate(model, data["X_test"], data["y_test"])
 W, b = model.params()
@@ -27,5 +27,5 @@ write_json(snakemake.output.json, run | {
     "weight_norm": float(torch.linalg.vector_norm(W)),
     "history": {k: hist.column(k) for k in ("epoch", "seconds", "loss", "train_accuracy", "val_accuracy", "val_cost")},
 })
-log.info("%s lr=%g bs=%d: val %.4f test %.4f in %.1f s%s", run["impl"], run["lr"], run["batch_size"],
+log.info("%s lr=%g bs=%d seed=%d: val %.4f test %.4f in %.1f s%s", run["impl"], run["lr"], run["batch_size"], run["seed"],
          last["val_accuracy"], test_acc, last["seconds"], " (diverged)" if hist.diverged else "")

@@ -21,3 +21,13 @@ def test_missing_result_is_an_error_not_a_blank(tmp_path):
     with pytest.raises(jinja2.UndefinedError):
         render_markdown(t, {"ex1": {}}, tmp_path / "out.md")
     assert not (tmp_path / "out.md").exists()
+
+
+def test_claim_operators_all_have_sheet_text_that_typst_cannot_read_as_a_heading():
+    from gdlab.claims import OPS
+    from gdlab.report import OP_TEXT, claimop
+
+    assert set(OP_TEXT) == set(OPS)
+    assert all(not claimop(op).startswith("=") for op in OPS)
+    with pytest.raises(ValueError, match="unknown claim operator"):
+        claimop("~=")

@@ -65,9 +65,22 @@ def test_ex3_summary_grid_and_pdf(built):
     grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
     points = len(cfg["grid"]["lrs"]) * len(cfg["grid"]["batch_sizes"])
     assert grid.groupby(["lr", "batch_size"]).ngroups == points
+    assert grid.groupby(["lr", "batch_size", "seed"]).ngroups == points * len(cfg["grid"]["seeds"])
     assert {"epoch", "loss", "train_accuracy", "val_accuracy", "seconds"} <= set(grid.columns)
     text = pdf_text(built / "results" / "report" / "answers.pdf")
     assert "Exercise 3" in text and pct(fav["test_accuracy"]) in text
+    # The seeds differ (init and batch order) and the summary's mean ± sd is theirs.
+    assert len(cfg["grid"]["seeds"]) > 1, "the test config must exercise the seeds dimension"
+    assert s["grid_seeds"] == sorted(cfg["grid"]["seeds"]) and s["grid_runs"] == len(grid.groupby(["lr", "batch_size", "seed"]))
+    last = grid.sort_values("epoch").groupby(["lr", "batch_size", "seed"]).tail(1)
+    for p in s["grid"]:
+        runs = last[(last["lr"] == p["lr"]) & (last["batch_size"] == p["batch_size"])]
+        assert p["n_seeds"] == len(runs) == len(cfg["grid"]["seeds"])
+        assert p["val_accuracy"] == pytest.approx(runs["val_accuracy"].mean())
+        assert p["val_accuracy_std"] == pytest.approx(runs["val_accuracy"].std(ddof=1))
+        if not p["diverged"]:
+            assert p["val_accuracy_std"] > 0  # different seeds, different runs
+            assert f"{pct(p['val_accuracy'])} ± {pct(p['val_accuracy_std'])}" in text
 
 
 def test_pdf_answers_every_exercise_and_claim(built):
@@ -80,6 +93,9 @@ def test_pdf_answers_every_exercise_and_claim(built):
     for c in claims.values():
         assert claimval(c["value"]) in text, c
     assert "Checked claims" in text and "Appendix" in text and "torch" in text
+    # No table cell may open with "=": Typst would make it a heading (it once turned "== true" into one).
+    typ = (built / "results" / "report" / "answers.typ").read_text()
+    assert not re.search(r"\[=", typ)
     html = (built / "results" / "report" / "answers.html").read_text()
     assert "<math" in html and "data:image/png;base64" in html and "Exercise 6" in html
 

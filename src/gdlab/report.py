@@ -47,6 +47,17 @@ def claimval(x) -> str:
     return str(x)
 
 
+# How a claim's comparison reads on the sheet. Words or symbols, never "=" or "==": Typst reads a
+# table cell that starts with "=" as a heading (pandoc does not escape it there).
+OP_TEXT = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "is"}
+
+
+def claimop(op: str) -> str:
+    if op not in OP_TEXT:
+        raise ValueError(f"unknown claim operator {op!r}; expected one of {sorted(OP_TEXT)}")
+    return OP_TEXT[op]
+
+
 def _strict(fmt):
     """A number filter that fails on a missing value instead of printing something."""
 
@@ -70,7 +81,7 @@ def render_markdown(template: Path, context: dict, out: Path) -> None:
     )
     env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
     env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct),
-                                                               ("claimval", claimval))})
+                                                               ("claimval", claimval), ("claimop", claimop))})
     text = env.get_template(Path(template).name).render(**context)
     with atomic_path(out) as tmp:
         tmp.write_text(text)

@@ -10,6 +10,32 @@ SRC = REPO / "src" / "gdlab"
 CONDA_ENV = str(REPO / "environment.yml")
 
 
+# Per-job memory (MB) and wall-time limit (minutes), declared on every rule: the local scheduler
+# (`--resources mem_mb=N` caps the sum) and the SLURM executor (--mem, --time) read the same numbers.
+# From a full build of config/config.yaml on 2 cores (results/benchmarks/*.tsv, max_rss and s;
+# `make peaks` prints each job's peak next to its declaration): jobs that hold MNIST peaked at
+# 1.4 GB, other torch jobs at 0.9 GB, plots and the report at 0.2 GB; memory is that x ~1.5.
+# The longest job took 155 s; a SLURM job over its time is killed, so time has ample headroom.
+RESOURCES = {
+    "light": {"mem_mb": 512, "runtime": 10},
+    "torch": {"mem_mb": 1024, "runtime": 15},
+    "mnist": {"mem_mb": 2048, "runtime": 30},
+}
+# MNIST training grows with its epochs: measured worst 3.8 s per epoch (batch 16, 2 busy cores).
+EPOCH_S, RUNTIME_HEADROOM = 4, 5
+
+
+def res(tier):
+    return RESOURCES[tier]
+
+
+def train_res(epochs):
+    """Resources of an MNIST training job: a GPU when ex3.device is cuda, time scaled by epochs."""
+    minutes = -(-RUNTIME_HEADROOM * EPOCH_S * epochs // 60)
+    return res("mnist") | {"runtime": max(res("mnist")["runtime"], minutes),
+                           "gpu": 1 if config["ex3"]["device"] == "cuda" else 0}
+
+
 # Which package modules import which (so an edit reaches every job that runs the code).
 # (io is always listed.)
 PKG_IMPORTS = {"linreg": ["train"], "logreg": ["train"], "softmax": ["train"]}
@@ -46,6 +72,7 @@ wildcard_constraints:
     lr=r"[0-9.e+-]+",
     scale=r"[0-9.e+-]+",
     bs=r"[0-9]+",
+    seed=r"[0-9]+",
 
 
 def dataset_file_spec(wildcards):

@@ -13,6 +13,8 @@ rule fetch:
     wildcard_constraints:
         dataset="mnist|spine",
         filename=r"[A-Za-z0-9._-]+",
+    resources:
+        **res("torch"),
     log:
         "results/logs/fetch/{dataset}/{filename}.log",
     benchmark:
@@ -29,6 +31,8 @@ rule mnist_tensors:
         code=pkg("data"),
     output:
         tensors="results/data/mnist.pt",
+    resources:
+        **res("torch"),
     log:
         "results/logs/mnist_tensors.log",
     benchmark:

@@ -10,6 +10,8 @@ rule ex1_fig_convergence:
         png=f"{FIG1}/convergence.png",
     params:
         style=plot_params(),
+    resources:
+        **res("light"),
     log:
         "results/logs/ex1/fig_convergence.log",
     benchmark:
@@ -28,6 +30,8 @@ rule ex1_fig_lr_study:
         png=f"{FIG1}/lr_study.png",
     params:
         style=plot_params(),
+    resources:
+        **res("light"),
     log:
         "results/logs/ex1/fig_lr_study.log",
     benchmark:
@@ -46,6 +50,8 @@ rule ex1_fig_max_lr:
         png=f"{FIG1}/max_lr.png",
     params:
         style=plot_params(),
+    resources:
+        **res("light"),
     log:
         "results/logs/ex1/fig_max_lr.log",
     benchmark:
@@ -66,6 +72,8 @@ rule ex1_fig_contours:
         png=f"{FIG1}/contours.png",
     params:
         style=plot_params(),
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex1/fig_contours.log",
     benchmark:
@@ -84,6 +92,8 @@ rule ex1_fig_conditioning:
         png=f"{FIG1}/conditioning.png",
     params:
         style=plot_params(),
+    resources:
+        **res("light"),
     log:
         "results/logs/ex1/fig_conditioning.log",
     benchmark:

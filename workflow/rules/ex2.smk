@@ -14,6 +14,8 @@ rule ex2_prepare:
     params:
         cfg=canon({k: EX2[k] for k in ("features", "label", "positive_class", "negative_class", "test_fraction")}),
         seed=config["seed"],
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex2/prepare.log",
     benchmark:
@@ -31,6 +33,8 @@ rule ex2_dummy:
         json="results/ex2/dummy.json",
     params:
         seed=config["seed"],
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex2/dummy.log",
     benchmark:
@@ -51,6 +55,8 @@ rule ex2_gd:
         epochs=EX2["epochs"],
         theta0=EX2["theta0"],
         divergence_factor=EX2["divergence_factor"],
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex2/gd/lr_{lr}.log",
     benchmark:
@@ -67,6 +73,8 @@ rule ex2_optimum:
         code=pkg("data", "logreg"),
     output:
         json="results/ex2/optimum.json",
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex2/optimum.log",
     benchmark:
@@ -87,6 +95,8 @@ rule ex2_lr_range:
         cfg=canon(EX2["range_test"]),
         theta0=EX2["theta0"],
         divergence_factor=EX2["divergence_factor"],
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex2/lr_range.log",
     benchmark:

@@ -13,6 +13,8 @@ rule ex2_summary:
         code=pkg(),
     output:
         json="results/ex2/summary.json",
+    resources:
+        **res("light"),
     log:
         "results/logs/ex2/summary.log",
     benchmark:
@@ -36,6 +38,8 @@ rule ex2_figure:
         style=plot_params(),
     wildcard_constraints:
         figure="training|lr_study|lr_range|weights",
+    resources:
+        **res("light"),
     log:
         "results/logs/ex2/fig_{figure}.log",
     benchmark:

@@ -2,11 +2,12 @@
 EX3 = config["ex3"]
 MNIST = "results/data/mnist.pt"
 GRID = Paramspace(
-    pd.DataFrame([(lr, bs) for lr in EX3["grid"]["lrs"] for bs in EX3["grid"]["batch_sizes"]],
-                 columns=["lr", "bs"]),
+    pd.DataFrame([(lr, bs, seed) for lr in EX3["grid"]["lrs"] for bs in EX3["grid"]["batch_sizes"]
+                  for seed in EX3["grid"]["seeds"]], columns=["lr", "bs", "seed"]),
     filename_params="*",
     param_sep="_",
 )
+# seed: the train/validation split (shared by every run); each run has a training seed of its own.
 TRAIN = canon({k: EX3[k] for k in ("val_size", "init_std", "device", "divergence_factor")}) | {"seed": config["seed"]}
 
 
@@ -18,10 +19,12 @@ rule ex3_reference:
         json="results/ex3/reference/{impl}.json",
     params:
         train=TRAIN,
-        run=lambda wc: canon(EX3["reference"]) | {"impl": wc.impl, "decay": 1.0},
+        run=lambda wc: canon(EX3["reference"]) | {"impl": wc.impl, "decay": 1.0, "seed": config["seed"]},
     wildcard_constraints:
         impl="manual|module",
     threads: EX3["threads"]
+    resources:
+        **train_res(EX3["reference"]["epochs"]),
     log:
         "results/logs/ex3/reference/{impl}.log",
     benchmark:
@@ -41,8 +44,10 @@ rule ex3_grid_point:
     params:
         train=TRAIN,
         run=lambda wc: {"impl": EX3["grid"]["impl"], "lr": float(wc.lr), "batch_size": int(wc.bs),
-                        "epochs": EX3["grid"]["epochs"], "decay": 1.0},
+                        "epochs": EX3["grid"]["epochs"], "decay": 1.0, "seed": int(wc.seed)},
     threads: EX3["threads"]
+    resources:
+        **train_res(EX3["grid"]["epochs"]),
     log:
         f"results/logs/ex3/grid/{GRID.wildcard_pattern}.log",
     benchmark:
@@ -59,6 +64,8 @@ rule ex3_grid_table:
         code=pkg(),
     output:
         csv="results/ex3/grid.csv",
+    resources:
+        **res("light"),
     log:
         "results/logs/ex3/grid_table.log",
     benchmark:
@@ -73,7 +80,7 @@ rule ex3_favourite:
     input:
         tensors=MNIST,
         grid=rules.ex3_grid_table.output.csv,
-        code=pkg("data", "softmax", "train"),
+        code=pkg("data", "grid", "softmax", "train"),
     output:
         json="results/ex3/favourite.json",
         model="results/ex3/favourite_model.pt",
@@ -82,6 +89,8 @@ rule ex3_favourite:
         fav=canon(EX3["favourite"]),
         impl=EX3["grid"]["impl"],
     threads: EX3["threads"]
+    resources:
+        **train_res(EX3["favourite"]["epochs"]),
     log:
         "results/logs/ex3/favourite.log",
     benchmark:

@@ -9,9 +9,11 @@ rule ex3_summary:
         module="results/ex3/reference/module.json",
         grid=rules.ex3_grid_table.output.csv,
         favourite=rules.ex3_favourite.output.json,
-        code=pkg(),
+        code=pkg("grid"),
     output:
         json="results/ex3/summary.json",
+    resources:
+        **res("light"),
     log:
         "results/logs/ex3/summary.log",
     benchmark:
@@ -32,6 +34,8 @@ rule ex3_fig_samples:
         style=plot_params(),
         n=EX3["samples"],
         seed=config["seed"],
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex3/fig_samples.log",
     benchmark:
@@ -49,13 +53,15 @@ rule ex3_figure:
         module=rules.ex3_summary.input.module,
         grid=rules.ex3_grid_table.output.csv,
         model=rules.ex3_favourite.output.model,
-        code=pkg("plotting", "data"),
+        code=pkg("plotting", "data", "grid"),
     output:
         png=f"{FIG3}/{{figure}}.png",
     params:
         style=plot_params(),
     wildcard_constraints:
         figure="|".join(EX3_FIGURES),
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex3/fig_{figure}.log",
     benchmark:

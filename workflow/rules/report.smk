@@ -32,6 +32,8 @@ rule report_markdown:
         ex2=canon(config["ex2"]),
         ex3=canon(config["ex3"]),
         ex4=canon(config["ex4"]),
+    resources:
+        **res("light"),
     log:
         "results/logs/report/markdown.log",
     benchmark:
@@ -50,6 +52,8 @@ rule report_pdf:
     output:
         typ="results/report/answers.typ",
         pdf="results/report/answers.pdf",
+    resources:
+        **res("light"),
     log:
         "results/logs/report/pdf.log",
     benchmark:
@@ -67,6 +71,8 @@ rule report_html:
         code=pkg("report"),
     output:
         html="results/report/answers.html",
+    resources:
+        **res("light"),
     log:
         "results/logs/report/html.log",
     benchmark:

@@ -13,6 +13,8 @@ rule ex4_overfit:
         train=TRAIN,
         per_epoch=True,
     threads: EX3["threads"]
+    resources:
+        **res("mnist"),
     log:
         "results/logs/ex4/overfit.log",
     benchmark:
@@ -36,6 +38,8 @@ rule ex4_data_size:
     wildcard_constraints:
         n=r"[0-9]+",
     threads: EX3["threads"]
+    resources:
+        **res("mnist"),
     log:
         "results/logs/ex4/data_size/n_{n}.log",
     benchmark:
@@ -56,6 +60,8 @@ rule ex5_optimal_step:
     params:
         theta0=EX1["theta0"],
         cfg=canon(EX1["conditioning"]),
+    resources:
+        **res("torch"),
     log:
         "results/logs/ex5/optimal_step.log",
     benchmark:
@@ -64,40 +70,3 @@ rule ex5_optimal_step:
         CONDA_ENV
     script:
         "../../scripts/ex5_optimal_step.py"
-
-
-rule calculus:
-    input:
-        code=pkg("calculus"),
-    output:
-        json="results/calculus/derivations.json",
-    log:
-        "results/logs/calculus/derivations.log",
-    benchmark:
-        "results/benchmarks/calculus/derivations.tsv"
-    conda:
-        CONDA_ENV
-    script:
-        "../../scripts/calculus.py"
-
-
-rule review_figure:
-    input:
-        overfit=rules.ex4_overfit.output.json,
-        data_size=expand(rules.ex4_data_size.output.json, n=EX4["data_size"]["sizes"]),
-        derivations=rules.calculus.output.json,
-        code=pkg("plotting", "calculus"),
-    output:
-        png="results/review/figures/{figure}.png",
-    params:
-        style=plot_params(),
-    wildcard_constraints:
-        figure="overfit|data_size|sigmoid|softplus|c1",
-    log:
-        "results/logs/review/fig_{figure}.log",
-    benchmark:
-        "results/benchmarks/review/fig_{figure}.tsv"
-    conda:
-        CONDA_ENV
-    script:
-        "../../scripts/plot_review.py"

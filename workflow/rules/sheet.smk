@@ -9,6 +9,8 @@ rule review_summary:
         code=pkg(),
     output:
         json="results/review/summary.json",
+    resources:
+        **res("light"),
     log:
         "results/logs/review/summary.log",
     benchmark:
@@ -31,6 +33,8 @@ rule claims:
         json="results/report/claims.json",
     params:
         claims=canon(config["claims"]),
+    resources:
+        **res("light"),
     log:
         "results/logs/report/claims.log",
     benchmark:
@@ -54,6 +58,8 @@ rule report_appendix:
         datasets=canon(config["data"]["datasets"]),
         config=canon(config),
         benchmarks="results/benchmarks",
+    resources:
+        **res("light"),
     log:
         "results/logs/report/appendix.log",
     benchmark:
