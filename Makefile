@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lint bench clean venv
+.PHONY: report test lint bench peaks clean venv
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -24,6 +24,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) results/data/mnist.pt
 	$(BIN)/python benchmarks/bench_epoch.py --threads 2
+
+# Each job's measured peak memory and time (after a build) against what its rule declares.
+peaks: $(STAMP)
+	$(BIN)/python benchmarks/peaks.py
 
 lint: $(STAMP)
 	$(BIN)/snakemake --lint

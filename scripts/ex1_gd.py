@@ -4,7 +4,7 @@ import torch
 
 from gdlab.data import linreg_tensors, read_linreg_csv
 from gdlab.io import read_json, setup_logging, write_json
-from gdlab.linreg import LinearRegressionGD, add_bias
+from gdlab.linreg import LinearRegressionGD, add_bias, distance_to
 from gdlab.train import fit
 
 log = setup_logging(snakemake.log[0])
@@ -14,13 +14,9 @@ X, y = linreg_tensors(read_linreg_csv(snakemake.input.csv))
 X1 = add_bias(X)
 theta_star = torch.tensor(read_json(snakemake.input.closed_form)["theta"], dtype=torch.float64)
 model = LinearRegressionGD(torch.full((X1.shape[1],), float(snakemake.params.theta0), dtype=torch.float64))
-
-
-def distance(m, epoch):
-    return {"distance": float(torch.linalg.vector_norm(m.theta - theta_star)), "theta": m.state()}
-
-
-hist = fit(model, X1, y, epochs=snakemake.params.epochs, lr=lr, on_epoch=distance,
+distance = distance_to(theta_star)
+hist = fit(model, X1, y, epochs=snakemake.params.epochs, lr=lr,
+           on_epoch=lambda m, e: distance(m, e) | {"theta": m.state()},
            divergence_factor=snakemake.params.divergence_factor)
 write_json(snakemake.output.json, {
     "lr": lr,

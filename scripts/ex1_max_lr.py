@@ -4,7 +4,7 @@ import torch
 
 from gdlab.data import linreg_tensors, read_linreg_csv
 from gdlab.io import read_json, setup_logging, write_json
-from gdlab.linreg import LinearRegressionGD, add_bias, bisect_max_lr
+from gdlab.linreg import LinearRegressionGD, add_bias, bisect_max_lr, distance_to
 from gdlab.train import fit
 
 log = setup_logging(snakemake.log[0])
@@ -23,7 +23,7 @@ showcase = []
 for factor in cfg["show_factors"]:  # a handful of illustrative runs around the limit, not a grid
     model = LinearRegressionGD(torch.full((X1.shape[1],), float(snakemake.params.theta0), dtype=torch.float64))
     hist = fit(model, X1, y, epochs=snakemake.params.epochs, lr=factor * theory,
-               on_epoch=lambda m, e: {"distance": float(torch.linalg.vector_norm(m.theta - theta_star))},
+               on_epoch=distance_to(theta_star),
                divergence_factor=snakemake.params.divergence_factor)
     showcase.append({"factor": factor, "lr": factor * theory, "diverged": hist.diverged,
                      "epoch": hist.column("epoch"), "loss": hist.column("loss"), "distance": hist.column("distance")})

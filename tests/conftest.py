@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,3 +80,41 @@ def built(tmp_path_factory, mirror) -> Path:
     work = copy_project(tmp_path_factory.mktemp("e2e"))
     run_snakemake(work, "--cores", "2", mirror=mirror)
     return work
+
+
+# Wall-clock fields differ between any two runs; everything else must not.
+TIMING = re.compile(r"seconds|^device$")
+
+
+def strip_timing(obj):
+    if isinstance(obj, dict):
+        return {k: strip_timing(v) for k, v in obj.items() if not TIMING.search(k)}
+    if isinstance(obj, list):
+        return [strip_timing(v) for v in obj]
+    return obj
+
+
+def metrics_files(work: Path) -> dict[str, Path]:
+    skip = {"report", "logs", "benchmarks"}  # the appendix and logs hold timings and paths by design
+    return {str(p.relative_to(work / "results")): p for p in sorted((work / "results").rglob("*"))
+            if p.suffix in {".json", ".csv"} and not skip & set(p.relative_to(work / "results").parts)}
+
+
+def same_metrics(a_dir: Path, b_dir: Path) -> int:
+    """Assert two builds wrote the same metrics (exactly, timing fields aside); return how many
+    files are byte-identical."""
+    a, b = metrics_files(a_dir), metrics_files(b_dir)
+    assert a.keys() == b.keys() and len(a) > 30, sorted(set(a) ^ set(b))
+    identical_bytes = 0
+    for name in a:
+        if a[name].suffix == ".csv":
+            fa, fb = pd.read_csv(a[name]), pd.read_csv(b[name])
+            cols = [c for c in fa.columns if not TIMING.search(c)]
+            pd.testing.assert_frame_equal(fa[cols], fb[cols], check_exact=True, obj=name)
+        else:
+            ja, jb = json.loads(a[name].read_text()), json.loads(b[name].read_text())
+            assert strip_timing(ja) == strip_timing(jb), name
+            identical_bytes += a[name].read_bytes() == b[name].read_bytes()
+    for name in ("data/linreg.csv", "ex1/summary.json", "ex2/summary.json", "ex1/max_lr.json"):
+        assert (a_dir / "results" / name).read_bytes() == (b_dir / "results" / name).read_bytes(), name
+    return identical_bytes

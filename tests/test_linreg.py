@@ -103,3 +103,15 @@ def test_epochs_to_tolerance_follows_the_condition_number(data):
     slow = epochs_to_tolerance(X1, y, zero, star, 0.1 * curv.optimal_lr, 1e-6, 100_000)
     assert fast is not None and slow is not None and slow > 5 * fast
     assert epochs_to_tolerance(X1, y, zero, star, 1e-6, 1e-6, 10) is None
+
+
+def test_distance_to_is_the_euclidean_distance_fit_records():
+    from gdlab.linreg import LinearRegressionGD, distance_to
+    from gdlab.train import fit
+
+    theta_star = torch.tensor([1.0, -2.0], dtype=torch.float64)
+    m = LinearRegressionGD(torch.tensor([4.0, 2.0], dtype=torch.float64))
+    assert distance_to(theta_star)(m, 0) == {"distance": 5.0}  # a 3-4-5 triangle
+    X1 = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
+    hist = fit(m, X1, X1 @ theta_star, epochs=5, lr=0.1, on_epoch=distance_to(theta_star))
+    assert hist.column("distance")[0] == 5.0 and hist.column("distance")[-1] < 5.0

@@ -14,7 +14,7 @@ import pytest
 import torch
 import yaml
 
-from conftest import REPO, SNAKEMAKE, copy_project, planned_rules, run_snakemake
+from conftest import REPO, SNAKEMAKE, copy_project, planned_rules, run_snakemake, same_metrics
 from gdlab.data import load_tensors
 from gdlab.io import atomic_path, write_json
 
@@ -41,40 +41,9 @@ def write_config(work: Path, name: str, change) -> str:
 
 # --- determinism ---------------------------------------------------------------------------
 
-TIMING = re.compile(r"seconds|^device$")
-
-
-def strip_timing(obj):
-    if isinstance(obj, dict):
-        return {k: strip_timing(v) for k, v in obj.items() if not TIMING.search(k)}
-    if isinstance(obj, list):
-        return [strip_timing(v) for v in obj]
-    return obj
-
-
-def metrics_files(work: Path) -> dict[str, Path]:
-    skip = {"report", "logs", "benchmarks"}  # the appendix and logs hold timings and paths by design
-    return {str(p.relative_to(work / "results")): p for p in sorted((work / "results").rglob("*"))
-            if p.suffix in {".json", ".csv"} and not skip & set(p.relative_to(work / "results").parts)}
-
-
 def test_two_builds_give_identical_metrics(built, second):
-    a, b = metrics_files(built), metrics_files(second)
-    assert a.keys() == b.keys() and len(a) > 30
-    identical_bytes = 0
-    for name in a:
-        if a[name].suffix == ".csv":
-            fa, fb = pd.read_csv(a[name]), pd.read_csv(b[name])
-            cols = [c for c in fa.columns if not TIMING.search(c)]
-            pd.testing.assert_frame_equal(fa[cols], fb[cols], check_exact=True, obj=name)
-        else:
-            ja, jb = json.loads(a[name].read_text()), json.loads(b[name].read_text())
-            assert strip_timing(ja) == strip_timing(jb), name
-            identical_bytes += a[name].read_bytes() == b[name].read_bytes()
     # Files without wall-clock fields are byte-identical, not merely equal.
-    assert identical_bytes >= 10
-    for name in ("data/linreg.csv", "ex1/summary.json", "ex2/summary.json", "ex1/max_lr.json"):
-        assert (built / "results" / name).read_bytes() == (second / "results" / name).read_bytes(), name
+    assert same_metrics(built, second) >= 10
 
 
 def test_a_different_seed_gives_different_numbers(tmp_path, mirror):

@@ -4,22 +4,34 @@ import math
 
 import torch
 
-from gdlab.train import batches, epoch_batches, fit
+from gdlab.train import epoch_batches, fit
 
 
-def test_minibatches_cover_each_index_once_and_are_seeded():
-    idx = list(batches(103, 10, torch.Generator().manual_seed(3)))
+def rows(batches):
+    """The row numbers in each mini-batch (X holds its own row number)."""
+    return [xb.squeeze(1).long() for xb, _ in batches]
+
+
+X103, Y103 = torch.arange(103.0).reshape(103, 1), torch.arange(103)
+
+
+def test_minibatches_cover_each_row_once_and_are_seeded():
+    idx = rows(epoch_batches(X103, Y103, 10, torch.Generator().manual_seed(3)))
     assert [len(b) for b in idx] == [10] * 10 + [3]
     assert sorted(torch.cat(idx).tolist()) == list(range(103))
-    again = list(batches(103, 10, torch.Generator().manual_seed(3)))
+    again = rows(epoch_batches(X103, Y103, 10, torch.Generator().manual_seed(3)))
     assert all(torch.equal(a, b) for a, b in zip(idx, again))
-    other = torch.cat(list(batches(103, 10, torch.Generator().manual_seed(4))))
+    other = torch.cat(rows(epoch_batches(X103, Y103, 10, torch.Generator().manual_seed(4))))
     assert not torch.equal(torch.cat(idx), other)
+    # The order is the generator's permutation, and X and y stay paired.
+    assert torch.equal(torch.cat(idx), torch.randperm(103, generator=torch.Generator().manual_seed(3)))
+    assert all(torch.equal(xb.squeeze(1).long(), yb) for xb, yb in epoch_batches(X103, Y103, 10, torch.Generator()))
 
 
 def test_full_batch_when_batch_size_is_none_or_large():
-    assert list(batches(5, None, None)) == [slice(None)]
-    assert list(batches(5, 64, None)) == [slice(None)]
+    for bs in (None, 103, 500):
+        (only,) = list(epoch_batches(X103, Y103, bs, None))
+        assert only[0] is X103 and only[1] is Y103
 
 
 class Quadratic:
@@ -49,12 +61,3 @@ def test_nan_loss_stops_training_as_diverged():
     m.w = torch.tensor(float("nan"), dtype=torch.float64)
     hist = fit(m, torch.zeros(2, 1), torch.zeros(2), epochs=100, lr=0.1)
     assert hist.diverged and hist.epochs_run == 1
-
-
-def test_epoch_batches_follow_the_index_order():
-    X = torch.arange(23.0).reshape(23, 1)
-    y = torch.arange(23)
-    via_index = [X[i] for i in batches(23, 5, torch.Generator().manual_seed(9))]
-    via_slices = [xb for xb, _ in epoch_batches(X, y, 5, torch.Generator().manual_seed(9))]
-    assert all(torch.equal(a, b) for a, b in zip(via_index, via_slices)) and len(via_slices) == 5
-    assert all(torch.equal(xb.squeeze(1).long(), yb) for xb, yb in epoch_batches(X, y, 5, torch.Generator()))

@@ -120,6 +120,15 @@ def bisect_max_lr(X1: Tensor, y: Tensor, lr_start: float, epochs: int, rtol: flo
     return lo, hi, probes
 
 
+def distance_to(theta_star: Tensor):
+    """A per-epoch metric for :func:`gdlab.train.fit`: the Euclidean distance ‖θ - θ*‖ to the closed form."""
+
+    def metric(model: "LinearRegressionGD", epoch: int) -> dict:
+        return {"distance": float(torch.linalg.vector_norm(model.theta - theta_star))}
+
+    return metric
+
+
 def epochs_to_tolerance(X1: Tensor, y: Tensor, theta0: Tensor, theta_star: Tensor, lr: float, tol: float,
                         max_epochs: int) -> int | None:
     """Full-batch GD at a fixed ``lr``: epochs until ‖θ - θ*‖ <= tol‖θ*‖, or None within ``max_epochs``.

@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .train import AutogradModel
+
 
 def _check(X: Tensor, W: Tensor, b: Tensor) -> None:
     assert X.ndim == 2 and W.ndim == 2 and b.ndim == 1, (X.shape, W.shape, b.shape)
@@ -101,15 +103,23 @@ class SoftmaxRegression(nn.Module):
         return self.linear.weight.detach().T, self.linear.bias.detach()
 
 
-def module_model(W: Tensor, b: Tensor):
-    """The nn.Module wrapped for :func:`gdlab.train.fit` (autograd + torch.optim.SGD)."""
-    from .train import AutogradModel
+class SoftmaxModuleModel(AutogradModel):
+    """:class:`SoftmaxRegression` stepped by autograd and ``torch.optim.SGD`` in :func:`gdlab.train.fit`,
+    with the ``params``/``logits`` interface that :func:`evaluate` and the scripts share with the hand model."""
 
-    module = SoftmaxRegression(W, b)
-    model = AutogradModel(module, F.cross_entropy)
-    model.params = module.params
-    model.logits = module
-    return model
+    def __init__(self, W: Tensor, b: Tensor):
+        super().__init__(SoftmaxRegression(W, b), F.cross_entropy)
+
+    def params(self) -> tuple[Tensor, Tensor]:
+        return self.module.params()
+
+    def logits(self, X: Tensor) -> Tensor:
+        return self.module(X)
+
+
+def module_model(W: Tensor, b: Tensor) -> SoftmaxModuleModel:
+    """The nn.Module version, ready for :func:`gdlab.train.fit`."""
+    return SoftmaxModuleModel(W, b)
 
 
 def evaluate(model, X: Tensor, y: Tensor, batch: int = 10_000) -> tuple[float, float]:

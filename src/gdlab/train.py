@@ -33,18 +33,9 @@ class History:
         return [r[key] for r in self.rows]
 
 
-def batches(n: int, batch_size: int | None, generator: torch.Generator | None):
-    """Index tensors of one epoch: the whole set (full batch) or a seeded shuffle cut into mini-batches."""
-    if batch_size is None or batch_size >= n:
-        yield slice(None)
-        return
-    order = torch.randperm(n, generator=generator)
-    for start in range(0, n, batch_size):
-        yield order[start : start + batch_size]
-
-
 def epoch_batches(X: Tensor, y: Tensor, batch_size: int | None, generator: torch.Generator | None):
-    """The (X, y) mini-batches of one epoch, in the order :func:`batches` gives.
+    """The (X, y) mini-batches of one epoch: the whole set (full batch, ``batch_size`` None or
+    at least n) or a seeded shuffle cut into mini-batches of ``batch_size`` (the last may be smaller).
 
     The data are permuted once per epoch and then sliced: one gather of the whole
     matrix is much cheaper than one small gather per mini-batch.

@@ -1,0 +1,60 @@
+"""The workflow on a real single-node SLURM cluster, through Snakemake's SLURM executor and the project's
+profile, gives the same results as a local run."""
+
+import os
+import re
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from conftest import REPO, copy_project, run_snakemake, same_metrics
+from slurm_cluster import Cluster, why_unavailable
+
+pytestmark = pytest.mark.e2e
+
+PROFILE = REPO / "workflow" / "profiles" / "slurm"
+# For a cluster without accounting (sacct cannot answer) and a test that should not wait long.
+LOCAL_CLUSTER = ["--slurm-no-account", "--slurm-status-command", "squeue",
+                 "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "5"]
+
+
+def test_profile_uses_the_slurm_executor_and_leaves_resources_to_the_rules():
+    cfg = yaml.safe_load((PROFILE / "config.yaml").read_text())
+    assert cfg["executor"] == "slurm"
+    # Resources are declared on the rules (from measured peaks), not guessed in the profile.
+    assert "set-resources" not in cfg and "mem_mb" not in str(cfg.get("default-resources", ""))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    reason = why_unavailable()
+    if reason and os.environ.get("GDLAB_REQUIRE_SLURM"):
+        pytest.fail(f"GDLAB_REQUIRE_SLURM is set but no SLURM cluster can start here: {reason}")
+    if reason:
+        pytest.skip(f"no SLURM cluster here: {reason}")
+    with Cluster(tmp_path_factory.mktemp("slurm")) as c:
+        yield c
+
+
+def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
+    work = copy_project(tmp_path_factory.mktemp("on_slurm"))
+    start = time.monotonic()
+    proc = run_snakemake(work, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
+    seconds = time.monotonic() - start
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"{out[-6000:]}\n{cluster.logs()}"
+    submitted = re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out)
+    print(f"SLURM build of the test config: {seconds:.0f} s, {len(submitted)} SLURM jobs")
+    # Every grid point went through SLURM, the local rules (fetch, collectors) did not ...
+    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())["ex3"]["grid"]
+    assert submitted.count("ex3_grid_point") == len(cfg["lrs"]) * len(cfg["batch_sizes"]) * len(cfg["seeds"])
+    assert {"ex3_favourite", "ex4_overfit", "report_pdf"} <= set(submitted)
+    assert not {"fetch", "claims", "report_markdown"} & set(submitted)
+    # ... and the results are those of the local build, exactly (timing fields aside).
+    assert same_metrics(built, work) >= 10
+    assert (work / "results" / "report" / "answers.pdf").stat().st_size > 100_000
+    # Each job ran with its rule's memory request: SLURM recorded it.
+    jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout
+    assert re.search(r"MinMemoryNode=(2048M|2G)\b", jobs), jobs[-2000:]  # the MNIST training jobs' mem_mb
