@@ -1,11 +1,14 @@
 """Declared resources against measured peaks (benchmarks/peaks.py)."""
 
 import importlib.util
+import re
+import subprocess
 import sys
 
 import pytest
+import yaml
 
-from conftest import REPO
+from conftest import REPO, SNAKEMAKE, copy_project
 
 spec = importlib.util.spec_from_file_location("peaks", REPO / "benchmarks" / "peaks.py")
 peaks = importlib.util.module_from_spec(spec)
@@ -56,3 +59,41 @@ def test_every_job_stays_within_its_declared_resources(built):
     assert {"ex3_grid_point", "ex3_favourite", "fetch", "report_pdf"} <= rules  # every stage declares
     over = [(j.benchmark, j.peak_mb, j.mem_mb, j.seconds, j.runtime_min) for j in measured if not j.within]
     assert not over
+
+
+def planned_resources(work, configfile):
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--forceall", "--configfile", configfile],
+                          capture_output=True, text=True, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = peaks.parse_dry_run(proc.stdout + proc.stderr)
+    gpus = {}
+    for block in (proc.stdout + proc.stderr).split("\n[")[1:]:
+        rule = block.split("rule ", 1)[1].split(":", 1)[0] if "rule " in block else None
+        m = re.search(r"resources: .*?\bgpu=(\d+)", block)
+        if rule and m:
+            gpus[rule] = int(m.group(1))
+    return jobs, gpus
+
+
+@pytest.mark.parametrize("device, gpu", [("cuda", 1), ("cpu", 0), ("auto", 0)])
+def test_training_jobs_ask_for_a_gpu_only_when_the_config_says_cuda(tmp_path, device, gpu):
+    work = copy_project(tmp_path)
+    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())
+    cfg["ex3"]["device"] = device
+    (work / "config" / "dev.yaml").write_text(yaml.safe_dump(cfg))
+    jobs, gpus = planned_resources(work, "config/dev.yaml")
+    assert {r: g for r, g in gpus.items()} == {r: gpu for r in ("ex3_reference", "ex3_grid_point", "ex3_favourite")}
+    # Training time grows with the configured epochs, never below the tier's floor.
+    grid = [j for j in jobs if j.rule == "ex3_grid_point"]
+    assert grid and all(j.mem_mb == 2048 and j.runtime_min >= 30 for j in grid)
+
+
+def test_training_time_limit_grows_with_the_epochs(tmp_path):
+    work = copy_project(tmp_path)
+    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())
+    cfg["ex3"]["grid"]["epochs"] = 600
+    (work / "config" / "long.yaml").write_text(yaml.safe_dump(cfg))
+    jobs, _ = planned_resources(work, "config/long.yaml")
+    grid = [j for j in jobs if j.rule == "ex3_grid_point"]
+    # 3.8 s per epoch is the worst measured (batch 16, 2 busy cores): the limit must allow at least that.
+    assert grid and all(60 * j.runtime_min >= 600 * 3.8 for j in grid)

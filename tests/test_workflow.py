@@ -135,7 +135,7 @@ def test_new_grid_learning_rate_runs_only_its_grid_points(built, mirror):
     cfg["ex3"]["grid"]["lrs"].append(0.05)
     (built / "config" / "grid.yaml").write_text(yaml.safe_dump(cfg))
     plan = planned_rules(built, configfile="config/grid.yaml", mirror=mirror)
-    assert plan["ex3_grid_point"] == len(cfg["ex3"]["grid"]["batch_sizes"])
+    assert plan["ex3_grid_point"] == len(cfg["ex3"]["grid"]["batch_sizes"]) * len(cfg["ex3"]["grid"]["seeds"])
     assert {"ex3_grid_table", "ex3_summary", "report_markdown", "report_pdf"} <= plan.keys()
     assert not any(rule.startswith(("ex1", "ex2", "fetch", "mnist")) or rule == "ex3_reference" for rule in plan)
 
