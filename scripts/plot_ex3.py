@@ -65,11 +65,14 @@ def heatmap():
     div = f.pivot(index="lr", columns="batch_size", values="diverged").sort_index()
     several = f["n_seeds"].max() > 1
     with figure(out, style) as (fig, ax):
-        im = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto", origin="lower")
+        # Diverged points are left blank: their last accuracy is not a result to colour by.
+        im = ax.imshow(table.where(~div.astype(bool)).to_numpy(dtype=float), cmap="viridis", aspect="auto",
+                       origin="lower")
         for i in range(table.shape[0]):
             for j in range(table.shape[1]):
                 text = f"{100 * table.iloc[i, j]:.1f}" + (f"\n±{100 * spread.iloc[i, j]:.2f}" if several else "")
-                ax.text(j, i, "div." if div.iloc[i, j] else text, ha="center", va="center", color="w", fontsize=7)
+                ax.text(j, i, "diverged" if div.iloc[i, j] else text, ha="center", va="center",
+                        color="k" if div.iloc[i, j] else "w", fontsize=7)
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
         ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
         ax.set(xlabel="batch size", ylabel="learning rate")
