@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from gdlab.data import load_tensors
-from gdlab.softmax import SoftmaxRegressionGD, init_params, module_model
+from gdlab.softmax import SoftmaxModuleModel, SoftmaxRegressionGD, init_params
 from gdlab.train import epoch_batches
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def textbook_epoch(root: Path, batch: int, lr: float):
 
 def gdlab_epoch(X, y, impl: str, batch: int | None, lr: float):
     W, b = init_params(784, 10, 0.01, seed=0)
-    model = SoftmaxRegressionGD(W, b) if impl == "manual" else module_model(W, b)
+    model = SoftmaxRegressionGD(W, b) if impl == "manual" else SoftmaxModuleModel(W, b)
     gen = torch.Generator().manual_seed(0)
 
     def run():

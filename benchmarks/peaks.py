@@ -27,6 +27,7 @@ class Job:
     runtime_min: float
     peak_mb: float | None = None
     seconds: float | None = None
+    gpu: int = 0
 
     @property
     def within(self) -> bool:
@@ -34,13 +35,15 @@ class Job:
 
 
 def parse_dry_run(text: str) -> list[Job]:
-    """Jobs with a benchmark file, from the text of `snakemake --dry-run --forceall`."""
+    """Jobs with a benchmark file, from the text of `snakemake --dry-run --forceall`, with their
+    declared mem_mb, runtime and gpu."""
     jobs, rule, fields = [], None, {}
 
     def flush():
         if rule and "benchmark" in fields and "resources" in fields:
             res = dict(kv.split("=", 1) for kv in fields["resources"].split(", ") if "=" in kv)
-            jobs.append(Job(rule, fields["benchmark"], float(res["mem_mb"]), float(res["runtime"])))
+            jobs.append(Job(rule, fields["benchmark"], float(res["mem_mb"]), float(res["runtime"]),
+                            gpu=int(res.get("gpu", 0))))
 
     for line in text.splitlines():
         m = re.match(r"^(?:local)?rule (\w+):$", line)

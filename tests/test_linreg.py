@@ -6,8 +6,8 @@ import torch
 
 from gdlab.data import linreg_tensors, make_linreg
 from gdlab.linreg import (
-    LinearRegressionGD, add_bias, bisect_max_lr, curvature, epochs_to_tolerance, gd_diverges, mse, mse_grad, mse_hessian,
-    normal_equations,
+    LinearRegressionGD, add_bias, bisect_max_lr, curvature, distance_to, epochs_to_tolerance, gd_diverges, mse, mse_grad,
+    mse_hessian, normal_equations,
 )
 from gdlab.train import AutogradModel, fit
 
@@ -106,9 +106,6 @@ def test_epochs_to_tolerance_follows_the_condition_number(data):
 
 
 def test_distance_to_is_the_euclidean_distance_fit_records():
-    from gdlab.linreg import LinearRegressionGD, distance_to
-    from gdlab.train import fit
-
     theta_star = torch.tensor([1.0, -2.0], dtype=torch.float64)
     m = LinearRegressionGD(torch.tensor([4.0, 2.0], dtype=torch.float64))
     assert distance_to(theta_star)(m, 0) == {"distance": 5.0}  # a 3-4-5 triangle

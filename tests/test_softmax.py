@@ -5,8 +5,8 @@ import torch
 import torch.nn.functional as F
 
 from gdlab.softmax import (
-    SoftmaxRegressionGD, confusion_matrix, cost_ce, grad_cost_ce, init_params, linear_trsf, loss_ce, lr_schedule,
-    module_model, predict, prepare_mnist, resolve_device, softmax, train_run,
+    SoftmaxModuleModel, SoftmaxRegressionGD, confusion_matrix, cost_ce, grad_cost_ce, init_params, linear_trsf,
+    loss_ce, lr_schedule, predict, prepare_mnist, resolve_device, softmax, train_run,
 )
 from gdlab.train import fit
 
@@ -60,7 +60,7 @@ def test_hand_model_and_module_follow_the_same_trajectory():
     X = torch.randn(500, 30, generator=gen)
     y = torch.randint(0, 10, (500,), generator=gen)
     W, b = init_params(30, 10, 0.01, seed=5)
-    hand, mod = SoftmaxRegressionGD(W, b), module_model(W, b)
+    hand, mod = SoftmaxRegressionGD(W, b), SoftmaxModuleModel(W, b)
     h1 = fit(hand, X, y, epochs=1, lr=0.1, batch_size=16, generator=torch.Generator().manual_seed(7))
     h2 = fit(mod, X, y, epochs=1, lr=0.1, batch_size=16, generator=torch.Generator().manual_seed(7))
     W2, b2 = mod.params()

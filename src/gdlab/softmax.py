@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .train import AutogradModel
+from .train import AutogradModel, fit
 
 
 def _check(X: Tensor, W: Tensor, b: Tensor) -> None:
@@ -117,11 +117,6 @@ class SoftmaxModuleModel(AutogradModel):
         return self.module(X)
 
 
-def module_model(W: Tensor, b: Tensor) -> SoftmaxModuleModel:
-    """The nn.Module version, ready for :func:`gdlab.train.fit`."""
-    return SoftmaxModuleModel(W, b)
-
-
 def evaluate(model, X: Tensor, y: Tensor, batch: int = 10_000) -> tuple[float, float]:
     """(mean cross-entropy, accuracy) of any model with ``logits``, in chunks to bound memory."""
     total_loss, correct = 0.0, 0
@@ -185,15 +180,13 @@ def train_run(impl: str, data: dict, *, lr: float, batch_size: int, epochs: int,
     Both implementations start from the same seeded weights and see the same
     seeded batch order, so their trajectories can be compared step by step.
     """
-    from .train import fit
-
     device = data["X_train"].device
     W, b = init_params(data["X_train"].shape[1], 10, init_std, seed)
     W, b = W.to(device), b.to(device)
     if impl == "manual":
         model = SoftmaxRegressionGD(W, b)
     elif impl == "module":
-        model = module_model(W, b)
+        model = SoftmaxModuleModel(W, b)
     else:
         raise ValueError(f"unknown implementation {impl!r}: expected 'manual' or 'module'")
 
