@@ -11,12 +11,13 @@ SLURM enforces (--mem, --time) and what `snakemake --resources mem_mb=N` schedul
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from gdlab.report import read_benchmark
 
 
 @dataclass
@@ -54,20 +55,6 @@ def parse_dry_run(text: str) -> list[Job]:
             fields[m.group(1)] = m.group(2)
     flush()
     return jobs
-
-
-def read_benchmark(path: Path) -> tuple[float | None, float | None]:
-    """(max_rss MB, seconds) of the last repeat; None where Snakemake could not sample it."""
-    with open(path) as f:
-        row = list(csv.DictReader(f, delimiter="\t"))[-1]
-
-    def num(v):
-        try:
-            return float(v)
-        except ValueError:
-            return None
-
-    return num(row["max_rss"]), num(row["s"])
 
 
 def collect(directory: Path, configfile: str | None = None, snakemake: list[str] | None = None) -> list[Job]:

@@ -4,17 +4,16 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-import pandas as pd
-
 from gdlab.io import setup_logging, write_json
+from gdlab.report import read_benchmark
 
 setup_logging(snakemake.log[0])
 jobs = []
 # Every benchmark file present: one row per job (runtime s, peak resident memory MB).
 for tsv in sorted(Path(snakemake.params.benchmarks).rglob("*.tsv")):
-    frame = pd.read_csv(tsv, sep="\t")
+    max_rss_mb, seconds = read_benchmark(tsv)
     jobs.append({"job": str(tsv.relative_to(snakemake.params.benchmarks).with_suffix("")),
-                 "seconds": float(frame["s"].iloc[-1]), "max_rss_mb": float(frame["max_rss"].iloc[-1])})
+                 "seconds": seconds, "max_rss_mb": max_rss_mb})
 write_json(snakemake.output.json, {
     "python": platform.python_version(),
     "packages": {name: version(name) for name in snakemake.params.packages},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 from pathlib import Path
@@ -10,6 +11,21 @@ import jinja2
 import yaml
 
 from .io import atomic_path
+
+
+def read_benchmark(path: str | os.PathLike) -> tuple[float | None, float | None]:
+    """(max_rss MB, seconds) of the last repeat in a Snakemake ``benchmark:`` file (the appendix's
+    per-job table, and benchmarks/peaks.py); None where Snakemake could not sample it (NA)."""
+    with open(path) as fh:
+        row = list(csv.DictReader(fh, delimiter="\t"))[-1]
+
+    def num(v: str) -> float | None:
+        try:
+            return float(v)
+        except ValueError:
+            return None
+
+    return num(row["max_rss"]), num(row["s"])
 
 
 def sig(x: float | None, digits: int = 4) -> str:

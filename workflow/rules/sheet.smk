@@ -49,7 +49,7 @@ rule report_appendix:
     input:
         claims=rules.claims.output.json,
         figures=lambda wc: rules.report_markdown.input.figures,
-        code=pkg(),
+        code=pkg("report"),
     output:
         json="results/report/appendix.json",
     params:
