@@ -1,4 +1,7 @@
-"""Atomic file output and logging helpers shared by every script."""
+"""Files: atomic output, JSON, arrays, logging, and the error every reader raises on bad data.
+
+No torch here: jobs that only read results or draw must not pay for importing it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
+
+import numpy as np
+
+
+class DataError(RuntimeError):
+    """An input file is missing, corrupt or malformed; the message names the file (and line and column)."""
 
 
 @contextlib.contextmanager
@@ -55,6 +64,24 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
 def read_json(path: str | os.PathLike) -> Any:
     with open(path) as fh:
         return json.load(fh)
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+
+
+def save_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Named numpy arrays in one uncompressed ``.npz`` (loads in milliseconds), written atomically."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+
+def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    # allow_pickle=False: never unpickle objects, even from our own results.
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
 
 
 def setup_logging(log_path: str | os.PathLike | None) -> logging.Logger:

@@ -1,4 +1,4 @@
-"""Figure helpers: one style from config, atomic and reproducible PNG output."""
+"""Figure helpers: one style from the config, headless, atomic and byte-reproducible PNG output."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: the pipeline never opens a window
+matplotlib.use("Agg")  # headless: the pipeline and the notebooks never open a window
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .io import atomic_path  # noqa: E402
 
 
 @contextlib.contextmanager
-def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, **kwargs):
-    """Yield (fig, axes) styled from the ``plot`` config; save to ``out`` on success."""
+def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height: float = 1.0, **kwargs):
+    """Yield (fig, axes) styled from the ``plot`` config (``height`` scales its height); save to ``out`` on success."""
     with plt.style.context(style["style"]):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(style["width_in"], style["height_in"]), **kwargs)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(style["width_in"], height * style["height_in"]), **kwargs)
         try:
             yield fig, axes
             fig.tight_layout()

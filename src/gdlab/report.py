@@ -1,57 +1,59 @@
-"""The answer sheet: Jinja2 fills Pandoc Markdown from results/, pandoc makes Typst, typst makes the PDF."""
+"""The hand-in's text: Jinja2 fills Pandoc Markdown from results/, for two targets from one source —
+the sheet (pandoc -> Typst -> PDF, and HTML) and the notebooks' Markdown cells.
+
+Templates never decide anything about the data: a sentence that depends on a result is picked by
+``say(fact, {value: sentence})`` from a fact computed in a summary, and an unknown value is an error.
+"""
 
 from __future__ import annotations
 
 import csv
+import statistics
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
 
-from .io import atomic_path
+from .claims import OPS
+from .io import atomic_path, read_json
+
+TARGETS = ("sheet", "notebook")
 
 
-def read_benchmark(path: str | os.PathLike) -> tuple[float | None, float | None]:
-    """(max_rss MB, seconds) of the last repeat in a Snakemake ``benchmark:`` file (the appendix's
-    per-job table, and benchmarks/peaks.py); None where Snakemake could not sample it (NA)."""
-    with open(path) as fh:
-        row = list(csv.DictReader(fh, delimiter="\t"))[-1]
+# --- numbers as the sheet writes them ---------------------------------------------------------------
 
-    def num(v: str) -> float | None:
-        try:
-            return float(v)
-        except ValueError:
-            return None
-
-    return num(row["max_rss"]), num(row["s"])
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
 
 
 def sig(x: float | None, digits: int = 4) -> str:
     """A number with ``digits`` significant digits, plain text (what the PDF shows)."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    return f"{x:.{digits}g}"
+    return "n/a" if _missing(x) else f"{x:.{digits}g}"
 
 
 def sci(x: float | None, digits: int = 2) -> str:
     """A number as TeX math with ``digits`` significant digits: 3.1 × 10^-7 when tiny or huge, plain otherwise."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+    if _missing(x):
         return "n/a"
     if x == 0:
         return "$0$"
     exp = math.floor(math.log10(abs(x)))
     if -3 <= exp <= 4:
         return f"${x:.{max(0, digits - 1 - exp)}f}$"
-    mant = x / 10**exp
-    return f"${mant:.{digits - 1}f} \\times 10^{{{exp}}}$"
+    return f"${x / 10**exp:.{digits - 1}f} \\times 10^{{{exp}}}$"
 
 
 def pct(x: float | None, digits: int = 2) -> str:
-    if x is None:
-        return "n/a"
-    return f"{100 * x:.{digits}f} %"
+    """A share as a percentage: 0.9263 -> "92.63 %"."""
+    return "n/a" if _missing(x) else f"{100 * x:.{digits}f} %"
+
+
+def pp(x: float | None, digits: int = 2) -> str:
+    """A difference of two shares in percentage points: 0.0021 -> "0.21 percentage points"."""
+    return "n/a" if _missing(x) else f"{100 * x:.{digits}f} percentage points"
 
 
 def claimval(x) -> str:
@@ -63,15 +65,18 @@ def claimval(x) -> str:
     return str(x)
 
 
-# How a claim's comparison reads on the sheet. Words or symbols, never "=" or "==": Typst reads a
-# table cell that starts with "=" as a heading (pandoc does not escape it there).
-OP_TEXT = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "is"}
-
-
 def claimop(op: str) -> str:
-    if op not in OP_TEXT:
-        raise ValueError(f"unknown claim operator {op!r}; expected one of {sorted(OP_TEXT)}")
-    return OP_TEXT[op]
+    if op not in OPS:
+        raise ValueError(f"unknown claim operator {op!r}; expected one of {sorted(OPS)}")
+    return OPS[op][1]
+
+
+def say(fact, sentences: dict) -> str:
+    """The sentence for a computed fact; a fact with no sentence is an error, never a blank or a wrong default."""
+    key = fact if isinstance(fact, str) else ("true" if fact is True else "false" if fact is False else str(fact))
+    if key not in sentences:
+        raise KeyError(f"no sentence for the fact value {fact!r} (the template has {sorted(sentences)})")
+    return sentences[key]
 
 
 def _strict(fmt):
@@ -85,27 +90,124 @@ def _strict(fmt):
     return wrapped
 
 
-def render_markdown(template: Path, context: dict, out: Path) -> None:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(template).parent)),
-        undefined=jinja2.StrictUndefined,  # a missing result is an error, never a blank
-        keep_trailing_newline=True,
-        autoescape=False,
-        # Pandoc attributes ({#fig-x width=80%}) start with "{#": move Jinja comments out of the way.
-        comment_start_string="{##",
-        comment_end_string="##}",
-    )
-    env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-    env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct),
-                                                               ("claimval", claimval), ("claimop", claimop))})
-    text = env.get_template(Path(template).name).render(**context)
-    with atomic_path(out) as tmp:
-        tmp.write_text(text)
+# --- rendering ----------------------------------------------------------------------------------------
+
+def figure_key(path: str | os.PathLike) -> str:
+    """results/ex1/figures/convergence.png -> ex1_convergence."""
+    p = Path(path)
+    return f"{p.parent.parent.name}_{p.stem}"
 
 
-def relative_figures(figures: dict[str, str], md_out: Path) -> dict[str, str]:
-    """Figure paths as the Markdown (and the Typst file beside it) must write them."""
-    return {k: os.path.relpath(v, Path(md_out).parent) for k, v in figures.items()}
+class Renderer:
+    """One Jinja environment over ``report/`` for one target, with the results as context.
+
+    Globals the templates use: ``answer(part)`` (a part's answer, from report/answers/exN.md.j2),
+    ``question(part)``, ``figure(key, caption, width)``, ``figref(key)``, ``listing(qualname)``,
+    ``claim(id)``, ``say(fact, sentences)``.
+    """
+
+    def __init__(self, template_dir: Path, context: dict, target: str, figures: dict[str, str], out: Path,
+                 listings: dict[str, dict], practical: dict):
+        if target not in TARGETS:
+            raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
+        self.target, self.out, self.figures, self.listings = target, Path(out), figures, listings
+        self.attachments: list[str] = []  # figures a notebook cell embeds
+        self.parts = {f"{ex['number']}{p['letter']}": (ex, p) for ex in practical["exercises"] for p in ex["parts"]}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_dir)),
+            undefined=jinja2.StrictUndefined,  # a missing result is an error, never a blank
+            keep_trailing_newline=True,
+            autoescape=False,
+            # Pandoc attributes ({#fig-x width=80%}) start with "{#": move Jinja comments out of the way.
+            comment_start_string="{##",
+            comment_end_string="##}",
+        )
+        self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp),
+                                                                   ("claimval", claimval), ("claimop", claimop))})
+        self.context = context | {"target": target, "practical": practical}
+        self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,
+                                claim=self.claim, question=self.question, answer=self.answer, beyond=self.beyond,
+                                part=self.part)
+        self._modules: dict[int, Any] = {}
+
+    def part(self, part_id: str) -> tuple[dict, dict]:
+        if part_id not in self.parts:
+            raise KeyError(f"no part {part_id!r} in report/practical.yaml")
+        return self.parts[part_id]
+
+    def question(self, part_id: str) -> str:
+        ex, p = self.part(part_id)
+        return f"**{ex['number']}{' ' + p['letter'] + ')' if p['letter'] else ''}** *{p['question']}*"
+
+    def _answers(self, number: int):
+        """report/answers/ex<N>.md.j2 as a module of macros, rendered with the results."""
+        if number not in self._modules:
+            self._modules[number] = self.env.get_template(f"answers/ex{number}.md.j2").make_module(self.context)
+        return self._modules[number]
+
+    def answer(self, part_id: str) -> str:
+        """The answer to one part: the macro named after its letter (``summary`` for Exercise 5)."""
+        ex, p = self.part(part_id)
+        return str(getattr(self._answers(ex["number"]), p["letter"] or "summary")()).strip()
+
+    def beyond(self, number: int) -> str:
+        """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one."""
+        module = self._answers(number)
+        return str(module.beyond()).strip() if hasattr(module, "beyond") else ""
+
+    def figure(self, key: str, caption: str, width: str = "90%") -> str:
+        if key not in self.figures:
+            raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
+        if self.target == "notebook":
+            self.attachments.append(key)
+            return f"![{caption}](attachment:{key}.png)"
+        path = os.path.relpath(self.figures[key], self.out.parent)
+        return f"![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}"
+
+    def figref(self, key: str) -> str:
+        if key not in self.figures:
+            raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
+        if self.target == "notebook":
+            part, name = key.split("_", 1)
+            return f"(figure *{name.replace('_', ' ')}*{'' if part == 'review' else ', ' + part})"
+        return f"[@fig-{key.replace('_', '-')}]"
+
+    def listing(self, qualname: str) -> str:
+        if qualname not in self.listings:
+            raise KeyError(f"no listing {qualname!r}: list it under a part in report/practical.yaml")
+        s = self.listings[qualname]
+        return (f"`{qualname}` — `{s['file']}`, lines {s['first_line']}–{s['last_line']}:\n\n"
+                f"```python\n{s['code']}\n```")
+
+    def claim(self, cid: str) -> str:
+        claims = self.context["claims"]
+        if cid not in claims:
+            return "*(not checked in this configuration)*"
+        c = claims[cid]
+        return (f"**[✓ checked: {c['text']}; `{c['value_path']}` = {claimval(c['value'])} {claimop(c['op'])} "
+                f"{claimval(c['bound'])}]**")
+
+    def render(self, template: str) -> str:
+        return self.env.get_template(template).render(**self.context)
+
+    def render_string(self, text: str) -> str:
+        return self.env.from_string(text).render(**self.context)
+
+
+# --- pandoc and typst ---------------------------------------------------------------------------------
+
+def markdown_to_pdf(md: Path, typ: Path, pdf: Path, root: Path, header: Path) -> None:
+    """Pandoc Markdown -> Typst (pandoc) -> PDF (typst), each step written atomically."""
+    import pypandoc
+    import typst
+
+    with atomic_path(typ) as tmp:
+        pypandoc.convert_file(str(md), "typst", format="markdown", outputfile=str(tmp),
+                              extra_args=["--standalone", f"--include-in-header={header}"])
+    # Typst resolves image paths relative to the .typ file: keep it beside the Markdown.
+    with atomic_path(pdf) as tmp_pdf:
+        typst.compile(str(typ), output=str(tmp_pdf), root=str(root))
 
 
 def markdown_to_html(md: Path, html: Path) -> None:
@@ -115,17 +217,60 @@ def markdown_to_html(md: Path, html: Path) -> None:
     with atomic_path(html) as tmp:
         pypandoc.convert_file(str(md), "html5", format="markdown", outputfile=str(tmp),
                               extra_args=["--standalone", "--embed-resources", "--mathml", "--toc",
-                                          f"--resource-path={Path(md).parent}", "--number-sections"])
+                                          f"--resource-path={Path(md).parent}"])
 
 
-def markdown_to_pdf(md: Path, typ: Path, pdf: Path, root: Path) -> None:
-    """Pandoc Markdown -> Typst (pandoc) -> PDF (typst), each step written atomically."""
+def notebook_to_html(ipynb: Path, html: Path) -> None:
+    """A notebook as one self-contained HTML page (pandoc: offline, math as MathML)."""
     import pypandoc
-    import typst
 
-    with atomic_path(typ) as tmp:
-        pypandoc.convert_file(str(md), "typst", format="markdown", outputfile=str(tmp),
-                              extra_args=["--standalone"])
-    # Typst resolves image paths relative to the .typ file: keep it beside the Markdown.
-    with atomic_path(pdf) as tmp_pdf:
-        typst.compile(str(typ), output=str(tmp_pdf), root=str(root))
+    with atomic_path(html) as tmp:
+        pypandoc.convert_file(str(ipynb), "html5", format="ipynb", outputfile=str(tmp),
+                              extra_args=["--standalone", "--embed-resources", "--mathml"])
+
+
+# --- Snakemake benchmark files --------------------------------------------------------------------------
+
+def read_benchmark(path: str | os.PathLike) -> tuple[float | None, float | None]:
+    """(max_rss MB, seconds) of the last repeat in a Snakemake ``benchmark:`` file (the appendix's per-rule
+    table, and benchmarks/peaks.py); None where Snakemake could not sample it (NA)."""
+    with open(path) as fh:
+        row = list(csv.DictReader(fh, delimiter="\t"))[-1]
+
+    def number(v: str) -> float | None:
+        try:
+            return float(v)
+        except ValueError:
+            return None
+
+    return number(row["max_rss"]), number(row["s"])
+
+
+# --- the context every template sees ------------------------------------------------------------------
+
+def load_context(inputs, text_settings: dict) -> dict:
+    """The results a Snakemake job lists as named inputs (summaries, claims, listings, ...) and the config
+    settings the text quotes, as the templates' variables."""
+    names = ("ex1", "ex2", "ex3", "review", "calculus", "claims", "listings", "appendix")
+    context = {name: read_json(getattr(inputs, name)) for name in names if hasattr(inputs, name)}
+    return context | {"cfg": text_settings}
+
+
+def figure_paths(paths) -> dict[str, str]:
+    return {figure_key(p): str(p) for p in paths}
+
+
+def per_rule_benchmarks(folder: str | os.PathLike) -> list[dict]:
+    """One row per rule from the ``benchmark:`` files under ``folder`` (results/benchmarks/<rule>[/<job>].tsv):
+    job count, median and longest wall time (s), and peak resident memory (MB)."""
+    by_rule: dict[str, list[tuple[float | None, float | None]]] = {}
+    for tsv in sorted(Path(folder).rglob("*.tsv")):
+        rule = tsv.relative_to(folder).parts[0].removesuffix(".tsv")
+        by_rule.setdefault(rule, []).append(read_benchmark(tsv))
+    rows = []
+    for rule, jobs in sorted(by_rule.items()):
+        seconds = [s for _, s in jobs if s is not None]
+        peaks = [m for m, _ in jobs if m is not None]
+        rows.append({"rule": rule, "jobs": len(jobs), "median_s": statistics.median(seconds) if seconds else None,
+                     "max_s": max(seconds, default=None), "total_s": sum(seconds), "peak_mb": max(peaks, default=None)})
+    return rows

@@ -1,98 +1,161 @@
-# Helpers shared by the rule files.
+# Names and helpers every rule file uses. Paths are relative to the project folder (Snakemake's
+# working directory), so a built checkout can be moved or copied without replanning anything.
+import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-import pandas as pd
-from snakemake.utils import Paramspace
+import numpy as np
 
-REPO = Path(workflow.basedir).parent
-SRC = REPO / "src" / "gdlab"
-# One environment for every rule (`--use-conda` builds it; the README's venv is the same pins).
-CONDA_ENV = str(REPO / "environment.yml")
+PROJECT = Path(workflow.basedir).parent
+SRC = Path("src")  # the package, relative to the project folder
+ENV = "../../environment.yml"  # `--use-conda`: one environment for every rule (same pins as the venv)
+# Scripts import the package of this very checkout (also when another copy of gdlab is installed).
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT / SRC), os.environ.get("PYTHONPATH")]))
+# The workflow itself imports two light, torch-free helpers of the package at parse time (claims, listings).
+sys.path.insert(0, str(PROJECT / SRC))
+
+# Datasets and prepared data, shared by several rule files.
+MNIST = "results/data/mnist.npz"
+SPINE_RAW = "results/data/raw/spine/Dataset_spine.csv"
+LINREG_CSV = "results/data/linreg.csv"
+MNIST_TRAIN_IMAGES = 60000
 
 
+# --- resources -------------------------------------------------------------------------------------
 # Per-job memory (MB) and wall-time limit (minutes), declared on every rule: the local scheduler
 # (`--resources mem_mb=N` caps the sum) and the SLURM executor (--mem, --time) read the same numbers.
-# From a full build of config/config.yaml on 2 cores (results/benchmarks/*.tsv, max_rss and s;
-# `make peaks` prints each job's peak next to its declaration): jobs that hold MNIST peaked at
-# 1.4 GB, other torch jobs at 0.9 GB, plots and the report at 0.2 GB; memory is that x ~1.5.
-# The longest job took 155 s; a SLURM job over its time is killed, so time has ample headroom.
-RESOURCES = {
+# From a full build of config/config.yaml on 2 cores (`make peaks` prints each job's measured peak
+# beside its declaration): numpy/pandas/matplotlib jobs peaked at 0.25 GB, jobs that import torch at
+# 0.95 GB, MNIST training at 1.5 GB; memory is the peak × ~1.4. Time has ample headroom: a SLURM job
+# over its time is killed.
+TIER = {
     "light": {"mem_mb": 512, "runtime": 10},
-    "torch": {"mem_mb": 1024, "runtime": 15},
+    "torch": {"mem_mb": 1536, "runtime": 15},
     "mnist": {"mem_mb": 2048, "runtime": 30},
 }
-# MNIST training grows with its epochs: measured worst 3.8 s per epoch (batch 16, 2 busy cores).
-EPOCH_S, RUNTIME_HEADROOM = 4, 5
+# MNIST training time grows with its epochs: measured worst 0.6 s per epoch (batch 16, 1 thread, 2 busy cores).
+EPOCH_S, RUNTIME_HEADROOM = 1, 10
 
 
-def res(tier):
-    return RESOURCES[tier]
-
-
-def train_res(epochs):
-    """Resources of an MNIST training job: a GPU when ex3.device is cuda, time scaled by epochs."""
+def training_resources(epochs):
+    """An MNIST training job: time scaled by its epochs, and a GPU when ex3.device is cuda."""
     minutes = -(-RUNTIME_HEADROOM * EPOCH_S * epochs // 60)
-    return res("mnist") | {"runtime": max(res("mnist")["runtime"], minutes),
-                           "gpu": 1 if config["ex3"]["device"] == "cuda" else 0}
+    return TIER["mnist"] | {"runtime": max(TIER["mnist"]["runtime"], minutes),
+                            "gpu": 1 if config["ex3"]["device"] == "cuda" else 0}
 
 
-# Which package modules import which (so an edit reaches every job that runs the code).
-# (io is always listed.)
-PKG_IMPORTS = {"linreg": ["train"], "logreg": ["train"], "softmax": ["train"]}
+# --- code inputs, derived from the imports --------------------------------------------------------
+def _package_imports(path):
+    """The gdlab module files a Python file imports (``from gdlab.x import ...``, ``from .x import ...``)."""
+    path = Path(path)
+    inside = (PROJECT / SRC / "gdlab") in path.parents
+    package = list(path.relative_to(PROJECT / SRC / "gdlab").parent.parts) if inside else None
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom):
+            dotted = node.module.split(".") if node.module else []
+            if node.level == 0 and dotted[:1] == ["gdlab"]:
+                parts = dotted[1:]
+            elif node.level > 0 and package is not None:
+                parts = package[: len(package) - node.level + 1] + dotted
+            else:
+                continue
+            found.add(_module_file(parts))
+            # `from gdlab.figures import ex1` imports a module by name: count it too.
+            found.update(_module_file([*parts, a.name]) for a in node.names
+                         if (PROJECT / _module_file([*parts, a.name])).is_file())
+        elif isinstance(node, ast.Import):
+            found.update(_module_file(a.name.split(".")[1:]) for a in node.names if a.name.split(".")[0] == "gdlab")
+    return found
 
 
-def pkg(*modules):
-    """The package modules a script imports, directly or through another module, as inputs:
-    Snakemake's code trigger only sees the script itself, so an edit to the shared numeric
-    code must reach the jobs that use it through their inputs."""
-    needed, todo = {"__init__", "io"}, list(modules)
+def _module_file(parts):
+    """gdlab module path parts -> its file relative to the project (a package's __init__.py)."""
+    base = SRC / "gdlab" / Path(*parts) if parts else SRC / "gdlab"
+    return base / "__init__.py" if (PROJECT / base).is_dir() else base.with_suffix(".py")
+
+
+def code_inputs(script):
+    """Every package file a script imports, directly or through other package modules (parsed with ast):
+    Snakemake's code trigger sees only the script itself, so an edit to the package must reach the jobs
+    that run it through their inputs."""
+    todo, seen = list(_package_imports(PROJECT / "workflow" / "scripts" / script)), set()
     while todo:
-        m = todo.pop()
-        if m not in needed:
-            needed.add(m)
-            todo.extend(PKG_IMPORTS.get(m, []))
-    return [str(SRC / f"{m}.py") for m in sorted(needed)]
+        found = todo.pop()
+        if found not in seen:
+            seen.add(found)
+            todo.extend(_package_imports(PROJECT / found) - seen)
+    return sorted(str(m) for m in seen | {SRC / "gdlab" / "__init__.py"})
 
 
-def canon(value):
-    """Dicts with sorted keys, recursively: Snakemake compares params by their
-    text, so reordering keys in the YAML must not look like a change."""
-    if isinstance(value, dict):
-        return {k: canon(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [canon(v) for v in value]
-    return value
+def check_code_inputs(rules):
+    """Every rule that runs a script lists exactly that script's code inputs (fails at parse time, naming the rule)."""
+    for r in rules:
+        if r.script:
+            expected = code_inputs(Path(r.script).name)
+            listed = sorted(r.input.get("code", []))
+            if listed != expected:
+                raise ValueError(f"rule {r.name}: input code= must be code_inputs({Path(r.script).name!r}) "
+                                 f"= {expected}, found {listed}")
 
 
-def plot_params():
-    return canon(config["plot"])
+# --- parameters in canonical form -------------------------------------------------------------------
+def canonicalise(cfg):
+    """Sort every mapping of the config by key, in place. Snakemake compares params by their text,
+    so reordering keys in a YAML file must not look like a change."""
+
+    def sort(value):
+        if isinstance(value, dict):
+            return {k: sort(value[k]) for k in sorted(value)}
+        if isinstance(value, list):
+            return [sort(v) for v in value]
+        return value
+
+    cfg.update(sort(dict(cfg)))
+    for key in sorted(cfg):  # re-insert in sorted order (dict.update keeps the old positions)
+        cfg[key] = cfg.pop(key)
+
+
+def num(x):
+    """A number as it appears in a file name: shortest exact decimal, whatever its YAML type
+    (1 and 1.0 are both "1", 0.1 is "0.1"), so adding a value never renames existing outputs."""
+    if isinstance(x, bool):
+        raise TypeError(f"not a number: {x!r}")
+    return np.format_float_positional(float(x), trim="-")
+
+
+def pick(mapping, *keys):
+    """Only the settings a job uses, as its params: a change to any other key reruns nothing."""
+    return {k: mapping[k] for k in keys}
 
 
 wildcard_constraints:
     lr=r"[0-9.e+-]+",
     scale=r"[0-9.e+-]+",
     bs=r"[0-9]+",
+    n=r"[0-9]+",
     seed=r"[0-9]+",
+    epochs=r"[0-9]+",
 
 
-def dataset_file_spec(wildcards):
-    spec = config["data"]["datasets"][wildcards.dataset]["files"].get(wildcards.filename)
-    if spec is None:
-        raise ValueError(f"no dataset file {wildcards.dataset}/{wildcards.filename} in config data.datasets")
-    return canon(spec)
+# --- provenance ---------------------------------------------------------------------------------------
+SHEET_SOURCES = ["src", "workflow", "report", "config", "pyproject.toml", "environment.yml"]
 
 
-def git_commit():
-    """The commit the sheet was built from (+dirty when the tree has uncommitted changes)."""
-    import subprocess
-
+def sources_commit():
+    """The last commit that changed what the sheet is built from (+dirty when those files have uncommitted
+    changes). An edit elsewhere — the README, the tests — changes nothing here and reruns nothing."""
+    git = ["git", "-C", str(PROJECT)]
     try:
-        run = lambda *a: subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True, check=True)
-        head = run("rev-parse", "HEAD").stdout.strip()
-        dirty = run("status", "--porcelain").stdout.strip()
-        return f"{head}+dirty" if dirty else head
+        head = subprocess.run([*git, "log", "-1", "--format=%H", "--", *SHEET_SOURCES], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run([*git, "status", "--porcelain", "--", *SHEET_SOURCES], capture_output=True,
+                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
+    return f"{head}+dirty" if dirty else head or "unknown (no commit yet)"
 
 
 def pinned_packages():
@@ -100,26 +163,27 @@ def pinned_packages():
     import re
     import tomllib
 
-    pyproject = REPO / "pyproject.toml"
-    if not pyproject.exists():
-        return ["torch", "snakemake"]
-    deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
-    return [re.split(r"[=<>!~ ]", d, maxsplit=1)[0] for d in deps]
+    deps = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["dependencies"]
+    return sorted(re.split(r"[=<>!~ ]", d, maxsplit=1)[0] for d in deps)
 
 
+# --- checks before any job ----------------------------------------------------------------------------
 def check_config(cfg):
-    """Checks the JSON schema cannot express: settings that must fit the data."""
-    mnist_train = 60000
-    n_train = mnist_train - cfg["ex3"]["val_size"]
+    """What the JSON schema cannot express: settings that must fit the data, and claims that can be read."""
+    n_train = MNIST_TRAIN_IMAGES - cfg["ex3"]["val_size"]
     sizes = {"ex3.grid.batch_sizes": cfg["ex3"]["grid"]["batch_sizes"],
              "ex3.reference.batch_size": [cfg["ex3"]["reference"]["batch_size"]],
+             "ex3.favourite.candidates[].batch_size": [c["batch_size"] for c in cfg["ex3"]["favourite"]["candidates"]],
              "ex4.data_size.sizes": cfg["ex4"]["data_size"]["sizes"],
              "ex4.overfit.n_train": [cfg["ex4"]["overfit"]["n_train"]]}
     for key, values in sizes.items():
         too_big = [v for v in values if v > n_train]
         if too_big:
             raise ValueError(f"config {key}: {too_big} larger than the {n_train} training images "
-                             f"(60000 MNIST training images minus ex3.val_size = {cfg['ex3']['val_size']})")
+                             f"({MNIST_TRAIN_IMAGES} MNIST training images minus ex3.val_size = {cfg['ex3']['val_size']})")
+    unknown = sorted(set(cfg["ex2"]["drop_features"]) - set(cfg["ex2"]["features"]))
+    if unknown:
+        raise ValueError(f"config ex2.drop_features: {unknown} are not among ex2.features")
 
 
 def preflight(results, min_free_mb):
@@ -143,3 +207,20 @@ def preflight(results, min_free_mb):
     if free_mb < min_free_mb:
         raise OSError(f"{path.resolve()}: only {free_mb:.0f} MB free on its disk, the build needs "
                       f"config min_free_mb = {min_free_mb} MB; free some space first")
+
+
+# --- figures ------------------------------------------------------------------------------------------
+def figures(part):
+    """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py.
+    One job draws them all from results (restyling never retrains); output name -> PNG path."""
+    tree = ast.parse((PROJECT / SRC / "gdlab" / "figures" / f"{part}.py").read_text())
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    return {name: f"results/{part}/figures/{name}.png" for name in names}
+
+
+# --- claims -------------------------------------------------------------------------------------------
+def check_claims(claims, roots):
+    """Every configured claim uses a known comparison and reads one of the summaries (fails before any job)."""
+    from gdlab.claims import check_declared
+
+    check_declared(claims, roots)

@@ -1,43 +1,46 @@
-# Datasets: fetched (or copied from a mirror), verified by content SHA-256, converted.
+# Datasets: fetched (or copied from a mirror), verified by content SHA-256, prepared once for every job.
 
 
 rule fetch:
     input:
-        code=pkg("data"),
+        code=code_inputs("fetch.py"),
     output:
         data="results/data/raw/{dataset}/{filename}",
     params:
-        spec=dataset_file_spec,
+        spec=lambda wc: config["data"]["datasets"][wc.dataset]["files"][wc.filename],
         urls=lambda wc: config["data"]["datasets"][wc.dataset]["urls"],
         timeout_s=config["data"]["timeout_s"],
     wildcard_constraints:
-        dataset="mnist|spine",
+        dataset="|".join(config["data"]["datasets"]),
         filename=r"[A-Za-z0-9._-]+",
     resources:
-        **res("torch"),
+        **TIER["light"],
     log:
         "results/logs/fetch/{dataset}/{filename}.log",
     benchmark:
         "results/benchmarks/fetch/{dataset}/{filename}.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/fetch.py"
+        "../scripts/fetch.py"
 
 
-rule mnist_tensors:
+rule mnist_prepare:
     input:
         files=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
-        code=pkg("data"),
+        code=code_inputs("mnist_prepare.py"),
     output:
-        tensors="results/data/mnist.pt",
+        arrays=MNIST,
+    params:
+        val_size=config["ex3"]["val_size"],
+        seed=config["seed"],
     resources:
-        **res("torch"),
+        **TIER["light"],
     log:
-        "results/logs/mnist_tensors.log",
+        "results/logs/mnist_prepare.log",
     benchmark:
-        "results/benchmarks/mnist_tensors.tsv"
+        "results/benchmarks/mnist_prepare.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/mnist_tensors.py"
+        "../scripts/mnist_prepare.py"

@@ -1,65 +1,153 @@
-# Exercise 1: linear regression by normal equations and by hand-gradient GD.
+# Exercise 1: linear regression by the normal equations and by full-batch GD with the hand-written gradient.
 EX1 = config["ex1"]
-LINREG_CSV = "results/data/linreg.csv"
 
 
 rule ex1_data:
     input:
         user_csv=[EX1["data"]["csv"]] if EX1["data"]["csv"] else [],
-        code=pkg("data"),
+        code=code_inputs("ex1_data.py"),
     output:
         csv=LINREG_CSV,
     params:
-        data=canon(EX1["data"]),
+        data=EX1["data"],
         seed=config["seed"],
     resources:
-        **res("torch"),
+        **TIER["light"],
     log:
-        "results/logs/ex1/data.log",
+        "results/logs/ex1_data.log",
     benchmark:
-        "results/benchmarks/ex1/data.tsv"
+        "results/benchmarks/ex1_data.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex1_data.py"
+        "../scripts/ex1_data.py"
 
 
 rule ex1_closed_form:
     input:
         csv=LINREG_CSV,
-        code=pkg("data", "linreg"),
+        code=code_inputs("ex1_closed_form.py"),
     output:
         json="results/ex1/closed_form.json",
     resources:
-        **res("torch"),
+        **TIER["torch"],
     log:
-        "results/logs/ex1/closed_form.log",
+        "results/logs/ex1_closed_form.log",
     benchmark:
-        "results/benchmarks/ex1/closed_form.tsv"
+        "results/benchmarks/ex1_closed_form.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex1_closed_form.py"
+        "../scripts/ex1_closed_form.py"
 
 
 rule ex1_gd:
     input:
         csv=LINREG_CSV,
         closed_form=rules.ex1_closed_form.output.json,
-        code=pkg("data", "linreg", "train"),
+        code=code_inputs("ex1_gd.py"),
     output:
         json="results/ex1/gd/lr_{lr}.json",
     params:
-        epochs=EX1["epochs"],
-        theta0=EX1["theta0"],
-        divergence_factor=EX1["divergence_factor"],
+        run=pick(EX1, "epochs", "theta0", "divergence_factor"),
     resources:
-        **res("torch"),
+        **TIER["torch"],
     log:
-        "results/logs/ex1/gd/lr_{lr}.log",
+        "results/logs/ex1_gd/lr_{lr}.log",
     benchmark:
-        "results/benchmarks/ex1/gd/lr_{lr}.tsv"
+        "results/benchmarks/ex1_gd/lr_{lr}.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex1_gd.py"
+        "../scripts/ex1_gd.py"
+
+
+rule ex1_max_lr:
+    input:
+        csv=LINREG_CSV,
+        closed_form=rules.ex1_closed_form.output.json,
+        code=code_inputs("ex1_max_lr.py"),
+    output:
+        json="results/ex1/max_lr.json",
+    params:
+        max_lr=EX1["max_lr"],
+        run=pick(EX1, "epochs", "theta0", "divergence_factor"),
+    resources:
+        **TIER["torch"],
+    log:
+        "results/logs/ex1_max_lr.log",
+    benchmark:
+        "results/benchmarks/ex1_max_lr.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex1_max_lr.py"
+
+
+rule ex1_conditioning:
+    input:
+        csv=LINREG_CSV,
+        code=code_inputs("ex1_conditioning.py"),
+    output:
+        json="results/ex1/conditioning/scale_{scale}.json",
+    params:
+        study=pick(EX1["conditioning"], "lr_fraction", "tol", "max_epochs"),
+        theta0=EX1["theta0"],
+    resources:
+        **TIER["torch"],
+    log:
+        "results/logs/ex1_conditioning/scale_{scale}.log",
+    benchmark:
+        "results/benchmarks/ex1_conditioning/scale_{scale}.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex1_conditioning.py"
+
+
+rule ex1_summary:
+    input:
+        closed_form=rules.ex1_closed_form.output.json,
+        gd=expand(rules.ex1_gd.output.json, lr=num(EX1["lr"])),
+        lr_study=expand(rules.ex1_gd.output.json, lr=map(num, EX1["lr_study"])),
+        max_lr=rules.ex1_max_lr.output.json,
+        conditioning=expand(rules.ex1_conditioning.output.json, scale=map(num, EX1["conditioning"]["scales"])),
+        code=code_inputs("ex1_summary.py"),
+    output:
+        json="results/ex1/summary.json",
+    params:
+        outcome=config["outcome"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/ex1_summary.log",
+    benchmark:
+        "results/benchmarks/ex1_summary.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex1_summary.py"
+
+
+rule ex1_figures:
+    input:
+        summary=rules.ex1_summary.output.json,
+        gd=rules.ex1_summary.input.gd,
+        lr_study=rules.ex1_summary.input.lr_study,
+        max_lr=rules.ex1_max_lr.output.json,
+        closed_form=rules.ex1_closed_form.output.json,
+        code=code_inputs("ex1_figures.py"),
+    output:
+        **figures("ex1"),
+    params:
+        style=config["plot"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/ex1_figures.log",
+    benchmark:
+        "results/benchmarks/ex1_figures.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex1_figures.py"

@@ -1,101 +1,153 @@
-# Exercise 3: softmax regression on MNIST: reference runs, the lr x batch-size grid, the favourite.
+# Exercise 3: softmax regression on MNIST — the reference runs, the learning-rate × batch-size grid,
+# the candidates for a favourite, an isolated timing, and the favourite.
 EX3 = config["ex3"]
-MNIST = "results/data/mnist.pt"
-GRID = Paramspace(
-    pd.DataFrame([(lr, bs, seed) for lr in EX3["grid"]["lrs"] for bs in EX3["grid"]["batch_sizes"]
-                  for seed in EX3["grid"]["seeds"]], columns=["lr", "bs", "seed"]),
-    filename_params="*",
-    param_sep="_",
-)
-# seed: the train/validation split (shared by every run); each run has a training seed of its own.
-TRAIN = canon({k: EX3[k] for k in ("val_size", "init_std", "device", "divergence_factor")}) | {"seed": config["seed"]}
+GRID, FAV = EX3["grid"], EX3["favourite"]
+RUN_NAME = "{impl}_{schedule}_lr_{lr}_bs_{bs}_epochs_{epochs}_seed_{seed}"
+RUN = "results/ex3/runs/" + RUN_NAME
 
 
-rule ex3_reference:
+def runs(rows):
+    """expand() over zipped settings: one training job (and file) per setting and seed."""
+    cols = {k: [r[k] for r in rows] for k in ("impl", "schedule", "lr", "bs", "epochs", "seed")}
+    return expand(RUN + ".json", zip, **cols)
+
+
+def setting(impl, schedule, lr, bs, epochs, seed):
+    return {"impl": impl, "schedule": schedule, "lr": num(lr), "bs": bs, "epochs": epochs, "seed": seed}
+
+
+REFERENCE = [setting(impl, "constant", EX3["reference"]["lr"], EX3["reference"]["batch_size"],
+                     EX3["reference"]["epochs"], config["seed"]) for impl in ("hand", "module")]
+GRID_RUNS = [setting(GRID["impl"], "constant", lr, bs, GRID["epochs"], seed)
+             for lr in GRID["lrs"] for bs in GRID["batch_sizes"] for seed in GRID["seeds"]]
+CANDIDATE_RUNS = [setting(GRID["impl"], c["schedule"], c["lr"], c["batch_size"], c["epochs"], seed)
+                  for c in FAV["candidates"] for seed in GRID["seeds"]]
+
+
+rule ex3_run:
     input:
-        tensors=MNIST,
-        code=pkg("data", "softmax", "train"),
+        mnist=MNIST,
+        code=code_inputs("ex3_run.py"),
     output:
-        json="results/ex3/reference/{impl}.json",
+        json=RUN + ".json",
+        weights=RUN + ".npz",
     params:
-        train=TRAIN,
-        run=lambda wc: canon(EX3["reference"]) | {"impl": wc.impl, "decay": 1.0, "seed": config["seed"]},
+        train=pick(EX3, "init_std", "device", "divergence_factor"),
     wildcard_constraints:
-        impl="manual|module",
+        impl="hand|module",
+        schedule="constant|linear",
     threads: EX3["threads"]
     resources:
-        **train_res(EX3["reference"]["epochs"]),
+        **training_resources(max(GRID["epochs"], EX3["reference"]["epochs"], *[c["epochs"] for c in FAV["candidates"]])),
     log:
-        "results/logs/ex3/reference/{impl}.log",
+        "results/logs/ex3_run/" + RUN_NAME + ".log",
     benchmark:
-        "results/benchmarks/ex3/reference/{impl}.tsv"
+        "results/benchmarks/ex3_run/" + RUN_NAME + ".tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex3_train.py"
+        "../scripts/ex3_run.py"
 
 
-rule ex3_grid_point:
+rule ex3_timing:
     input:
-        tensors=MNIST,
-        code=pkg("data", "softmax", "train"),
+        mnist=MNIST,
+        code=code_inputs("ex3_timing.py"),
     output:
-        json=f"results/ex3/grid/{GRID.wildcard_pattern}.json",
+        json="results/ex3/timing.json",
     params:
-        train=TRAIN,
-        run=lambda wc: {"impl": EX3["grid"]["impl"], "lr": float(wc.lr), "batch_size": int(wc.bs),
-                        "epochs": EX3["grid"]["epochs"], "decay": 1.0, "seed": int(wc.seed)},
-    threads: EX3["threads"]
+        timing=EX3["timing"],
+        batch_sizes=sorted({int(r["bs"]) for r in GRID_RUNS + CANDIDATE_RUNS + REFERENCE}),
+        reference_batch=EX3["reference"]["batch_size"],
+        train=pick(EX3, "init_std", "device", "threads"),
+    # The whole machine: nothing else runs while it measures, so its times can be compared.
+    threads: workflow.cores
     resources:
-        **train_res(EX3["grid"]["epochs"]),
+        **TIER["mnist"],
     log:
-        f"results/logs/ex3/grid/{GRID.wildcard_pattern}.log",
+        "results/logs/ex3_timing.log",
     benchmark:
-        f"results/benchmarks/ex3/grid/{GRID.wildcard_pattern}.tsv"
+        "results/benchmarks/ex3_timing.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex3_train.py"
+        "../scripts/ex3_timing.py"
 
 
-rule ex3_grid_table:
+rule ex3_tables:
     input:
-        runs=expand("results/ex3/grid/{point}.json", point=GRID.instance_patterns),
-        code=pkg(),
+        grid=runs(GRID_RUNS),
+        candidates=runs(CANDIDATE_RUNS),
+        code=code_inputs("ex3_tables.py"),
     output:
-        csv="results/ex3/grid.csv",
-    resources:
-        **res("light"),
-    log:
-        "results/logs/ex3/grid_table.log",
-    benchmark:
-        "results/benchmarks/ex3/grid_table.tsv"
-    conda:
-        CONDA_ENV
-    script:
-        "../../scripts/ex3_grid_table.py"
-
-
-rule ex3_favourite:
-    input:
-        tensors=MNIST,
-        grid=rules.ex3_grid_table.output.csv,
-        code=pkg("data", "grid", "softmax", "train"),
-    output:
-        json="results/ex3/favourite.json",
-        model="results/ex3/favourite_model.pt",
+        epochs="results/ex3/epochs.csv",
+        runs="results/ex3/runs.csv",
+        settings="results/ex3/settings.csv",
     params:
-        train=TRAIN,
-        fav=canon(EX3["favourite"]),
-        impl=EX3["grid"]["impl"],
-    threads: EX3["threads"]
+        n_train=MNIST_TRAIN_IMAGES - EX3["val_size"],
+        summary_epochs=GRID["summary_epochs"],
+        outcome=config["outcome"],
     resources:
-        **train_res(EX3["favourite"]["epochs"]),
+        **TIER["light"],
     log:
-        "results/logs/ex3/favourite.log",
+        "results/logs/ex3_tables.log",
     benchmark:
-        "results/benchmarks/ex3/favourite.tsv"
+        "results/benchmarks/ex3_tables.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex3_favourite.py"
+        "../scripts/ex3_tables.py"
+
+
+rule ex3_summary:
+    input:
+        settings=rules.ex3_tables.output.settings,
+        runs=runs(GRID_RUNS + CANDIDATE_RUNS),
+        weights=[p.removesuffix(".json") + ".npz" for p in runs(GRID_RUNS + CANDIDATE_RUNS)],
+        reference=runs(REFERENCE),
+        timing=rules.ex3_timing.output.json,
+        code=code_inputs("ex3_summary.py"),
+    output:
+        json="results/ex3/summary.json",
+        favourite="results/ex3/favourite.npz",
+    params:
+        grid=pick(GRID, "impl", "seeds", "epochs"),
+        val_tolerance=FAV["val_tolerance"],
+        n_train=MNIST_TRAIN_IMAGES - EX3["val_size"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/ex3_summary.log",
+    benchmark:
+        "results/benchmarks/ex3_summary.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex3_summary.py"
+
+
+rule ex3_figures:
+    input:
+        mnist=MNIST,
+        summary=rules.ex3_summary.output.json,
+        favourite=rules.ex3_summary.output.favourite,
+        epochs=rules.ex3_tables.output.epochs,
+        settings=rules.ex3_tables.output.settings,
+        reference=runs(REFERENCE),
+        code=code_inputs("ex3_figures.py"),
+    output:
+        **figures("ex3"),
+    params:
+        style=config["plot"],
+        samples=EX3["samples"],
+        seed=config["seed"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/ex3_figures.log",
+    benchmark:
+        "results/benchmarks/ex3_figures.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex3_figures.py"

@@ -1,72 +1,131 @@
-# Exercises 4-6: evidence for the review answers, the reading summary's numbers, the calculus.
-EX4 = config["ex4"]
+# Exercises 4-6: evidence for the review answers (4), the reading summary's numbers (5), the calculus (6).
+EX4, EX6 = config["ex4"], config["ex6"]
 
 
 rule ex4_overfit:
     input:
-        tensors=MNIST,
-        code=pkg("data", "softmax", "train"),
+        mnist=MNIST,
+        code=code_inputs("ex4_overfit.py"),
     output:
         json="results/ex4/overfit.json",
     params:
-        cfg=canon(EX4["overfit"]),
-        train=TRAIN,
-        per_epoch=True,
-    threads: EX3["threads"]
+        run=EX4["overfit"],
+        train=pick(config["ex3"], "init_std", "device"),
+        seed=config["seed"],
+    threads: EX4["threads"]
     resources:
-        **res("mnist"),
+        **TIER["mnist"],
     log:
-        "results/logs/ex4/overfit.log",
+        "results/logs/ex4_overfit.log",
     benchmark:
-        "results/benchmarks/ex4/overfit.tsv"
+        "results/benchmarks/ex4_overfit.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex4_subset_run.py"
+        "../scripts/ex4_overfit.py"
 
 
 rule ex4_data_size:
     input:
-        tensors=MNIST,
-        code=pkg("data", "softmax", "train"),
+        mnist=MNIST,
+        code=code_inputs("ex4_data_size.py"),
     output:
         json="results/ex4/data_size/n_{n}.json",
     params:
-        cfg=lambda wc: canon(EX4["data_size"]) | {"n_train": int(wc.n)},
-        train=TRAIN,
-        per_epoch=False,
-    wildcard_constraints:
-        n=r"[0-9]+",
-    threads: EX3["threads"]
+        run=pick(EX4["data_size"], "epochs", "lr_fraction"),
+        train=pick(config["ex3"], "init_std", "device"),
+        seed=config["seed"],
+    threads: 1
     resources:
-        **res("mnist"),
+        **TIER["mnist"],
     log:
-        "results/logs/ex4/data_size/n_{n}.log",
+        "results/logs/ex4_data_size/n_{n}.log",
     benchmark:
-        "results/benchmarks/ex4/data_size/n_{n}.tsv"
+        "results/benchmarks/ex4_data_size/n_{n}.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex4_subset_run.py"
+        "../scripts/ex4_data_size.py"
 
 
 rule ex5_optimal_step:
     input:
         csv=LINREG_CSV,
-        closed_form=rules.ex1_closed_form.output.json,
-        code=pkg("data", "linreg"),
+        code=code_inputs("ex5_optimal_step.py"),
     output:
         json="results/ex5/optimal_step.json",
     params:
-        theta0=EX1["theta0"],
-        cfg=canon(EX1["conditioning"]),
+        study=pick(config["ex1"]["conditioning"], "tol", "max_epochs"),
+        theta0=config["ex1"]["theta0"],
     resources:
-        **res("torch"),
+        **TIER["torch"],
     log:
-        "results/logs/ex5/optimal_step.log",
+        "results/logs/ex5_optimal_step.log",
     benchmark:
-        "results/benchmarks/ex5/optimal_step.tsv"
+        "results/benchmarks/ex5_optimal_step.tsv"
     conda:
-        CONDA_ENV
+        ENV
     script:
-        "../../scripts/ex5_optimal_step.py"
+        "../scripts/ex5_optimal_step.py"
+
+
+rule calculus:
+    input:
+        code=code_inputs("calculus.py"),
+    output:
+        json="results/ex6/calculus.json",
+    params:
+        c1_descent=EX6["c1_descent"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/calculus.log",
+    benchmark:
+        "results/benchmarks/calculus.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/calculus.py"
+
+
+rule review_summary:
+    input:
+        overfit=rules.ex4_overfit.output.json,
+        data_size=expand(rules.ex4_data_size.output.json, n=EX4["data_size"]["sizes"]),
+        ex5=rules.ex5_optimal_step.output.json,
+        calculus=rules.calculus.output.json,
+        code=code_inputs("review_summary.py"),
+    output:
+        json="results/review/summary.json",
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/review_summary.log",
+    benchmark:
+        "results/benchmarks/review_summary.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/review_summary.py"
+
+
+rule review_figures:
+    input:
+        overfit=rules.ex4_overfit.output.json,
+        summary=rules.review_summary.output.json,
+        calculus=rules.calculus.output.json,
+        code=code_inputs("review_figures.py"),
+    output:
+        **figures("review"),
+    params:
+        style=config["plot"],
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/review_figures.log",
+    benchmark:
+        "results/benchmarks/review_figures.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/review_figures.py"

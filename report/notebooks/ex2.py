@@ -1,0 +1,10 @@
+# %% [markdown]
+# # Exercise 2
+#
+# {{ question("2a") }}
+#
+# {{ answer("2a") }}
+
+# %%
+import gdlab
+print(gdlab.__name__)

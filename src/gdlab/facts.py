@@ -1,0 +1,59 @@
+"""Facts the prose depends on, computed from results (pure Python): the sheet never decides them itself.
+
+Every sentence of the sheet that could be false on other data is chosen by a value computed here
+(a run's outcome, which of two settings is ahead, whether a difference exceeds the spread), and
+each function is unit-tested on data going both ways.
+"""
+
+from __future__ import annotations
+
+import math
+
+OUTCOMES = ("converged", "still decreasing", "oscillating", "diverged")
+
+
+def tail(values: list[float], tail_fraction: float, min_tail_epochs: int) -> list[float]:
+    """The last ``tail_fraction`` of a per-epoch series (at least ``min_tail_epochs`` epochs), with the value
+    just before it, so that the tail holds that many *changes*."""
+    epochs = len(values) - 1  # values[0] is the start, before any epoch
+    k = min(epochs, max(min_tail_epochs, math.ceil(tail_fraction * epochs)))
+    return values[len(values) - 1 - k:]
+
+
+def outcome(costs: list[float], diverged: bool, *, tail_fraction: float, min_tail_epochs: int, rtol: float) -> str:
+    """How a run ended, one criterion for every exercise (config ``outcome``):
+
+    ``diverged``: stopped by its divergence rule (NaN/inf, or the cost grew by the divergence factor);
+    ``oscillating``: in the tail the cost rose, in some epoch, by more than ``rtol`` of its value;
+    ``converged``: in the tail the cost changed by no more than ``rtol`` (relative) in all;
+    ``still decreasing``: otherwise — it fell through the tail and was still falling by more than rtol.
+    """
+    if diverged or not all(math.isfinite(c) for c in costs):
+        return "diverged"
+    t = tail(costs, tail_fraction, min_tail_epochs)
+    steps = list(zip(t, t[1:]))
+    if any(b - a > rtol * abs(a) for a, b in steps):
+        return "oscillating"
+    if all(abs(b - a) <= rtol * abs(a) for a, b in steps):
+        return "converged"
+    return "still decreasing"
+
+
+def epochs_falling(values: list[float]) -> int:
+    """How many epochs a series fell before its minimum (0: it never fell). For a run just above the
+    stability limit: the error shrinks along the flat directions first, then the steep one takes over."""
+    return min(range(len(values)), key=values.__getitem__)
+
+
+def spread_verdict(a: float, a_sd: float, b: float, b_sd: float) -> str:
+    """``higher`` / ``lower`` when a differs from b by more than the two spreads together (a_sd + b_sd),
+    else ``within spread``: only a difference larger than the noise between seeds is called a difference."""
+    if a - b > a_sd + b_sd:
+        return "higher"
+    if b - a > a_sd + b_sd:
+        return "lower"
+    return "within spread"
+
+
+def strictly_increasing(values: list[float]) -> bool:
+    return all(a < b for a, b in zip(values, values[1:]))

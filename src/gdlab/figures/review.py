@@ -1,0 +1,83 @@
+"""Exercises 4 and 6 figures. Each function draws one figure from result files (and, for the calculus, from
+the numeric functions that the sympy results are checked against)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..calculus import c1, c1_second, sigmoid, sigmoid_prime, softplus
+from ..io import read_json
+from ..plotting import figure
+
+
+def overfit(inputs, out, params):
+    """Overfitting on a small training set: training and test cost per epoch (left), test error (right)."""
+    r = read_json(inputs.overfit)
+    o = read_json(inputs.summary)["overfit"]
+    h = r["history"]
+    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
+        ax1.plot(h["epoch"], h["loss"], label=f"training cost ({r['n_train']} images)")
+        ax1.plot(h["epoch"], h["test_cost"], label="test cost (10 000 images)")
+        ax1.axvline(o["min_test_cost_epoch"], color="k", ls=":", lw=0.8, label="lowest test cost")
+        ax1.set(xlabel="epoch", ylabel="mean cross-entropy", title="cost")
+        ax1.legend(fontsize=7)
+        ax2.plot(h["epoch"], [100 * (1 - a) for a in h["test_accuracy"]], color="C1", label="test error")
+        ax2.axvline(o["min_test_error_epoch"], color="k", ls=":", lw=0.8, label="lowest test error")
+        ax2.set(xlabel="epoch", ylabel="test error (%)", title="error", ylim=(100 * o["min_test_error"] - 2,
+                                                                              100 * o["min_test_error"] + 6))
+        ax2.legend(fontsize=7)
+
+
+def data_size(inputs, out, params):
+    """Training and test cost after a fixed budget of full-batch epochs against the training-set size."""
+    d = read_json(inputs.summary)["data_size"]
+    rows = d["runs"]
+    n = [r["n_train"] for r in rows]
+    with figure(out, params.style) as (fig, ax):
+        ax.plot(n, [r["final_train_cost"] for r in rows], "o-", label=f"training cost after {d['epochs']} epochs")
+        ax.plot(n, [r["half_train_cost"] for r in rows], "o:", color="C0", alpha=0.5,
+                label=f"training cost after {d['epochs'] // 2} epochs")
+        ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {d['epochs']} epochs")
+        ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
+        ax.legend(fontsize=7)
+
+
+def sigmoid_plot(inputs, out, params):
+    """Part d: σ and σ′ from gdlab.calculus.sigmoid / sigmoid_prime (numpy, element-wise)."""
+    zs = np.linspace(-8, 8, 401)
+    with figure(out, params.style) as (fig, ax):
+        ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
+        ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
+        ax.set(xlabel="z")
+        ax.legend(fontsize=8)
+
+
+def softplus_plot(inputs, out, params):
+    """Part c: ζ with its two asymptotes, y = 0 on the left and y = z on the right."""
+    zs = np.linspace(-6, 6, 401)
+    with figure(out, params.style) as (fig, ax):
+        ax.plot(zs, zs, color="C3", ls="--", lw=1.5, label=r"asymptote $y = z$ ($z\to+\infty$)")
+        ax.axhline(0, color="C2", ls="--", lw=1.5, label=r"asymptote $y = 0$ ($z\to-\infty$)")
+        ax.plot(zs, softplus(zs), color="C0", lw=2.5, label=r"$\zeta(z) = \log(1+e^z)$")
+        ax.set(xlabel="z", ylim=(-1, 6.5))
+        ax.legend(fontsize=8)
+
+
+def c1_plot(inputs, out, params):
+    """Part f: c₁ and c₁″ (shaded where c₁″ < 0), and GD on c₁ from several starts."""
+    paths = read_json(inputs.calculus)["c1_descent"]
+    xs = np.linspace(-8, 6, 401)
+    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
+        ax1.plot(xs, c1(xs), label=r"$c_1(x) = (\sigma(x)-1)^2$")
+        ax1.plot(xs, c1_second(xs), label=r"$c_1''(x)$")
+        ax1.axhline(0, color="k", lw=0.6)
+        ax1.axvline(-np.log(2), color="k", ls=":", lw=0.8, label=r"$x = -\log 2$")
+        ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
+        for k, p in enumerate(paths):
+            ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
+        ax1.set(xlabel="x", ylim=(-0.2, 1.05), title="the cost")
+        ax1.legend(fontsize=6, loc="center right")
+        for k, p in enumerate(paths):
+            ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
+        ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (dots on the left)")
+        ax2.legend(fontsize=7)

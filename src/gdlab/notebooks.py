@@ -1,0 +1,87 @@
+"""Executed notebooks from jupytext sources, and the submission bundle.
+
+A notebook's source is a percent-format ``.py`` file under version control (no outputs in git). Its
+Markdown cells may call the sheet's template globals — ``{{ question("2c") }}``, ``{{ answer("2c") }}``,
+``{{ listing("gdlab.logreg.cost") }}`` — so a notebook says exactly what the sheet says; the figures an
+answer shows travel inside the cell as attachments. The code cells import the package and run (nbclient,
+kernel ``python3``, working directory the project); a failing cell fails the build, naming the notebook,
+the cell and the traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from .io import atomic_path
+from .report import Renderer
+
+KERNEL = "python3"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed timestamp: the same files give the same zip, byte for byte
+
+
+def fill(source: Path, renderer: Renderer) -> nbformat.NotebookNode:
+    """The notebook of ``source`` with its Markdown cells rendered and fixed cell ids (reproducible files)."""
+    nb = jupytext.read(source)
+    nb.metadata = {"kernelspec": {"name": KERNEL, "display_name": "Python 3", "language": "python"},
+                   "language_info": {"name": "python"}}
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{source.stem}-{i:02d}"
+        cell.metadata = {}
+        if cell.cell_type == "markdown":
+            renderer.attachments.clear()
+            cell.source = renderer.render_string(cell.source).strip()
+            if renderer.attachments:
+                cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
+                    Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}
+    return nb
+
+
+def build(source: Path, renderer: Renderer, out: Path, *, timeout_s: float, log: logging.Logger) -> None:
+    """Fill, execute and write one notebook (atomically: a failed build leaves no notebook behind)."""
+    nb = fill(source, renderer)
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout_s, record_timing=False,
+                            resources={"metadata": {"path": os.getcwd()}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        failed = next((c.id for c in nb.cells if c.cell_type == "code"
+                       and any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
+        raise RuntimeError(f"{source}: cell {failed} failed while executing the notebook:\n{exc}") from None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.metadata = {}  # nbclient's execution bookkeeping: not part of the result
+    nb.metadata["language_info"] = {"name": "python"}  # the kernel adds its exact version: not part of the result
+    with atomic_path(out) as tmp:
+        nbformat.write(nb, str(tmp))
+    log.info("executed %s -> %s (%d cells)", source, out, len(nb.cells))
+
+
+def bundle(files: list[Path], folder: Path, archive: Path) -> None:
+    """Copy ``files`` into ``folder`` (replacing it whole, only once complete) and into a reproducible zip."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        for f in files:
+            shutil.copyfile(f, staging / f.name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    with atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(files, key=lambda p: p.name):
+            info = zipfile.ZipInfo(f"{folder.name}/{f.name}", date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, f.read_bytes())

@@ -1,0 +1,5 @@
+"""Exercise 1 figures, drawn from results only."""
+
+from gdlab.figures import draw, ex1
+
+draw(ex1, snakemake)

@@ -1,0 +1,45 @@
+"""Exercise 2: the numbers and facts the sheet quotes, in one summary (no torch: it only reads results)."""
+
+import numpy as np
+
+from gdlab.facts import outcome
+from gdlab.io import read_json, setup_logging, write_json
+
+setup_logging(snakemake.log[0])
+rule = snakemake.params.outcome
+prep, opt, rng = (read_json(getattr(snakemake.input, k)) for k in ("prepared", "optimum", "lr_range"))
+(gd,) = [read_json(p) for p in snakemake.input.gd]
+runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r["lr"])
+
+
+def ended(run):
+    """The run's outcome, and whether it ended above its starting cost (training made it worse)."""
+    return {"outcome": outcome(run["history"]["loss"], run["diverged"], **rule),
+            "above_start": run["final_cost"] > run["initial_cost"]}
+
+
+weights = np.array(gd["theta"][1:])
+finite = [p for p in rng["probes"] if not p["diverged"]]
+full = opt["full"]
+write_json(snakemake.output.json, {
+    "data": {k: prep[k] for k in ("n", "n_train", "n_test", "class_counts", "train_positive_fraction",
+                                  "test_positive_fraction", "features", "all_features", "dropped", "feature_mean",
+                                  "feature_std", "positive_class", "negative_class")},
+    "collinearity": prep["collinearity"] | {"model_rank": prep["model_rank"], "model_columns": prep["model_columns"]},
+    "nonunique": {k: full[k] for k in ("cost", "shift", "moved_cost", "cost_change", "steep_cost_change", "gd_cost",
+                                       "gd_along_null",
+                                       "optimum_along_null")},
+    "gd": {k: gd[k] for k in ("lr", "epochs", "diverged", "initial_cost", "final_cost", "train_accuracy",
+                              "test_accuracy", "theta")} | ended(gd),
+    "optimum": {"cost": opt["model"]["cost"], "solver": opt["model"]["solver"], "success": opt["model"]["success"],
+                "cost_gap": gd["final_cost"] - opt["model"]["cost"],
+                "theta_distance": float(np.linalg.norm(np.array(gd["theta"]) - np.array(opt["model"]["theta"])))},
+    "lr_study": [{k: r[k] for k in ("lr", "diverged", "epochs_run", "initial_cost", "final_cost", "train_accuracy",
+                                    "test_accuracy")} | ended(r) for r in runs],
+    "max_lr": {"theory": rng["theory_max_lr"], "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
+               "range_best_lr": min(finite, key=lambda p: p["final_cost"])["lr"] if finite else None,
+               "range_largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None)},
+    "feature_ranking": [{"feature": prep["features"][i], "weight": float(weights[i])}
+                        for i in np.argsort(-np.abs(weights), kind="stable")],
+    "dummy": read_json(snakemake.input.dummy),
+})

@@ -1,0 +1,53 @@
+"""Exercise 3: the favourite, the reference runs, the grid's facts and the isolated timings, in one summary."""
+
+import numpy as np
+import pandas as pd
+
+from gdlab.grid import SETTING, choose_favourite, grid_facts
+from gdlab.io import load_arrays, read_json, save_arrays, setup_logging, write_json
+
+log = setup_logging(snakemake.log[0])
+p = snakemake.params
+settings = pd.read_csv(snakemake.input.settings)
+timing = read_json(snakemake.input.timing)
+epoch_s = {(r["impl"], r["batch_size"]): r["epoch_seconds"] for r in timing["rows"]}
+settings["seconds"] = [r.epochs * epoch_s[(r.impl, r.batch_size)] for r in settings.itertuples()]
+is_grid = ((settings["impl"] == p.grid["impl"]) & (settings["schedule"] == "constant")
+           & (settings["epochs"] == p.grid["epochs"]))
+grid = settings[is_grid].sort_values(["lr", "batch_size"])
+
+fav = choose_favourite(settings, p.val_tolerance)
+runs = {path: read_json(path) for path in snakemake.input.runs}
+mine = sorted((path for path, r in runs.items() if all(r[k] == fav[k] for k in SETTING)),
+              key=lambda path: p.grid["seeds"].index(runs[path]["seed"]))
+shown = runs[mine[0]]  # the first grid seed's run: its weights and confusion matrix are drawn
+save_arrays(snakemake.output.favourite, **load_arrays(mine[0].removesuffix(".json") + ".npz"),
+            confusion=np.array(shown["confusion"]))
+log.info("favourite: %s", dict(fav))
+
+hand, module = (read_json(path) for path in snakemake.input.reference)
+
+
+def final(run):
+    h = run["history"]
+    return {"cost": h["loss"][-1], "val_accuracy": h["val_accuracy"][-1], "test_accuracy": run["test_accuracy"],
+            "epoch_seconds": epoch_s[(run["impl"], run["batch_size"])], "diverged": run["diverged"]}
+
+
+def row(r):
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+
+
+write_json(snakemake.output.json, {
+    "favourite": row(fav) | {"shown_seed": shown["seed"], "is_grid_point": bool(is_grid[fav.name])},
+    "reference": {"lr": hand["lr"], "batch_size": hand["batch_size"], "epochs": hand["epochs"], "seed": hand["seed"],
+                  "hand": final(hand), "module": final(module),
+                  "max_abs_cost_difference": max(abs(a - b) for a, b in zip(hand["history"]["loss"],
+                                                                            module["history"]["loss"])),
+                  "module_over_hand_time": final(module)["epoch_seconds"] / final(hand)["epoch_seconds"]},
+    "grid": [row(r) for _, r in grid.iterrows()],
+    "grid_facts": grid_facts(grid),
+    "grid_seeds": p.grid["seeds"], "grid_epochs": p.grid["epochs"], "grid_runs": int(grid["n_seeds"].sum()),
+    "candidates": [row(r) for _, r in settings[~is_grid].sort_values(SETTING).iterrows()],
+    "timing": timing,
+})

@@ -1,0 +1,27 @@
+"""Exercise 4 e: full-batch softmax regression on a small training set for many epochs, with the test cost and
+test error after every epoch — does the test error rise again?"""
+
+import torch
+
+from gdlab.io import setup_logging, write_json
+from gdlab.softmax import evaluate, full_batch_subset, load_mnist
+from gdlab.train import resolve_device
+
+log = setup_logging(snakemake.log[0])
+torch.set_num_threads(snakemake.threads)
+run, cfg = snakemake.params.run, snakemake.params.train
+data = load_mnist(snakemake.input.mnist, resolve_device(cfg["device"]))
+
+
+def metrics(m, X, y):
+    train_cost, train_acc = evaluate(m, X, y)
+    test_cost, test_acc = evaluate(m, data["X_test"], data["y_test"])
+    return {"loss": train_cost, "train_accuracy": train_acc, "test_cost": test_cost, "test_accuracy": test_acc}
+
+
+model, hist, lr = full_batch_subset(data, run["n_train"], run["epochs"], run["lr_fraction"], cfg["init_std"],
+                                    snakemake.params.seed, metrics)
+write_json(snakemake.output.json, {"n_train": run["n_train"], "epochs": run["epochs"], "lr": lr,
+                                   "history": {k: hist.column(k) for k in ("epoch", "loss", "train_accuracy",
+                                                                           "test_cost", "test_accuracy")}})
+log.info("n=%d: final train cost %.4g, test cost %.4g", run["n_train"], hist.rows[-1]["loss"], hist.rows[-1]["test_cost"])

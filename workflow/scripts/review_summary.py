@@ -1,0 +1,28 @@
+"""Exercises 4-6: the numbers and facts the review answers, the reading summary and the calculus quote."""
+
+from gdlab.facts import epochs_falling, strictly_increasing
+from gdlab.io import read_json, setup_logging, write_json
+
+setup_logging(snakemake.log[0])
+over = read_json(snakemake.input.overfit)
+h = over["history"]
+sizes = sorted((read_json(p) for p in snakemake.input.data_size), key=lambda r: r["n_train"])
+best_cost = epochs_falling(h["test_cost"])  # the epoch of the lowest test cost
+test_error = [1 - a for a in h["test_accuracy"]]
+best_error = epochs_falling(test_error)
+calc = read_json(snakemake.input.calculus)
+write_json(snakemake.output.json, {
+    "overfit": {"n_train": over["n_train"], "epochs": over["epochs"], "lr": over["lr"],
+                "final_train_cost": h["loss"][-1], "final_train_accuracy": h["train_accuracy"][-1],
+                "min_test_cost": h["test_cost"][best_cost], "min_test_cost_epoch": h["epoch"][best_cost],
+                "final_test_cost": h["test_cost"][-1], "test_cost_rise": h["test_cost"][-1] - h["test_cost"][best_cost],
+                "min_test_error": test_error[best_error], "min_test_error_epoch": h["epoch"][best_error],
+                "final_test_error": test_error[-1], "test_error_rise": test_error[-1] - test_error[best_error],
+                "train_cost_falls_throughout": all(b <= a for a, b in zip(h["loss"], h["loss"][1:]))},
+    "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
+                  "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
+                  "test_cost_falls_with_n": strictly_increasing([-r["final_test_cost"] for r in sizes]),
+                  "still_falling": [r["n_train"] for r in sizes if r["final_train_cost"] < r["half_train_cost"]]},
+    "ex5": read_json(snakemake.input.ex5),
+    "calculus": {"all_passed": calc["all_passed"]},
+})
