@@ -25,16 +25,15 @@ def outcome(costs: list[float], diverged: bool, *, tail_fraction: float, min_tai
 
     ``diverged``: stopped by its divergence rule (NaN/inf, or the cost grew by the divergence factor);
     ``oscillating``: in the tail the cost rose, in some epoch, by more than ``rtol`` of its value;
-    ``converged``: in the tail the cost changed by no more than ``rtol`` (relative) in all;
-    ``still decreasing``: otherwise — it fell through the tail and was still falling by more than rtol.
+    ``converged``: across the whole tail the cost changed by no more than ``rtol`` of its final value;
+    ``still decreasing``: otherwise — it fell through the tail, by more than that.
     """
     if diverged or not all(math.isfinite(c) for c in costs):
         return "diverged"
     t = tail(costs, tail_fraction, min_tail_epochs)
-    steps = list(zip(t, t[1:]))
-    if any(b - a > rtol * abs(a) for a, b in steps):
+    if any(b - a > rtol * abs(a) for a, b in zip(t, t[1:])):
         return "oscillating"
-    if all(abs(b - a) <= rtol * abs(a) for a, b in steps):
+    if abs(t[0] - t[-1]) <= rtol * abs(t[-1]):
         return "converged"
     return "still decreasing"
 
@@ -57,3 +56,22 @@ def spread_verdict(a: float, a_sd: float, b: float, b_sd: float) -> str:
 
 def strictly_increasing(values: list[float]) -> bool:
     return all(a < b for a, b in zip(values, values[1:]))
+
+
+def first_at_or_below(values: list[float], threshold: float) -> int | None:
+    """The first index (epoch) where a series is at or below ``threshold``; None if it never is."""
+    return next((i for i, v in enumerate(values) if v <= threshold), None)
+
+
+# Two measured times are called different only when they differ by more than this fraction: a timing
+# repeated on a busy 2-core machine varies by about 10 %, so a smaller gap could flip between builds.
+TIME_MARGIN = 0.2
+
+
+def time_verdict(a: float, b: float, margin: float = TIME_MARGIN) -> str:
+    """``faster`` / ``slower`` when time a is below / above time b by more than ``margin`` of b, else ``about the same``."""
+    if a < (1 - margin) * b:
+        return "faster"
+    if a > (1 + margin) * b:
+        return "slower"
+    return "about the same"

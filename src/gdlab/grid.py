@@ -105,7 +105,7 @@ def grid_facts(grid: pd.DataFrame) -> dict:
         by_batch.append({"batch_size": int(bs), "lr": float(top["lr"]), "val_accuracy": float(top["val_accuracy"])})
     lrs = [b["lr"] for b in by_batch]
     effects = []
-    for lr in sorted({grid["lr"].min(), grid["lr"].max()}):
+    for lr in sorted(grid["lr"].unique()):
         at = grid[grid["lr"] == lr].sort_values("batch_size")
         small, large = at.iloc[0], at.iloc[-1]
         verdict = ("large diverged" if large["diverged"] and not small["diverged"] else
@@ -116,7 +116,13 @@ def grid_facts(grid: pd.DataFrame) -> dict:
         effects.append({"lr": float(lr), "small": _point(small), "large": _point(large), "large_vs_small": verdict})
     return {
         "best": _point(best), "worst": _point(worst), "n_diverged": int(grid["diverged"].sum()),
+        "any_diverged": bool(grid["diverged"].any()),
         "best_lr_by_batch": by_batch,
         "best_lr_grows_with_batch": len(lrs) > 1 and all(a <= b for a, b in zip(lrs, lrs[1:])) and lrs[-1] > lrs[0],
         "batch_effect": effects,
     }
+
+
+def compare(a: pd.Series, b: pd.Series) -> str:
+    """Setting a against setting b on mean validation accuracy, with the seeds' spread."""
+    return spread_verdict(a["val_accuracy"], a["val_accuracy_std"], b["val_accuracy"], b["val_accuracy_std"])

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from .linalg import gram_eigenvalues
-from .train import HandGradientModel
+from .train import HandGradientModel, fit
 
 
 def normal_equations(X1: Tensor, y: Tensor) -> Tensor:
@@ -86,3 +86,13 @@ def distance_to(theta_star: Tensor, X1: Tensor, y: Tensor):
                 "distance": float(torch.linalg.vector_norm(model.theta - theta_star))}
 
     return metrics
+
+
+def epochs_to_reach(model: LinearRegressionHand, X1: Tensor, y: Tensor, theta_star: Tensor, lr: float, tol: float,
+                    max_epochs: int) -> int | None:
+    """Train ``model`` by :func:`gdlab.train.fit` until ‖θ − θ*‖ ≤ tol·‖θ*‖: the epochs it took, or None
+    within ``max_epochs`` (the conditioning study, and Exercise 5's line search against the best fixed rate)."""
+    target = tol * float(torch.linalg.vector_norm(theta_star))
+    hist = fit(model, X1, y, epochs=max_epochs, lr=lr, metrics=distance_to(theta_star, X1, y),
+               until=lambda row: row["distance"] <= target)
+    return hist.epochs_run if hist.rows[-1]["distance"] <= target else None

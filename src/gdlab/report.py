@@ -11,6 +11,7 @@ import csv
 import statistics
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,13 @@ def pct(x: float | None, digits: int = 2) -> str:
 def pp(x: float | None, digits: int = 2) -> str:
     """A difference of two shares in percentage points: 0.0021 -> "0.21 percentage points"."""
     return "n/a" if _missing(x) else f"{100 * x:.{digits}f} percentage points"
+
+
+def signed(x: float | None, digits: int = 2) -> str:
+    """A number that is added to something, as TeX: "+ 1.4 \\times 10^{-9}" or "- 0.25"."""
+    if _missing(x):
+        return "+ \\text{n/a}"
+    return ("- " if x < 0 else "+ ") + sci(abs(x), digits).strip("$")
 
 
 def claimval(x) -> str:
@@ -112,6 +120,7 @@ class Renderer:
             raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
         self.target, self.out, self.figures, self.listings = target, Path(out), figures, listings
         self.attachments: list[str] = []  # figures a notebook cell embeds
+        self.placed: set[str] = set()  # figures the sheet document shows (a reference to another is spelled out)
         self.parts = {f"{ex['number']}{p['letter']}": (ex, p) for ex in practical["exercises"] for p in ex["parts"]}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -123,7 +132,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("signed", signed),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,
@@ -162,16 +171,28 @@ class Renderer:
         if self.target == "notebook":
             self.attachments.append(key)
             return f"![{caption}](attachment:{key}.png)"
+        self.placed.add(key)
         path = os.path.relpath(self.figures[key], self.out.parent)
         return f"![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}"
 
     def figref(self, key: str) -> str:
+        """A reference to a figure: a cross-reference where the document shows it, words where it does not
+        (a notebook, or the maths PDF pointing into the full sheet). Resolved once the document is rendered."""
         if key not in self.figures:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
-        if self.target == "notebook":
+        return f"\x00figref:{key}\x00"
+
+    def _resolve_figrefs(self, text: str) -> str:
+        def words(key: str) -> str:
             part, name = key.split("_", 1)
-            return f"(figure *{name.replace('_', ' ')}*{'' if part == 'review' else ', ' + part})"
-        return f"[@fig-{key.replace('_', '-')}]"
+            where = {"ex1": "Exercise 1", "ex2": "Exercise 2", "ex3": "Exercise 3", "review": "Exercises 4–6"}[part]
+            return f"(figure *{name.replace('_', ' ')}*, {where}{' of the answer sheet' if self.target == 'sheet' else ''})"
+
+        def ref(m: re.Match) -> str:
+            key = m.group(1)
+            return f"[@fig-{key.replace('_', '-')}]" if key in self.placed else words(key)
+
+        return re.sub("\x00figref:([a-z0-9_]+)\x00", ref, text)
 
     def listing(self, qualname: str) -> str:
         if qualname not in self.listings:
@@ -189,10 +210,10 @@ class Renderer:
                 f"{claimval(c['bound'])}]**")
 
     def render(self, template: str) -> str:
-        return self.env.get_template(template).render(**self.context)
+        return self._resolve_figrefs(self.env.get_template(template).render(**self.context))
 
     def render_string(self, text: str) -> str:
-        return self.env.from_string(text).render(**self.context)
+        return self._resolve_figrefs(self.env.from_string(text).render(**self.context))
 
 
 # --- pandoc and typst ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ Shapes (n samples, d = 784 pixels, k = 10 classes):
 from __future__ import annotations
 
 import statistics
-import time
 
 import torch
 import torch.nn.functional as F
@@ -164,22 +163,15 @@ def load_mnist(path, device: torch.device) -> dict[str, Tensor]:
     return {k: torch.from_numpy(v).to(device) for k, v in load_arrays(path).items() if k[:2] in ("X_", "y_")}
 
 
-def epoch_seconds(impl: str, X: Tensor, y: Tensor, batch_size: int, examples: int, repeats: int, init_std: float) -> float:
-    """Training time of one epoch over X: the median of ``repeats`` timings of mini-batch steps over the first
-    ``examples`` rows, scaled to all of X (after one warm-up step; evaluation excluded)."""
+def epoch_seconds(impl: str, X: Tensor, y: Tensor, batch_size: int, repeats: int, init_std: float) -> float:
+    """Training time of one epoch — the shuffle and every mini-batch step, as :func:`gdlab.train.fit` runs
+    them, evaluation excluded: the median of ``repeats`` epochs, after one warm-up epoch."""
     W, b = init_params(X.shape[1], N_CLASSES, init_std, seed=0, dtype=X.dtype)
     model = make_model(impl, W.to(X.device), b.to(X.device))
-    Xs, ys = X[:examples], y[:examples]
-    model.step(Xs[:batch_size], ys[:batch_size], 0.0)  # warm-up: first-call allocations are not training time
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for s in range(0, len(Xs), batch_size):
-            model.step(Xs[s : s + batch_size], ys[s : s + batch_size], 0.0)
-        if X.is_cuda:
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * X.shape[0] / len(Xs)
+    hist = fit(model, X, y, epochs=repeats + 1, lr=0.0, batch_size=batch_size, generator=torch.Generator().manual_seed(0),
+               metrics=lambda m: {"loss": 0.0})
+    seconds = hist.column("seconds")
+    return statistics.median(b - a for a, b in zip(seconds[1:], seconds[2:]))
 
 
 def full_batch_subset(data: dict[str, Tensor], n: int, epochs: int, lr_fraction: float, init_std: float, seed: int,
@@ -198,3 +190,21 @@ def full_batch_subset(data: dict[str, Tensor], n: int, epochs: int, lr_fraction:
     hist = fit(model, X, y, epochs=epochs, lr=lr,
                metrics=(lambda m: metrics(m, X, y)) if metrics else None)
     return model, hist, lr
+
+
+def dummy_check(seed: int, n: int = 4, d: int = 6, k: int = N_CLASSES) -> dict:
+    """The practical's hint for part b: each function on dummy tensors of the required shapes — the shape it
+    returns and whether it holds no NaN — also on logits so large that a naive softmax would overflow."""
+    gen = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=gen)
+    y = torch.randint(0, k, (n,), generator=gen)
+    W, b = init_params(d, k, 1.0, seed)
+    Z = linear_trsf(X, W, b)
+    huge = 1e4 * Z
+    calls = {"linear_trsf(X, W, b)": Z, "softmax(Z)": softmax(Z), "softmax(10⁴·Z)": softmax(huge),
+             "predict(X, W, b)": predict(X, W, b), "loss_ce(Z, y)": loss_ce(Z, y), "loss_ce(10⁴·Z, y)": loss_ce(huge, y),
+             "cost_ce(X, y, W, b)": cost_ce(X, y, W, b)}
+    return {"n": n, "d": d, "k": k, "rows": [{"call": name, "shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch."),
+                                              "no_nan": bool(not torch.isnan(t.float()).any())}
+                                             for name, t in calls.items()],
+            "softmax_rows_sum_to_one": bool(torch.allclose(softmax(huge).sum(1), torch.ones(n)))}

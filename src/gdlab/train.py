@@ -36,19 +36,25 @@ class History:
         return [r[key] for r in self.rows]
 
 
-def epoch_batches(X: Tensor, y: Tensor, batch_size: int | None, generator: torch.Generator | None):
+def epoch_batches(X: Tensor, y: Tensor, batch_size: int | None, generator: torch.Generator | None,
+                  out: tuple[Tensor, Tensor] | None = None):
     """The (X, y) mini-batches of one epoch: the whole set (full batch, ``batch_size`` None or
     at least n) or a seeded shuffle cut into mini-batches of ``batch_size`` (the last may be smaller).
 
-    The data are permuted once per epoch and then sliced: one gather of the whole
-    matrix is much cheaper than one small gather per mini-batch.
+    The data are permuted once per epoch and then sliced: one gather of the whole matrix is cheaper
+    than one small gather per mini-batch. ``out`` (tensors shaped like X and y) receives the permuted
+    copy: reusing it saves allocating the whole training set again every epoch (on MNIST that
+    allocation costs 8× the copy itself).
     """
     n = X.shape[0]
     if batch_size is None or batch_size >= n:
         yield X, y
         return
     order = torch.randperm(n, generator=generator).to(X.device)
-    Xs, ys = X[order], y[order]
+    if out is None:
+        Xs, ys = X[order], y[order]
+    else:
+        Xs, ys = torch.index_select(X, 0, order, out=out[0]), torch.index_select(y, 0, order, out=out[1])
     for start in range(0, n, batch_size):
         yield Xs[start : start + batch_size], ys[start : start + batch_size]
 
@@ -98,9 +104,10 @@ def fit(
         return row
 
     initial = record(0)["loss"]
+    shuffled = (torch.empty_like(X), torch.empty_like(y)) if steps_per_epoch > 1 else None
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
-        for Xb, yb in epoch_batches(X, y, batch_size, generator):
+        for Xb, yb in epoch_batches(X, y, batch_size, generator, shuffled):
             model.step(Xb, yb, lr(step / total_steps) if callable(lr) else lr)
             step += 1
         if X.is_cuda:

@@ -91,7 +91,8 @@ rule ex1_conditioning:
     output:
         json="results/ex1/conditioning/scale_{scale}.json",
     params:
-        study=pick(EX1["conditioning"], "lr_fraction", "tol", "max_epochs"),
+        study=pick(EX1["conditioning"], "lr_fraction", "max_epochs"),
+        tol=EX1["tol"],
         theta0=EX1["theta0"],
     resources:
         **TIER["torch"],
@@ -117,6 +118,8 @@ rule ex1_summary:
         json="results/ex1/summary.json",
     params:
         outcome=config["outcome"],
+        tol=EX1["tol"],
+        user_csv=bool(EX1["data"]["csv"]),
     resources:
         **TIER["light"],
     log:

@@ -49,6 +49,25 @@ rule ex3_run:
         "../scripts/ex3_run.py"
 
 
+rule ex3_dummy:
+    input:
+        code=code_inputs("ex3_dummy.py"),
+    output:
+        json="results/ex3/dummy.json",
+    params:
+        seed=config["seed"],
+    resources:
+        **TIER["torch"],
+    log:
+        "results/logs/ex3_dummy.log",
+    benchmark:
+        "results/benchmarks/ex3_dummy.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex3_dummy.py"
+
+
 rule ex3_timing:
     input:
         mnist=MNIST,
@@ -106,6 +125,7 @@ rule ex3_summary:
         weights=[p.removesuffix(".json") + ".npz" for p in runs(GRID_RUNS + CANDIDATE_RUNS)],
         reference=runs(REFERENCE),
         timing=rules.ex3_timing.output.json,
+        dummy=rules.ex3_dummy.output.json,
         code=code_inputs("ex3_summary.py"),
     output:
         json="results/ex3/summary.json",
@@ -113,7 +133,6 @@ rule ex3_summary:
     params:
         grid=pick(GRID, "impl", "seeds", "epochs"),
         val_tolerance=FAV["val_tolerance"],
-        n_train=MNIST_TRAIN_IMAGES - EX3["val_size"],
     resources:
         **TIER["light"],
     log:

@@ -55,7 +55,8 @@ rule ex5_optimal_step:
     output:
         json="results/ex5/optimal_step.json",
     params:
-        study=pick(config["ex1"]["conditioning"], "tol", "max_epochs"),
+        max_epochs=config["ex1"]["conditioning"]["max_epochs"],
+        tol=config["ex1"]["tol"],
         theta0=config["ex1"]["theta0"],
     resources:
         **TIER["torch"],

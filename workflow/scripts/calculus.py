@@ -13,5 +13,5 @@ if not all_passed(ds):
     failed = [name for name, d in ds.items() if not d["passed"]]
     raise RuntimeError(f"calculus checks failed: {', '.join(failed)} (see {snakemake.log[0]})")
 p = snakemake.params.c1_descent
-write_json(snakemake.output.json, {"derivations": ds, "all_passed": True,
+write_json(snakemake.output.json, {"derivations": [{"id": name} | d for name, d in ds.items()], "all_passed": True,
                                    "c1_descent": c1_descent(p["starts"], p["lr"], p["steps"])})

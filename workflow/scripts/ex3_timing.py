@@ -16,10 +16,9 @@ data = load_mnist(snakemake.input.mnist, device)
 rows = []
 for impl, batch_sizes in (("hand", snakemake.params.batch_sizes), ("module", [snakemake.params.reference_batch])):
     for bs in batch_sizes:
-        seconds = epoch_seconds(impl, data["X_train"], data["y_train"], bs, timing["examples"], timing["repeats"],
-                                cfg["init_std"])
+        seconds = epoch_seconds(impl, data["X_train"], data["y_train"], bs, timing["repeats"], cfg["init_std"])
         rows.append({"impl": impl, "batch_size": bs, "epoch_seconds": seconds})
         log.info("%s bs=%d: %.3f s per epoch", impl, bs, seconds)
 write_json(snakemake.output.json, {"rows": rows, "threads": cfg["threads"], "cpus": os.cpu_count(),
-                                   "repeats": timing["repeats"], "examples": timing["examples"],
+                                   "repeats": timing["repeats"],
                                    "device": str(device), "n_train": int(data["X_train"].shape[0])})

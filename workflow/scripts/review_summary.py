@@ -1,6 +1,9 @@
 """Exercises 4-6: the numbers and facts the review answers, the reading summary and the calculus quote."""
 
 from gdlab.facts import epochs_falling, strictly_increasing
+
+# GD on c₁ counts as stuck from a start where its steps lowered c₁ by less than this fraction of where it began.
+STUCK_FRACTION = 0.1
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -11,18 +14,35 @@ best_cost = epochs_falling(h["test_cost"])  # the epoch of the lowest test cost
 test_error = [1 - a for a in h["test_accuracy"]]
 best_error = epochs_falling(test_error)
 calc = read_json(snakemake.input.calculus)
+descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], "x_end": p["x"][-1],
+            "steps": len(p["x"]) - 1, "stuck": p["c1"][0] - p["c1"][-1] < STUCK_FRACTION * p["c1"][0]}
+           for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
     "overfit": {"n_train": over["n_train"], "epochs": over["epochs"], "lr": over["lr"],
                 "final_train_cost": h["loss"][-1], "final_train_accuracy": h["train_accuracy"][-1],
+                "final_train_error": 1 - h["train_accuracy"][-1],
                 "min_test_cost": h["test_cost"][best_cost], "min_test_cost_epoch": h["epoch"][best_cost],
                 "final_test_cost": h["test_cost"][-1], "test_cost_rise": h["test_cost"][-1] - h["test_cost"][best_cost],
                 "min_test_error": test_error[best_error], "min_test_error_epoch": h["epoch"][best_error],
                 "final_test_error": test_error[-1], "test_error_rise": test_error[-1] - test_error[best_error],
+                "test_cost_rises": h["test_cost"][-1] > h["test_cost"][best_cost],
+                "test_error_rises": test_error[-1] > test_error[best_error],
                 "train_cost_falls_throughout": all(b <= a for a, b in zip(h["loss"], h["loss"][1:]))},
     "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
+                  "train_cost_grows_with_n_at_half": strictly_increasing([r["half_train_cost"] for r in sizes]),
+                  "grows_at_both_budgets": strictly_increasing([r["half_train_cost"] for r in sizes])
+                  and strictly_increasing([r["final_train_cost"] for r in sizes]),
+                  "perfect_fit_sizes": [r["n_train"] for r in sizes if r["train_accuracy"] == 1.0],
+                  "has_perfect_fit": any(r["train_accuracy"] == 1.0 for r in sizes),
+                  "all_still_falling": all(r["final_train_cost"] < r["half_train_cost"] for r in sizes),
+                  "half_epochs": sizes[0]["epochs"] // 2,
                   "test_cost_falls_with_n": strictly_increasing([-r["final_test_cost"] for r in sizes]),
                   "still_falling": [r["n_train"] for r in sizes if r["final_train_cost"] < r["half_train_cost"]]},
     "ex5": read_json(snakemake.input.ex5),
     "calculus": {"all_passed": calc["all_passed"]},
+    "c1_descent": {"runs": descent, "stuck": [d["start"] for d in descent if d["stuck"]],
+                   "any_stuck": any(d["stuck"] for d in descent), "any_moved": not all(d["stuck"] for d in descent),
+                   "steps": descent[0]["steps"],
+                   "moved": [d["start"] for d in descent if not d["stuck"]], "stuck_fraction": STUCK_FRACTION},
 })
