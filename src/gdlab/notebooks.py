@@ -1,7 +1,7 @@
 """Executed notebooks from jupytext sources, and the submission bundle.
 
 A notebook's source is a percent-format ``.py`` file under version control (no outputs in git). Its
-Markdown cells may call the sheet's template globals — ``{{ question("2c") }}``, ``{{ answer("2c") }}``,
+cells are Jinja templates: Markdown cells call the sheet's template globals — ``{{ question("2c") }}``, ``{{ answer("2c") }}``,
 ``{{ listing("gdlab.logreg.cost") }}`` — so a notebook says exactly what the sheet says; the figures an
 answer shows travel inside the cell as attachments. The code cells import the package and run (nbclient,
 kernel ``python3``, working directory the project); a failing cell fails the build, naming the notebook,
@@ -38,9 +38,10 @@ def fill(source: Path, renderer: Renderer) -> nbformat.NotebookNode:
     for i, cell in enumerate(nb.cells):
         cell.id = f"{source.stem}-{i:02d}"
         cell.metadata = {}
+        renderer.attachments.clear()
+        # Code cells are templates too, so that a demo runs with the configured values ({{ cfg.seed }}).
+        cell.source = renderer.render_string(cell.source).strip()
         if cell.cell_type == "markdown":
-            renderer.attachments.clear()
-            cell.source = renderer.render_string(cell.source).strip()
             if renderer.attachments:
                 cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
                     Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}

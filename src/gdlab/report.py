@@ -136,11 +136,12 @@ class Renderer:
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,
-                                claim=self.claim, question=self.question, answer=self.answer, beyond=self.beyond,
+                                claim=self.claim, question=self.question, answer=self.answer, beyond=self.beyond, section=self.section,
                                 part=self.part)
         self._modules: dict[int, Any] = {}
 
     def part(self, part_id: str) -> tuple[dict, dict]:
+        """(exercise, part) of report/practical.yaml for a part id such as "2c" (Exercise 5: "5")."""
         if part_id not in self.parts:
             raise KeyError(f"no part {part_id!r} in report/practical.yaml")
         return self.parts[part_id]
@@ -159,6 +160,14 @@ class Renderer:
         """The answer to one part: the macro named after its letter (``summary`` for Exercise 5)."""
         ex, p = self.part(part_id)
         return str(getattr(self._answers(ex["number"]), p["letter"] or "summary")()).strip()
+
+    def section(self, part_id: str) -> str:
+        """One part as the sheet and the notebooks show it: heading, the practical's question, the code that
+        answers it (the listings of report/practical.yaml, from the package source), the answer."""
+        ex, p = self.part(part_id)
+        label = f"{ex['number']} {p['letter']})" if p["letter"] else f"{ex['number']}"
+        listings = "".join(f"{self.listing(q)}\n\n" for q in p.get("listings", []))
+        return f"## {label} {p['gist']}\n\n> {self.question(part_id)}\n\n{listings}{self.answer(part_id)}\n"
 
     def beyond(self, number: int) -> str:
         """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one."""
