@@ -21,9 +21,9 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Every speed figure of the README, side by side in one run (about six minutes; a copy, not results/).
 bench: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) results/data/mnist.pt
-	$(BIN)/python benchmarks/bench_epoch.py --threads 2
+	$(BIN)/python benchmarks/bench.py --cores $(CORES) --json results/bench.json
 
 # Each job's measured peak memory and time (after a build) against what its rule declares.
 peaks: $(STAMP)

@@ -1,6 +1,6 @@
 """Measured peaks against declared resources, per job.
 
-Each rule declares mem_mb and runtime (workflow/rules/common.smk, RESOURCES). After a build, this
+Each rule declares mem_mb and runtime (workflow/rules/common.smk, TIER). After a build, this
 lists every job's measured peak memory (max_rss) and wall time (s) from its benchmark file next to
 what its rule declared, and exits 1 if a job used more than it declared: the declarations are what
 SLURM enforces (--mem, --time) and what `snakemake --resources mem_mb=N` schedules by.

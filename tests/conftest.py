@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, the local data mirror, a tiny workflow runner."""
+"""Shared fixtures: the repository root, the local data mirror, a workflow runner, one end-to-end build."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+# What a checkout holds that the workflow reads (README, tests and the venv are not among it).
+PROJECT_PARTS = ("workflow", "report", "config", "src")
+PROJECT_FILES = ("environment.yml", "pyproject.toml", ".gitignore")
 
 
 def data_mirror() -> Path | None:
@@ -36,10 +39,16 @@ def mirror() -> Path:
 
 def copy_project(dest: Path) -> Path:
     """A private copy of what the workflow reads, so tests may edit it freely."""
-    for part in ("workflow", "scripts", "report", "config", "src"):
+    for part in PROJECT_PARTS:
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    shutil.copy(REPO / "environment.yml", dest / "environment.yml")
+    for name in PROJECT_FILES:
+        shutil.copy(REPO / name, dest / name)
     return dest
+
+
+def git(work: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(work), "-c", "user.name=gdlab tests", "-c", "user.email=tests@gdlab",
+                           *args], capture_output=True, text=True, check=True).stdout
 
 
 def run_snakemake(workdir: Path, *args: str, mirror: Path | None = None, check: bool = True,
@@ -59,31 +68,46 @@ def run_snakemake(workdir: Path, *args: str, mirror: Path | None = None, check: 
 def planned_rules(workdir: Path, *args: str, **kw) -> dict[str, int]:
     """Rule -> job count that a dry run would execute (empty when nothing is to do)."""
     proc = run_snakemake(workdir, "--dry-run", "--quiet", "rules", *args, **kw)
-    out = proc.stdout + proc.stderr
     counts: dict[str, int] = {}
     in_table = False
-    for line in out.splitlines():
+    for line in (proc.stdout + proc.stderr).splitlines():
         parts = line.split()
         if parts[:2] == ["job", "count"]:
             in_table = True
-            continue
-        if in_table and len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
+        elif in_table and len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
             counts[parts[0]] = int(parts[1])
         elif in_table and parts and parts[0] == "total":
             break
     return counts
 
 
+def write_config(work: Path, name: str, change) -> str:
+    """The test configuration (config.yaml with the test.yaml overlay merged in), changed by ``change(cfg)`` and
+    written as a config file of its own; returns its path relative to ``work``."""
+    import yaml
+    from snakemake.utils import update_config
+
+    cfg = yaml.safe_load((work / "config" / "config.yaml").read_text())
+    update_config(cfg, yaml.safe_load((work / "config" / "test.yaml").read_text()))
+    change(cfg)
+    (work / "config" / name).write_text(yaml.safe_dump(cfg))
+    return f"config/{name}"
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, mirror) -> Path:
-    """The whole workflow on config/test.yaml, built once per session in a private copy."""
+    """The whole workflow on config/test.yaml, built once per session in a private copy that is a git checkout
+    (so the appendix's commit is a real one)."""
     work = copy_project(tmp_path_factory.mktemp("e2e"))
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the checkout under test")
     run_snakemake(work, "--cores", "2", mirror=mirror)
     return work
 
 
 # Wall-clock fields differ between any two runs; everything else must not.
-TIMING = re.compile(r"seconds|^device$")
+TIMING = re.compile(r"seconds|^device$|^timing$")
 
 
 def strip_timing(obj):
@@ -94,19 +118,20 @@ def strip_timing(obj):
     return obj
 
 
-def metrics_files(work: Path) -> dict[str, Path]:
-    skip = {"report", "logs", "benchmarks"}  # the appendix and logs hold timings and paths by design
-    return {str(p.relative_to(work / "results")): p for p in sorted((work / "results").rglob("*"))
-            if p.suffix in {".json", ".csv"} and not skip & set(p.relative_to(work / "results").parts)}
+def metrics_files(work: Path, under: str = "") -> dict[str, Path]:
+    skip = {"report", "logs", "benchmarks", "notebooks", "submission"}  # provenance, paths and timings by design
+    root = work / "results"
+    return {str(p.relative_to(root)): p for p in sorted((root / under).rglob("*"))
+            if p.suffix in {".json", ".csv"} and not skip & set(p.relative_to(root).parts)}
 
 
-def same_metrics(a_dir: Path, b_dir: Path) -> int:
-    """Assert two builds wrote the same metrics (exactly, timing fields aside); return how many
-    files are byte-identical."""
-    a, b = metrics_files(a_dir), metrics_files(b_dir)
-    assert a.keys() == b.keys() and len(a) > 30, sorted(set(a) ^ set(b))
+def same_metrics(a_dir: Path, b_dir: Path, under: str = "", at_least: int = 30) -> int:
+    """Assert two builds wrote the same metrics (exactly, timing fields aside); return how many files are
+    byte-identical. ``under`` restricts the comparison to one folder of results/."""
+    a, b = metrics_files(a_dir, under), metrics_files(b_dir, under)
+    assert set(b) <= set(a) and len(b) >= at_least, (len(b), sorted(set(b) - set(a)))
     identical_bytes = 0
-    for name in a:
+    for name in b:
         if a[name].suffix == ".csv":
             fa, fb = pd.read_csv(a[name]), pd.read_csv(b[name])
             cols = [c for c in fa.columns if not TIMING.search(c)]
@@ -114,7 +139,5 @@ def same_metrics(a_dir: Path, b_dir: Path) -> int:
         else:
             ja, jb = json.loads(a[name].read_text()), json.loads(b[name].read_text())
             assert strip_timing(ja) == strip_timing(jb), name
-            identical_bytes += a[name].read_bytes() == b[name].read_bytes()
-    for name in ("data/linreg.csv", "ex1/summary.json", "ex2/summary.json", "ex1/max_lr.json"):
-        assert (a_dir / "results" / name).read_bytes() == (b_dir / "results" / name).read_bytes(), name
+        identical_bytes += a[name].read_bytes() == b[name].read_bytes()
     return identical_bytes

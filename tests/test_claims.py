@@ -1,31 +1,73 @@
-"""Checked claims: lookup, evaluation, and failure messages that name the claim."""
+"""gdlab.claims: declared claims checked before the build, lookup, evaluation, and failure messages that name the claim."""
 
 import pytest
 
-from gdlab.claims import ClaimError, evaluate, failures, lookup
+from gdlab.claims import OPS, ClaimError, check_declared, evaluate, failures, lookup
 
-CTX = {"ex1": {"gd": {"final_distance": 3e-15}, "list": [1, 2]}, "review": {"a": 2.0, "b": 1.0}}
+CTX = {"ex1": {"gd": {"final_distance": 3e-15}, "list": [1, 2], "flag": True},
+       "review": {"a": 2.0, "b": 1.0, "rows": [{"x": 5}]}}
+ROOTS = ["ex1", "ex2", "ex3", "review"]
 
 
 def test_lookup():
     assert lookup(CTX, "ex1.gd.final_distance") == 3e-15 and lookup(CTX, "ex1.list.1") == 2
-    with pytest.raises(ClaimError, match="'nope'"):
-        lookup(CTX, "ex1.gd.nope")
+    assert lookup(CTX, "review.rows.0.x") == 5 and lookup(CTX, "ex1.gd") == {"final_distance": 3e-15}
+    for path, missing in (("ex1.gd.nope", "'nope'"), ("ex1.list.2", "'2'"), ("ex1.list.first", "'first'"),
+                          ("ex1.gd.final_distance.x", "'x'"), ("ex9", "'ex9'")):
+        with pytest.raises(ClaimError, match=f"claim value '{path}': no {missing} in the results"):
+            lookup(CTX, path)
 
 
 def test_passing_and_failing_claims():
     claims = {
         "ok": {"text": "close", "value": "ex1.gd.final_distance", "op": "<=", "bound": 1e-6},
         "path_bound": {"text": "a above b", "value": "review.a", "op": ">", "bound": "review.b"},
+        "flag": {"text": "a flag", "value": "ex1.flag", "op": "==", "bound": True},
         "bad": {"text": "impossible", "value": "review.a", "op": "<", "bound": 0.5},
     }
     res = evaluate(claims, CTX)
-    assert res["ok"]["passed"] and res["path_bound"]["passed"] and not res["bad"]["passed"]
+    assert res["ok"] == {"text": "close", "value": 3e-15, "op": "<=", "bound": 1e-6, "passed": True,
+                         "value_path": "ex1.gd.final_distance"}
+    assert res["path_bound"]["passed"] and res["path_bound"]["bound"] == 1.0
+    assert res["flag"]["passed"] and not res["bad"]["passed"]
     msgs = failures(res)
-    assert len(msgs) == 1 and "'bad'" in msgs[0] and "review.a = 2.0" in msgs[0] and "< 0.5" in msgs[0]
+    assert msgs == ["claim 'bad' (impossible) no longer holds: review.a = 2.0, expected < 0.5"]
 
 
-def test_missing_value_fails():
+@pytest.mark.parametrize("op, value, bound, passed", [
+    ("<=", 1.0, 1.0, True), ("<", 1.0, 1.0, False), (">=", 1.0, 1.0, True), (">", 1.0, 1.0, False),
+    ("==", 1.0, 1.0, True), ("==", 1.0, 1.5, False), ("<", 0.5, 1.0, True), (">", 1.5, 1.0, True),
+])
+def test_every_operator_both_ways(op, value, bound, passed):
+    res = evaluate({"c": {"text": "t", "value": "review.v", "op": op, "bound": bound}}, {"review": {"v": value}})
+    assert res["c"]["passed"] is passed
+
+
+def test_missing_value_fails_and_says_so():
     res = evaluate({"none": {"text": "t", "value": "ex1.gd.final_distance", "op": "<=", "bound": 1}},
                    {"ex1": {"gd": {"final_distance": None}}})
     assert not res["none"]["passed"]
+    assert failures(res) == ["claim 'none' (t) no longer holds: ex1.gd.final_distance = None, expected <= 1"]
+
+
+def test_a_value_path_that_does_not_exist_is_an_error_not_a_failure():
+    with pytest.raises(ClaimError, match="'ex1.gd.gone'"):
+        evaluate({"c": {"text": "t", "value": "ex1.gd.gone", "op": "<=", "bound": 1}}, CTX)
+
+
+def test_check_declared():
+    good = {"a": {"text": "t", "value": "ex1.x", "op": "<=", "bound": 1e-6},
+            "b": {"text": "t", "value": "review.y", "op": ">", "bound": "ex3.z"}}
+    check_declared(good, ROOTS)
+    with pytest.raises(ClaimError, match=r"claims.c.op: '=' is not one of \['<', '<=', '==', '>', '>='\]"):
+        check_declared({"c": {"text": "t", "value": "ex1.x", "op": "=", "bound": 1}}, ROOTS)
+    with pytest.raises(ClaimError, match=r"claims.d.value: 'results.x' must start with one of \['ex1'"):
+        check_declared({"d": {"text": "t", "value": "results.x", "op": "<", "bound": 1}}, ROOTS)
+    with pytest.raises(ClaimError, match=r"claims.e.bound: 'cfg.x' must start with one of"):
+        check_declared({"e": {"text": "t", "value": "ex1.x", "op": "<", "bound": "cfg.x"}}, ROOTS)
+
+
+def test_operators_have_sheet_text_that_typst_cannot_read_as_a_heading():
+    assert sorted(OPS) == ["<", "<=", "==", ">", ">="]
+    assert all(not text.startswith("=") for _, text in OPS.values())
+    assert OPS["=="][0](2, 2) and not OPS["<"][0](2, 2)

@@ -38,23 +38,26 @@ def cluster(tmp_path_factory):
         yield c
 
 
+# A small part of the workflow: enough to prove the executor, the profile and the declared resources (a
+# full MNIST training job among them), not the science — the local build proves that.
+TARGETS = ["results/ex2/summary.json", "results/ex3/runs/hand_constant_lr_0.01_bs_64_epochs_2_seed_2026.json"]
+
+
 def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
     work = copy_project(tmp_path_factory.mktemp("on_slurm"))
     start = time.monotonic()
-    proc = run_snakemake(work, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
+    proc = run_snakemake(work, *TARGETS, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
     seconds = time.monotonic() - start
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"{out[-6000:]}\n{cluster.logs()}"
     submitted = re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out)
-    print(f"SLURM build of the test config: {seconds:.0f} s, {len(submitted)} SLURM jobs")
-    # Every grid point went through SLURM, the local rules (fetch, collectors) did not ...
-    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())["ex3"]["grid"]
-    assert submitted.count("ex3_grid_point") == len(cfg["lrs"]) * len(cfg["batch_sizes"]) * len(cfg["seeds"])
-    assert {"ex3_favourite", "ex4_overfit", "report_pdf"} <= set(submitted)
-    assert not {"fetch", "claims", "report_markdown"} & set(submitted)
+    print(f"SLURM build of {TARGETS}: {seconds:.0f} s, {len(submitted)} SLURM jobs")
+    # The training jobs went through SLURM, the local rules (fetch, collectors) did not ...
+    assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_run"} <= set(submitted)
+    assert not {"fetch", "ex2_summary"} & set(submitted)
     # ... and the results are those of the local build, exactly (timing fields aside).
-    assert same_metrics(built, work) >= 10
-    assert (work / "results" / "report" / "answers.pdf").stat().st_size > 100_000
+    assert same_metrics(built, work, under="ex2", at_least=8) >= 8
+    same_metrics(built, work, under="ex3/runs", at_least=1)
     # Each job ran with its rule's memory request: SLURM recorded it.
     jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout
-    assert re.search(r"MinMemoryNode=(2048M|2G)\b", jobs), jobs[-2000:]  # the MNIST training jobs' mem_mb
+    assert re.search(r"MinMemoryNode=(2048M|2G)\b", jobs), jobs[-2000:]  # the MNIST training job's mem_mb

@@ -1,177 +1,151 @@
-"""End to end: the whole workflow on the tiny test config in a temporary folder, offline."""
+"""The workflow's structure, checked without building anything: configs, schema, rules, code inputs."""
 
+import ast
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
-import pandas as pd
+import jsonschema
 import pytest
 import yaml
-from pypdf import PdfReader
+from snakemake.utils import update_config
 
-from conftest import REPO, copy_project, planned_rules, run_snakemake
-from gdlab.io import read_json
-from gdlab.report import claimval, pct, sig
+from conftest import REPO, SNAKEMAKE, copy_project
 
-pytestmark = pytest.mark.e2e
-
-
-def pdf_text(path) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return " ".join(text.replace("\u2212", "-").split())  # line breaks fall anywhere
+RULES = REPO / "workflow" / "rules"
+SCRIPTS = REPO / "workflow" / "scripts"
 
 
-def test_pdf_holds_the_closed_form_numbers(built):
-    pdf = built / "results" / "report" / "answers.pdf"
-    assert pdf.stat().st_size > 10_000
-    text = pdf_text(pdf)
-    summary = read_json(built / "results" / "ex1" / "summary.json")
-    for value in summary["closed_form"]["theta"]:
-        assert sig(value, 8) in text
-    assert sig(summary["max_lr"]["theory"], 5) in text and sig(summary["max_lr"]["empirical"], 5) in text
-    assert "Exercise 1" in text and "test build" in text
+def load(name):
+    return yaml.safe_load((REPO / "config" / name).read_text())
 
 
-def test_summary_has_the_promised_keys_and_agrees(built):
-    s = read_json(built / "results" / "ex1" / "summary.json")
-    for key in ("theta",):
-        assert len(s["closed_form"][key]) == len(s["gd"][key]) == 2
-    assert {"lr", "epochs"} <= s["gd"].keys() and {"theory", "empirical"} <= s["max_lr"].keys()
-    assert s["gd"]["final_distance"] < 1e-8
-    assert abs(s["max_lr"]["empirical"] - s["max_lr"]["theory"]) / s["max_lr"]["theory"] < 0.02
-    assert [r["diverged"] for r in s["lr_study"]] == [False, False, True]
+def test_both_configs_validate_against_the_schema():
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    default = load("config.yaml")
+    jsonschema.validate(default, schema)
+    merged = json.loads(json.dumps(default))
+    update_config(merged, load("test.yaml"))  # what `snakemake --configfile config/test.yaml` does
+    jsonschema.validate(merged, schema)
 
 
-def test_ex2_summary_and_pdf(built):
-    s = read_json(built / "results" / "ex2" / "summary.json")
-    for key in ("lr", "epochs", "final_cost", "train_accuracy", "test_accuracy", "theta", "feature_mean",
-                "feature_std", "positive_class"):
-        assert key in s
-    assert len(s["theta"]) == 13 and len(s["feature_mean"]) == len(s["feature_std"]) == 12
-    assert s["positive_class"] == "Abnormal" and s["max_lr"]["theory"] > 0
-    assert 0.7 < s["test_accuracy"] <= 1 and 0.7 < s["train_accuracy"] <= 1
-    text = pdf_text(built / "results" / "report" / "answers.pdf")
-    assert "Exercise 2" in text and "Class 1 is Abnormal" in text
-    assert sig(s["final_cost"], 6) in text and sig(s["max_lr"]["theory"], 4) in text
+def test_the_test_config_is_an_overlay_of_the_default():
+    default, test = load("config.yaml"), load("test.yaml")
+
+    def keys(d, prefix=""):
+        for k, v in d.items():
+            yield prefix + k
+            if isinstance(v, dict):
+                yield from keys(v, prefix + k + ".")
+
+    claims = set(default["claims"])
+    unknown = [k for k in keys(test) if not k.startswith("claims.") and k not in set(keys(default))]
+    assert not unknown and set(test["claims"]) <= claims
+    assert len((REPO / "config" / "test.yaml").read_text().splitlines()) < 0.5 * len(
+        (REPO / "config" / "config.yaml").read_text().splitlines())
 
 
-def test_ex3_summary_grid_and_pdf(built):
-    s = read_json(built / "results" / "ex3" / "summary.json")
-    fav = s["favourite"]
-    for key in ("lr", "batch_size", "epochs", "val_accuracy", "test_accuracy", "train_seconds"):
-        assert key in fav
-    ref = s["reference_run"]
-    assert ref["manual"]["test_accuracy"] > 0.85 and ref["module"]["test_accuracy"] > 0.85
-    assert abs(ref["manual"]["test_accuracy"] - ref["module"]["test_accuracy"]) < 0.005
-    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())["ex3"]
-    grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
-    points = len(cfg["grid"]["lrs"]) * len(cfg["grid"]["batch_sizes"])
-    assert grid.groupby(["lr", "batch_size"]).ngroups == points
-    assert grid.groupby(["lr", "batch_size", "seed"]).ngroups == points * len(cfg["grid"]["seeds"])
-    assert {"epoch", "loss", "train_accuracy", "val_accuracy", "seconds"} <= set(grid.columns)
-    text = pdf_text(built / "results" / "report" / "answers.pdf")
-    assert "Exercise 3" in text and pct(fav["test_accuracy"]) in text
-    # The seeds differ (init and batch order) and the summary's mean ± sd is theirs.
-    assert len(cfg["grid"]["seeds"]) > 1, "the test config must exercise the seeds dimension"
-    assert s["grid_seeds"] == sorted(cfg["grid"]["seeds"]) and s["grid_runs"] == len(grid.groupby(["lr", "batch_size", "seed"]))
-    last = grid.sort_values("epoch").groupby(["lr", "batch_size", "seed"]).tail(1)
-    for p in s["grid"]:
-        runs = last[(last["lr"] == p["lr"]) & (last["batch_size"] == p["batch_size"])]
-        assert p["n_seeds"] == len(runs) == len(cfg["grid"]["seeds"])
-        assert p["val_accuracy"] == pytest.approx(runs["val_accuracy"].mean())
-        assert p["val_accuracy_std"] == pytest.approx(runs["val_accuracy"].std(ddof=1))
-        if not p["diverged"]:
-            assert p["val_accuracy_std"] > 0  # different seeds, different runs
-            assert f"{pct(p['val_accuracy'])} ± {pct(p['val_accuracy_std'])}" in text
+def test_downloads_are_https_only_and_pinned_by_hash():
+    cfg = load("config.yaml")
+    urls = [u for ds in cfg["data"]["datasets"].values() for u in ds["urls"]]
+    assert urls and all(u.startswith("https://") for u in urls)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", f["sha256"]) for ds in cfg["data"]["datasets"].values()
+               for f in ds["files"].values())
 
 
-def test_pdf_answers_every_exercise_and_claim(built):
-    text = pdf_text(built / "results" / "report" / "answers.pdf")
-    for n in range(1, 7):
-        assert f"Exercise {n}" in text
-    claims = read_json(built / "results" / "report" / "claims.json")
-    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
-    assert set(claims) == {c["id"] for c in cfg["claims"]} and all(c["passed"] for c in claims.values())
-    for c in claims.values():
-        assert claimval(c["value"]) in text, c
-    assert "Checked claims" in text and "Appendix" in text and "torch" in text
-    # No table cell may open with "=": Typst would make it a heading (it once turned "== true" into one).
-    typ = (built / "results" / "report" / "answers.typ").read_text()
-    assert not re.search(r"\[=", typ)
-    html = (built / "results" / "report" / "answers.html").read_text()
-    assert "<math" in html and "data:image/png;base64" in html and "Exercise 6" in html
+def test_no_rule_runs_a_shell():
+    """Config strings never reach a shell: every rule runs a Python script."""
+    for smk in RULES.glob("*.smk"):
+        assert not re.search(r"^\s+(shell|run):", smk.read_text(), re.M), smk
 
 
-def test_divergence_is_recorded_and_shown(built):
-    grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
-    diverged = grid[grid["diverged"]]
-    assert not diverged.empty and (diverged["lr"] >= 10).all()  # the test config's huge rate
-    assert not grid[grid["lr"] < 10]["diverged"].any()
-    s = read_json(built / "results" / "ex3" / "summary.json")
-    assert s["favourite"]["lr"] < 10  # never chosen
-    assert "diverged" in pdf_text(built / "results" / "report" / "answers.pdf")
+def rule_blocks():
+    for smk in sorted(RULES.glob("*.smk")):
+        for block in re.split(r"(?m)^rule ", smk.read_text())[1:]:
+            yield smk.name, block.split(":", 1)[0], block
 
 
-def test_second_run_does_nothing(built, mirror):
-    assert planned_rules(built, mirror=mirror) == {}
+def test_every_rule_has_named_outputs_a_log_a_benchmark_and_its_own_script():
+    for smk, rule, block in rule_blocks():
+        assert "    log:\n" in block and "    benchmark:\n" in block, (smk, rule)
+        assert f'"results/logs/{rule}' in block and f'"results/benchmarks/{rule}' in block or "RUN_NAME" in block, rule
+        assert f'script:\n        "../scripts/{rule}.py"' in block, (smk, rule)
+        assert f'code=code_inputs("{rule}.py")' in block, (smk, rule)
 
 
-def test_prose_edit_reruns_only_the_rendering(built, mirror):
-    template = built / "report" / "answers.md.j2"
-    template.write_text(template.read_text().replace("# Exercise 1:", "# Exercise 1 (edited):"))
-    assert planned_rules(built, mirror=mirror) == {"report_markdown": 1, "report_pdf": 1, "report_html": 1, "all": 1}
+def planned_inputs(work):
+    """rule -> the package files its first job lists as inputs, from a dry run of the test config."""
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--forceall", "--configfile", "config/test.yaml"],
+                          capture_output=True, text=True, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    inputs, rule = {}, None
+    for line in proc.stdout.splitlines():
+        if m := re.match(r"^(?:local)?rule (\w+):$", line):
+            rule = m.group(1)
+        elif rule and line.startswith("    input: ") and rule not in inputs:
+            inputs[rule] = {f for f in line[len("    input: "):].split(", ") if f.startswith("src/")}
+    return inputs
 
 
-def test_new_learning_rate_runs_one_gd_job(built, mirror):
-    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
-    cfg["ex1"]["lr_study"].append(0.1)
-    (built / "config" / "extra.yaml").write_text(yaml.safe_dump(cfg))
-    plan = planned_rules(built, configfile="config/extra.yaml", mirror=mirror)
-    assert plan.get("ex1_gd") == 1
-    assert "ex1_max_lr" not in plan and "ex1_conditioning" not in plan and "fetch" not in plan
-    assert not any(rule.startswith(("ex2", "ex3")) for rule in plan)
+IMPORTS_OF = """
+import ast, json, pathlib, sys
+src = pathlib.Path("src").resolve()
+found = {}
+for script in sorted(pathlib.Path("workflow/scripts").glob("*.py")):
+    for name in [n for n in sys.modules if n.split(".")[0] == "gdlab"]:
+        del sys.modules[name]  # third-party modules stay cached; the package is imported afresh
+    tree = ast.parse(script.read_text())
+    exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []), str(script), "exec"), {})
+    found[script.stem] = sorted(str(pathlib.Path(m.__file__).resolve().relative_to(src.parent))
+                                for n, m in list(sys.modules.items()) if n.split(".")[0] == "gdlab")
+print(json.dumps(found))
+"""
 
 
-def test_new_grid_learning_rate_runs_only_its_grid_points(built, mirror):
-    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
-    cfg["ex3"]["grid"]["lrs"].append(0.05)
-    (built / "config" / "grid.yaml").write_text(yaml.safe_dump(cfg))
-    plan = planned_rules(built, configfile="config/grid.yaml", mirror=mirror)
-    assert plan["ex3_grid_point"] == len(cfg["ex3"]["grid"]["batch_sizes"]) * len(cfg["ex3"]["grid"]["seeds"])
-    assert {"ex3_grid_table", "ex3_summary", "report_markdown", "report_pdf"} <= plan.keys()
-    assert not any(rule.startswith(("ex1", "ex2", "fetch", "mnist")) or rule == "ex3_reference" for rule in plan)
+def imported_package_files() -> dict[str, set[str]]:
+    """script -> the gdlab files Python itself loads for the script's imports: an independent check of the
+    workflow's ast-based derivation (one interpreter, the package imported afresh for each script)."""
+    out = subprocess.run([sys.executable, "-c", IMPORTS_OF], capture_output=True, text=True, cwd=REPO, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(REPO / "src"))).stdout
+    return {k: set(v) for k, v in json.loads(out).items()}
 
 
-def test_lint_is_clean(built):
-    proc = run_snakemake(built, "--lint", check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Lints for" not in proc.stdout + proc.stderr
+def test_each_rules_code_inputs_are_exactly_what_its_script_imports():
+    from gdlab.listings import listed, module_file
+
+    planned = planned_inputs(REPO)
+    assert len(planned) > 30
+    # The listings job reads the listed functions' modules as data, besides its own code.
+    listed_modules = {module_file(q, Path("src")).as_posix()
+                      for q in listed(yaml.safe_load((REPO / "report" / "practical.yaml").read_text()))}
+    imports = imported_package_files()
+    for rule, files in planned.items():
+        if rule == "all":
+            continue
+        imported = imports[rule]
+        assert files - (listed_modules - imported if rule == "listings" else set()) == imported, rule
 
 
-@pytest.mark.parametrize("change, key", [
-    (lambda c: c["ex1"].update(lr=-0.1), "lr"),
-    (lambda c: c["ex1"].update(epochs=0), "epochs"),
-    (lambda c: c["ex1"].update(colour="red"), "colour"),
-    (lambda c: c["ex1"]["lr_study"].append(0), "lr_study"),
-])
-def test_bad_config_is_refused_naming_the_key(tmp_path, change, key):
+def test_a_rule_whose_code_inputs_are_wrong_stops_the_workflow_naming_it(tmp_path):
+    work = copy_project(tmp_path)
+    smk = work / "workflow" / "rules" / "ex2.smk"
+    smk.write_text(smk.read_text().replace('code=code_inputs("ex2_gd.py"),', 'code=["src/gdlab/train.py"],'))
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--configfile", "config/test.yaml"], capture_output=True,
+                          text=True, cwd=work)
+    assert proc.returncode != 0 and "rule ex2_gd must list code=code_inputs('ex2_gd.py')" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("device, gpu", [("cuda", 1), ("cpu", 0), ("auto", 0)])
+def test_training_jobs_ask_for_a_gpu_only_when_the_config_says_cuda(tmp_path, device, gpu):
     work = copy_project(tmp_path)
     cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())
-    change(cfg)
-    (work / "config" / "bad.yaml").write_text(yaml.safe_dump(cfg))
-    proc = run_snakemake(work, "--dry-run", configfile="config/bad.yaml", check=False)
-    assert proc.returncode != 0
-    assert re.search(rf"\b{key}\b", proc.stdout + proc.stderr)
-    assert not (work / "results").exists()
-
-
-# Runs last in this module: it leaves the build without claims.json.
-def test_a_claim_that_no_longer_holds_fails_the_build_naming_it(built, mirror):
-    cfg = yaml.safe_load((built / "config" / "test.yaml").read_text())
-    next(c for c in cfg["claims"] if c["id"] == "ex1_max_lr_agrees")["bound"] = 1e-9
-    (built / "config" / "strict.yaml").write_text(yaml.safe_dump(cfg))
-    summary = built / "results" / "ex1" / "summary.json"
-    before = summary.read_bytes()
-    proc = run_snakemake(built, "--cores", "1", configfile="config/strict.yaml", mirror=mirror, check=False)
-    assert proc.returncode != 0
-    assert "claim 'ex1_max_lr_agrees'" in proc.stdout + proc.stderr
-    assert summary.read_bytes() == before  # computed results are intact
-    assert not (built / "results" / "report" / "claims.json").exists()  # no stale pass marks survive
+    cfg["ex3"]["device"] = device
+    (work / "config" / "dev.yaml").write_text(yaml.safe_dump(cfg))
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--forceall", "--configfile", "config/dev.yaml"],
+                          capture_output=True, text=True, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    asking = set(re.findall(r"rule (\w+):\n(?:    .*\n)*?    resources: [^\n]*gpu=1", proc.stdout))
+    assert asking == ({"ex3_run"} if gpu else set())

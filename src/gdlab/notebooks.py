@@ -14,7 +14,6 @@ import base64
 import logging
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -68,21 +67,16 @@ def build(source: Path, renderer: Renderer, out: Path, *, timeout_s: float, log:
     log.info("executed %s -> %s (%d cells)", source, out, len(nb.cells))
 
 
-def bundle(files: list[Path], folder: Path, archive: Path) -> None:
-    """Copy ``files`` into ``folder`` (replacing it whole, only once complete) and into a reproducible zip."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    try:
-        for f in files:
-            shutil.copyfile(f, staging / f.name)
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def bundle(files: list[Path], copies: list[Path], archive: Path) -> None:
+    """Copy each of ``files`` to its place in ``copies`` (atomically), and all of them into a byte-reproducible
+    zip whose folder is the copies' folder."""
+    for src, dst in zip(files, copies, strict=True):
+        with atomic_path(dst) as tmp:
+            shutil.copyfile(src, tmp)
+    folder = copies[0].parent.name
     with atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(files, key=lambda p: p.name):
-            info = zipfile.ZipInfo(f"{folder.name}/{f.name}", date_time=ZIP_DATE)
+        for f in sorted(copies, key=lambda p: p.name):
+            info = zipfile.ZipInfo(f"{folder}/{f.name}", date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, f.read_bytes())

@@ -12,7 +12,7 @@ PROJECT = Path(workflow.basedir).parent
 SRC = Path("src")  # the package, relative to the project folder
 ENV = "../../environment.yml"  # `--use-conda`: one environment for every rule (same pins as the venv)
 # Scripts import the package of this very checkout (also when another copy of gdlab is installed).
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT / SRC), os.environ.get("PYTHONPATH")]))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT / SRC), os.environ.get("PYTHONPATH")])))
 # The workflow itself imports two light, torch-free helpers of the package at parse time (claims, listings).
 sys.path.insert(0, str(PROJECT / SRC))
 
@@ -97,8 +97,8 @@ def check_code_inputs(rules):
             expected = code_inputs(Path(r.script).name)
             listed = sorted(r.input.get("code", []))
             if listed != expected:
-                raise ValueError(f"rule {r.name}: input code= must be code_inputs({Path(r.script).name!r}) "
-                                 f"= {expected}, found {listed}")
+                raise ValueError(f"rule {r.name} must list code=code_inputs({Path(r.script).name!r}), that is "
+                                 f"{expected}; it lists {listed}")
 
 
 # --- parameters in canonical form -------------------------------------------------------------------
@@ -131,13 +131,27 @@ def pick(mapping, *keys):
     return {k: mapping[k] for k in keys}
 
 
-wildcard_constraints:
-    lr=r"[0-9.e+-]+",
-    scale=r"[0-9.e+-]+",
-    bs=r"[0-9]+",
-    n=r"[0-9]+",
-    seed=r"[0-9]+",
-    epochs=r"[0-9]+",
+# --- Exercise 3: one training job per setting (implementation, schedule, rate, batch, epochs) and seed ---
+RUN_NAME = "{impl}_{schedule}_lr_{lr}_bs_{bs}_epochs_{epochs}_seed_{seed}"
+RUN = f"results/ex3/runs/{RUN_NAME}"
+
+
+def runs(rows):
+    """expand() over zipped settings: one training job (and file) per setting and seed."""
+    cols = {k: [r[k] for r in rows] for k in ("impl", "schedule", "lr", "bs", "epochs", "seed")}
+    return expand(f"{RUN}.json", zip, **cols)
+
+
+def setting(impl, schedule, lr, bs, epochs, seed):
+    return {"impl": impl, "schedule": schedule, "lr": num(lr), "bs": bs, "epochs": epochs, "seed": seed}
+
+
+
+def listing_modules(practical):
+    """The package modules whose functions the sheet lists (report/practical.yaml): the listings job reads them."""
+    from gdlab.listings import listed, module_file
+
+    return sorted({module_file(q, SRC).as_posix() for q in listed(practical)})
 
 
 # --- provenance ---------------------------------------------------------------------------------------
@@ -151,8 +165,9 @@ def sources_commit():
     try:
         head = subprocess.run([*git, "log", "-1", "--format=%H", "--", *SHEET_SOURCES], capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run([*git, "status", "--porcelain", "--", *SHEET_SOURCES], capture_output=True,
-                               text=True, check=True).stdout.strip()
+        # Untracked files do not count: an extra config overlay is recorded in the resolved config anyway.
+        dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "--", *SHEET_SOURCES],
+                               capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return f"{head}+dirty" if dirty else head or "unknown (no commit yet)"

@@ -2,20 +2,6 @@
 # the candidates for a favourite, an isolated timing, and the favourite.
 EX3 = config["ex3"]
 GRID, FAV = EX3["grid"], EX3["favourite"]
-RUN_NAME = "{impl}_{schedule}_lr_{lr}_bs_{bs}_epochs_{epochs}_seed_{seed}"
-RUN = "results/ex3/runs/" + RUN_NAME
-
-
-def runs(rows):
-    """expand() over zipped settings: one training job (and file) per setting and seed."""
-    cols = {k: [r[k] for r in rows] for k in ("impl", "schedule", "lr", "bs", "epochs", "seed")}
-    return expand(RUN + ".json", zip, **cols)
-
-
-def setting(impl, schedule, lr, bs, epochs, seed):
-    return {"impl": impl, "schedule": schedule, "lr": num(lr), "bs": bs, "epochs": epochs, "seed": seed}
-
-
 REFERENCE = [setting(impl, "constant", EX3["reference"]["lr"], EX3["reference"]["batch_size"],
                      EX3["reference"]["epochs"], config["seed"]) for impl in ("hand", "module")]
 GRID_RUNS = [setting(GRID["impl"], "constant", lr, bs, GRID["epochs"], seed)
@@ -29,8 +15,8 @@ rule ex3_run:
         mnist=MNIST,
         code=code_inputs("ex3_run.py"),
     output:
-        json=RUN + ".json",
-        weights=RUN + ".npz",
+        json=f"{RUN}.json",
+        weights=f"{RUN}.npz",
     params:
         train=pick(EX3, "init_std", "device", "divergence_factor"),
     wildcard_constraints:
@@ -40,9 +26,9 @@ rule ex3_run:
     resources:
         **training_resources(max(GRID["epochs"], EX3["reference"]["epochs"], *[c["epochs"] for c in FAV["candidates"]])),
     log:
-        "results/logs/ex3_run/" + RUN_NAME + ".log",
+        f"results/logs/ex3_run/{RUN_NAME}.log",
     benchmark:
-        "results/benchmarks/ex3_run/" + RUN_NAME + ".tsv"
+        f"results/benchmarks/ex3_run/{RUN_NAME}.tsv"
     conda:
         ENV
     script:

@@ -20,12 +20,6 @@ NOTEBOOK_TIMEOUT_S = 600  # a cell that runs longer fails the build (the noteboo
 TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex6")}
 
 
-def listing_modules():
-    from gdlab.listings import listed, module_file
-
-    return sorted({module_file(q, SRC).as_posix() for q in listed(PRACTICAL)})
-
-
 rule claims:
     input:
         **SUMMARIES,
@@ -49,7 +43,7 @@ rule claims:
 rule listings:
     input:
         practical="report/practical.yaml",
-        modules=listing_modules(),
+        modules=listing_modules(PRACTICAL),
         code=code_inputs("listings.py"),
     output:
         json="results/report/listings.json",
@@ -217,7 +211,7 @@ rule submission:
         maths="results/report/maths.pdf",
         code=code_inputs("submission.py"),
     output:
-        folder=directory("results/submission"),
+        files=[f"results/submission/{nb}.ipynb" for nb in NOTEBOOKS] + ["results/submission/maths.pdf"],
         zip="results/submission.zip",
     resources:
         **TIER["light"],

@@ -7,5 +7,5 @@ from gdlab.notebooks import bundle
 
 log = setup_logging(snakemake.log[0])
 files = [Path(p) for p in [*snakemake.input.notebooks, snakemake.input.maths]]
-bundle(files, Path(snakemake.output.folder), Path(snakemake.output.zip))
+bundle(files, [Path(p) for p in snakemake.output.files], Path(snakemake.output.zip))
 log.info("submission: %s", [f.name for f in files])
