@@ -90,9 +90,6 @@ def test_outcome_float_floor_jitter_is_converged():
     assert out(jitter) == "converged"
 
 
-@pytest.mark.xfail(strict=True, reason="outcome is relative to the cost itself: on noise-free data GD reaches a "
-                   "minimum cost of 0, where rounding jitter (5.8e-32 -> 7.2e-32) is a 24 % rise, so a converged run "
-                   "is called 'oscillating' (Exercise 1 with an exact user CSV would say so in the sheet)")
 def test_outcome_float_floor_jitter_at_a_zero_minimum_is_converged():
     from gdlab.linalg import add_bias
     from gdlab.linreg import LinearRegressionHand, curvature
@@ -126,6 +123,9 @@ def test_spread_verdict():
     assert spread_verdict(0.85, 0.01, 0.90, 0.01) == "lower"
     assert spread_verdict(0.90, 0.03, 0.88, 0.01) == "within spread"  # 0.02 apart, spreads add to 0.04
     assert spread_verdict(0.88, 0.01, 0.90, 0.03) == "within spread"
+    assert spread_verdict(0.885, 0.01, 0.90, 0.01) == "within spread"  # the spreads add: 0.015 < 0.01 + 0.01
+    assert spread_verdict(0.90, 0.01, 0.885, 0.01) == "within spread"
+    assert spread_verdict(0.875, 0.01, 0.90, 0.01) == "lower"
     assert spread_verdict(0.5, 0.0, 0.5, 0.0) == "within spread"
     assert spread_verdict(0.5 + 1e-9, 0.0, 0.5, 0.0) == "higher"  # one seed each: any difference counts
 
@@ -148,4 +148,5 @@ def test_time_verdict():
     assert time_verdict(2.0, 1.0) == "slower"
     assert time_verdict(1.1, 1.0) == "about the same" and time_verdict(0.9, 1.0) == "about the same"
     assert time_verdict(0.79, 1.0) == "faster" and time_verdict(1.21, 1.0) == "slower"  # the 20 % margin
+    assert time_verdict(0.8, 1.0) == "about the same" and time_verdict(1.2, 1.0) == "about the same"  # strictly beyond it
     assert time_verdict(0.9, 1.0, margin=0.05) == "faster" and time_verdict(1.1, 1.0, margin=0.05) == "slower"

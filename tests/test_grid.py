@@ -98,6 +98,12 @@ def test_favourite_within_tolerance_processes_fewest_examples_then_fewest_steps_
     assert (fav["lr"], fav["batch_size"], fav["epochs"]) == (0.1, 64, 10)
 
 
+def test_favourite_counts_examples_before_steps():
+    s = settings([("hand", "constant", 0.1, 1024, 10, 0.900, 500, 5, False),    # few steps, more examples
+                  ("hand", "constant", 0.1, 16, 5, 0.900, 250, 80, False)])     # fewer examples, more steps
+    assert choose_favourite(s, 0.001)["batch_size"] == 16
+
+
 def test_favourite_never_a_setting_where_a_seed_diverged():
     s = settings([("hand", "constant", 1.0, 64, 10, 0.95, 500, 80, True),
                   ("hand", "constant", 0.1, 64, 10, 0.90, 500, 80, False)])
@@ -114,9 +120,6 @@ def test_favourite_does_not_depend_on_row_order():
     assert choices == {("hand", "constant", 0.1, 64, 5)}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: choose_favourite breaks ties by examples, steps, lr, impl, schedule only; "
-                   "two batch sizes with the same step count (100 rows: 60 and 70 both take 2 steps) tie on every key, "
-                   "and the stable sort then returns whichever came first: the choice depends on the row order")
 def test_favourite_does_not_depend_on_row_order_when_batch_sizes_give_the_same_steps():
     s = settings([("hand", "constant", 0.1, 60, 10, 0.90, 1000, 20, False),
                   ("hand", "constant", 0.1, 70, 10, 0.90, 1000, 20, False)])
@@ -195,9 +198,6 @@ def test_batch_effect_divergence_verdicts():
     assert verdict("converged", "converged") == "higher"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: grid_facts takes the best point among the points that did not diverge "
-                   "before it checks whether there are any (its 'worst' line handles that case): a grid where every "
-                   "point diverged raises 'attempt to get argmax of an empty sequence'")
 def test_grid_facts_when_every_point_diverged():
     f = grid_facts(grid([(1.0, 16, 0.10, 0.0, "diverged"), (2.0, 16, 0.08, 0.0, "diverged")]))
     assert f["any_diverged"] and f["n_diverged"] == 2 and f["worst"]["lr"] == 2.0

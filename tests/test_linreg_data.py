@@ -66,8 +66,6 @@ def test_user_csv_errors_name_file_and_place(tmp_path, text, match):
     assert str(p) in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: pandas skips blank lines, so read_linreg_csv's 'line {row + 2}' counts "
-                   "data rows, not file lines: after a blank line the error names the wrong line (3 instead of 4)")
 def test_user_csv_error_line_counts_blank_lines(tmp_path):
     p = tmp_path / "mine.csv"
     p.write_text("x1,y\n1,2\n\n3,abc\n")  # 'abc' is on line 4 of the file

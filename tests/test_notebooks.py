@@ -111,21 +111,30 @@ def test_a_failing_cell_names_the_notebook_and_the_cell_and_writes_nothing(setup
 
 
 def test_bundle_copies_the_files_and_zips_them_reproducibly(tmp_path):
-    a, b = tmp_path / "b_notebook.ipynb", tmp_path / "a_maths.pdf"
+    a, b = tmp_path / "build" / "b_notebook.ipynb", tmp_path / "build" / "a_maths.pdf"
+    a.parent.mkdir()
     a.write_text('{"cells": []}')
     b.write_bytes(b"%PDF-1.7 fake")
-    folder, archive = tmp_path / "hand-in" / "submission", tmp_path / "hand-in" / "submission.zip"
-    (folder).mkdir(parents=True)
-    (folder / "stale.txt").write_text("from an older build")
-    bundle([a, b], folder, archive)
-    assert sorted(os.listdir(folder)) == ["a_maths.pdf", "b_notebook.ipynb"]  # replaced whole: the stale file is gone
-    assert (folder / "a_maths.pdf").read_bytes() == b.read_bytes()
+    hand_in = tmp_path / "hand-in"
+    copies = [hand_in / "submission" / "b_notebook.ipynb", hand_in / "submission" / "a_maths.pdf"]
+    archive = hand_in / "submission.zip"
+    bundle([a, b], copies, archive)
+    assert copies[0].read_bytes() == a.read_bytes() and copies[1].read_bytes() == b.read_bytes()
+    assert sorted(os.listdir(hand_in / "submission")) == ["a_maths.pdf", "b_notebook.ipynb"]  # no temporaries
     with zipfile.ZipFile(archive) as z:
-        assert z.namelist() == ["submission/a_maths.pdf", "submission/b_notebook.ipynb"]
+        assert z.namelist() == ["submission/a_maths.pdf", "submission/b_notebook.ipynb"]  # sorted, in the copies' folder
         assert z.read("submission/b_notebook.ipynb") == a.read_bytes()
-        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) and i.external_attr == 0o644 << 16 for i in z.infolist())
     first = archive.read_bytes()
-    os.utime(a, (1e9, 1e9))  # a later build: other timestamps, same content
-    bundle([b, a], folder, archive)
+    os.utime(a, (1e9, 1e9))  # a later build: other timestamps, same content, files listed in another order
+    bundle([b, a], copies[::-1], archive)
     assert archive.read_bytes() == first
-    assert sorted(p.name for p in archive.parent.iterdir()) == ["submission", "submission.zip"]  # no temporaries
+    assert sorted(p.name for p in hand_in.iterdir()) == ["submission", "submission.zip"]
+
+
+def test_bundle_needs_one_copy_per_file(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("a")
+    with pytest.raises(ValueError):
+        bundle([a, a], [tmp_path / "out" / "a.txt"], tmp_path / "out.zip")
+    assert not (tmp_path / "out.zip").exists()

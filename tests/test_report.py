@@ -32,8 +32,6 @@ def test_sci():
     assert sci(None) == sci(float("nan")) == "n/a"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: sci rounds the mantissa after choosing the exponent, so a value just "
-                   "below a power of ten comes out as '10.0 × 10^{-5}' instead of '1.0 × 10^{-4}'")
 def test_sci_carries_into_the_exponent():
     assert sci(9.96e-5) == r"$1.0 \times 10^{-4}$"
 

@@ -164,6 +164,12 @@ def test_smoothness_bounds_the_hessian_in_weights_and_biases():
         H = torch.autograd.functional.hessian(lambda t: cost_ce(X, y, t[: d * k].reshape(d, k), t[d * k :]), theta)
         top = float(torch.linalg.eigvalsh(H)[-1])
         assert 0 < top <= smoothness(X) * (1 + 1e-12)
+    # Two classes at zero weights: p = (1/2, 1/2), the logits' Hessian has eigenvalue 1/2 — the bound is attained.
+    k = 2
+    y2 = y % 2
+    H = torch.autograd.functional.hessian(lambda t: cost_ce(X, y2, t[: d * k].reshape(d, k), t[d * k :]),
+                                          torch.zeros(d * k + k, dtype=torch.float64))
+    assert float(torch.linalg.eigvalsh(H)[-1]) == pytest.approx(smoothness(X), rel=1e-10)
 
 
 def test_load_mnist_reads_only_the_data_arrays(tmp_path):

@@ -50,7 +50,7 @@ def evaluate(claims: dict[str, dict], context: dict) -> dict[str, dict]:
     for cid, c in claims.items():
         value = lookup(context, c["value"])
         bound = lookup(context, c["bound"]) if isinstance(c["bound"], str) else c["bound"]
-        passed = value is not None and bool(OPS[c["op"]][0](value, bound))
+        passed = value is not None and bound is not None and bool(OPS[c["op"]][0](value, bound))
         out[cid] = {"text": c["text"], "value": value, "op": c["op"], "bound": bound, "passed": passed,
                     "value_path": c["value"]}
     return out

@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 
 OUTCOMES = ("converged", "still decreasing", "oscillating", "diverged")
+# Changes smaller than this fraction of the starting cost are floating-point noise, not a trend: a run that
+# reaches a minimum cost of 0 jitters there in its last bits, by any relative amount.
+NOISE = 1e-12
 
 
 def tail(values: list[float], tail_fraction: float, min_tail_epochs: int) -> list[float]:
@@ -27,13 +30,16 @@ def outcome(costs: list[float], diverged: bool, *, tail_fraction: float, min_tai
     ``oscillating``: in the tail the cost rose, in some epoch, by more than ``rtol`` of its value;
     ``converged``: across the whole tail the cost changed by no more than ``rtol`` of its final value;
     ``still decreasing``: otherwise — it fell through the tail, by more than that.
+
+    Changes below :data:`NOISE` times the starting cost count as no change at all.
     """
     if diverged or not all(math.isfinite(c) for c in costs):
         return "diverged"
+    floor = NOISE * abs(costs[0])
     t = tail(costs, tail_fraction, min_tail_epochs)
-    if any(b - a > rtol * abs(a) for a, b in zip(t, t[1:])):
+    if any(b - a > max(rtol * abs(a), floor) for a, b in zip(t, t[1:])):
         return "oscillating"
-    if abs(t[0] - t[-1]) <= rtol * abs(t[-1]):
+    if abs(t[0] - t[-1]) <= max(rtol * abs(t[-1]), floor):
         return "converged"
     return "still decreasing"
 

@@ -23,8 +23,8 @@ log = logging.getLogger("gdlab")
 MIRROR_ENV = "GDLAB_DATA_MIRROR"
 
 
-def content_bytes(path: str | Path, compressed: bool) -> bytes:
-    """The file's content, decompressed when it is a gzip archive."""
+def content_bytes(path: str | Path, compressed: bool, name: str | None = None) -> bytes:
+    """The file's content, decompressed when it is a gzip archive; errors name ``name`` (default: the path)."""
     raw = Path(path).read_bytes()
     if not compressed:
         return raw
@@ -33,16 +33,15 @@ def content_bytes(path: str | Path, compressed: bool) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         head = raw[:60].decode("latin-1", "replace").strip()
         hint = " (it looks like an HTML page, not data)" if head.lower().startswith(("<!doctype", "<html")) else ""
-        raise DataError(f"{path}: expected a gzip archive but could not decompress it{hint}: {exc}") from exc
+        raise DataError(f"{name or path}: expected a gzip archive but could not decompress it{hint}: {exc}") from exc
 
 
 def verify(path: Path, expected_sha256: str, compressed: bool, name: str) -> None:
-    actual = hashlib.sha256(content_bytes(path, compressed)).hexdigest()
+    """``path`` holds the content whose SHA-256 is ``expected_sha256``; ``name`` says what it is and where from."""
+    actual = hashlib.sha256(content_bytes(path, compressed, name)).hexdigest()
     if actual != expected_sha256:
-        raise DataError(
-            f"checksum mismatch for {name}: expected SHA-256 {expected_sha256}, got {actual} "
-            f"(content of {path}{', uncompressed' if compressed else ''})"
-        )
+        raise DataError(f"checksum mismatch for {name}: expected SHA-256 {expected_sha256}, got {actual} "
+                        f"(of the {'uncompressed ' if compressed else ''}content)")
 
 
 def _download(url: str, dest: Path, timeout_s: float) -> None:
@@ -90,6 +89,6 @@ def fetch(dataset: str, filename: str, out: Path, *, sha256: str, compressed: bo
                     + f"\nWithout internet, set {MIRROR_ENV} to a local copy laid out as "
                     "<dataset>/<file> (for example ../shared/data)."
                 )
-        verify(tmp, sha256, compressed, name)
+        verify(tmp, sha256, compressed, f"{name} (from {origin})")
     log.info("fetched %s from %s (SHA-256 of content ok)", name, origin)
     return origin

@@ -70,15 +70,16 @@ def settings_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def choose_favourite(settings: pd.DataFrame, val_tolerance: float) -> pd.Series:
     """Best mean validation accuracy; among the settings within ``val_tolerance`` of it, the one that processes
-    the fewest examples, then takes the fewest steps, then has the smaller rate — a deterministic cost, never a
-    measured time, so the same results always give the same favourite. A setting where a seed diverged is
-    never chosen."""
+    the fewest examples, then takes the fewest steps, then has the smaller rate (then the smaller batch, the
+    fewer epochs) — a deterministic cost, never a measured time, so the same results always give the same
+    favourite, whatever the order of the rows. A setting where a seed diverged is never chosen."""
     ok = settings[~settings["diverged"]]
     if ok.empty:
         raise ValueError("every setting diverged; nothing to choose from")
     best = ok["val_accuracy"].max()
     near = ok[ok["val_accuracy"] >= best - val_tolerance]
-    return near.sort_values(["examples", "steps", "lr", "impl", "schedule"], kind="stable").iloc[0]
+    # The setting's own columns come last: two settings are never tied on all of them.
+    return near.sort_values(["examples", "steps", "lr", "batch_size", "epochs", "impl", "schedule"]).iloc[0]
 
 
 def _point(row: pd.Series) -> dict:
@@ -97,8 +98,8 @@ def grid_facts(grid: pd.DataFrame) -> dict:
     difference).
     """
     ok = grid[~grid["diverged"]]
-    best = ok.loc[ok["val_accuracy"].idxmax()]
-    worst = grid.sort_values("val_accuracy", kind="stable").iloc[0] if ok.empty else ok.loc[ok["val_accuracy"].idxmin()]
+    ranked = (ok if len(ok) else grid).sort_values(["val_accuracy", *POINT], kind="stable")
+    best, worst = ranked.iloc[-1], ranked.iloc[0]  # with every point diverged, the least bad ones
     by_batch = []
     for bs, g in ok.groupby("batch_size", sort=True):
         top = g.loc[g["val_accuracy"].idxmax()]

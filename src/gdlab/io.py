@@ -88,6 +88,8 @@ def setup_logging(log_path: str | os.PathLike | None) -> logging.Logger:
     """Send the script's log to Snakemake's ``log:`` file (and stderr)."""
     logger = logging.getLogger("gdlab")
     logger.setLevel(logging.INFO)
+    for old in logger.handlers:
+        old.close()
     logger.handlers.clear()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     handlers: list[logging.Handler] = [logging.StreamHandler()]

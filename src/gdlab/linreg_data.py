@@ -22,10 +22,12 @@ def make_linreg(n: int, theta: list[float], x_mean: float, x_std: float, noise_s
 
 
 def read_linreg_csv(path: str | Path) -> pd.DataFrame:
-    """Read and check a regression CSV: numeric columns x1..xd then y, no gaps."""
+    """Read and check a regression CSV: numeric columns x1..xd then y, no gaps. Blank lines are skipped;
+    errors name the file, its line (counting blank ones) and the column, and quote the cell as written."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        lines = [i + 1 for i, line in enumerate(path.read_text().splitlines()) if line.strip()][1:]
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: not a readable CSV: {exc}") from exc
     cols = list(frame.columns)
@@ -36,11 +38,11 @@ def read_linreg_csv(path: str | Path) -> pd.DataFrame:
     if len(frame) < 2:
         raise DataError(f"{path}: expected at least 2 data rows, found {len(frame)}")
     for col in cols:
-        values = pd.to_numeric(frame[col], errors="coerce")
+        values = pd.to_numeric(frame[col].str.strip(), errors="coerce")
         bad = values.isna() | ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"{path}: line {row + 2} (data row {row + 1}), column {col!r}: "
+            raise DataError(f"{path}: line {lines[row]} (data row {row + 1}), column {col!r}: "
                             f"expected a finite number, found {frame[col].iloc[row]!r}")
         frame[col] = values.astype(float)
     return frame
@@ -48,4 +50,5 @@ def read_linreg_csv(path: str | Path) -> pd.DataFrame:
 
 def arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(X, y) as float64 arrays from a frame with columns x1..xd, y."""
-    return frame.drop(columns="y").to_numpy(dtype=np.float64), frame["y"].to_numpy(dtype=np.float64)
+    # Copies: writable arrays (torch.from_numpy warns about read-only ones).
+    return frame.drop(columns="y").to_numpy(dtype=np.float64, copy=True), frame["y"].to_numpy(dtype=np.float64, copy=True)

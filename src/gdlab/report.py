@@ -41,7 +41,7 @@ def sci(x: float | None, digits: int = 2) -> str:
         return "n/a"
     if x == 0:
         return "$0$"
-    exp = math.floor(math.log10(abs(x)))
+    exp = math.floor(math.log10(abs(float(f"{x:.{digits - 1}e}"))))  # after rounding: 9.96e-5 is 1.0e-4
     if -3 <= exp <= 4:
         return f"${x:.{max(0, digits - 1 - exp)}f}$"
     return f"${x / 10**exp:.{digits - 1}f} \\times 10^{{{exp}}}$"
@@ -304,3 +304,16 @@ def per_rule_benchmarks(folder: str | os.PathLike) -> list[dict]:
         rows.append({"rule": rule, "jobs": len(jobs), "median_s": statistics.median(seconds) if seconds else None,
                      "max_s": max(seconds, default=None), "total_s": sum(seconds), "peak_mb": max(peaks, default=None)})
     return rows
+
+
+def tool_versions() -> dict[str, str]:
+    """The converters behind the PDF: pandoc's version, and the Typst compiler's (which the PDF's metadata
+    names; the Python package ``typst`` that wraps it has a version of its own)."""
+    import tempfile
+
+    import pypandoc
+    import typst
+
+    with tempfile.NamedTemporaryFile(suffix=".typ") as empty:
+        compiler = typst.eval(empty.name, "str(sys.version)").strip('"')
+    return {"pandoc": pypandoc.get_pandoc_version(), "Typst compiler": compiler}

@@ -103,7 +103,10 @@ def fit(
         hist.rows.append(row)
         return row
 
-    initial = record(0)["loss"]
+    first = record(0)
+    initial = first["loss"]
+    if until is not None and until(first):
+        return hist  # already there before any step
     shuffled = (torch.empty_like(X), torch.empty_like(y)) if steps_per_epoch > 1 else None
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
