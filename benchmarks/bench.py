@@ -103,12 +103,12 @@ def favourite_section(work: Path, threads: int) -> dict:
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    from gdlab.io import load_arrays, read_json
+    from gdlab.io import load_array_dir, read_json
     from gdlab.softmax import evaluate, init_params, make_model
     from gdlab.train import fit, schedule
 
     torch.set_num_threads(threads)
-    data = load_arrays(work / "results" / "data" / "mnist.npz")
+    data = load_array_dir(work / "results" / "data" / "mnist")
     summary = read_json(work / "results" / "ex3" / "summary.json")
     fav, seed = summary["favourite"], summary["grid_seeds"][0]
     X, y = torch.from_numpy(data["X_train"]), torch.from_numpy(data["y_train"])
@@ -140,12 +140,12 @@ def epoch_section(work: Path, threads: int, repeats: int) -> dict:
     import torchvision
     from torchvision import transforms
 
-    from gdlab.io import load_arrays
+    from gdlab.io import load_array_dir
     from gdlab.softmax import init_params, make_model
     from gdlab.train import epoch_batches
 
     torch.set_num_threads(threads)
-    d = load_arrays(work / "results" / "data" / "mnist.npz")
+    d = load_array_dir(work / "results" / "data" / "mnist")
     X = torch.from_numpy(np.concatenate([d["X_train"], d["X_val"]]))
     y = torch.from_numpy(np.concatenate([d["y_train"], d["y_val"]]))
 

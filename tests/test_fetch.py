@@ -270,3 +270,17 @@ def test_setup_logging_closes_the_handlers_it_replaces(tmp_path, gdlab_logger):
     closed = first_file.stream is None or first_file.stream.closed
     first_file.close()
     assert closed
+
+
+def test_an_array_folder_appears_whole_and_loads_memory_mapped(tmp_path):
+    from gdlab.io import load_array_dir, save_array_dir
+
+    folder = tmp_path / "arrays"
+    save_array_dir(folder, a=np.arange(6.0).reshape(2, 3), b=np.array([1, 2]))
+    loaded = load_array_dir(folder)
+    assert sorted(loaded) == ["a", "b"] and isinstance(loaded["a"], np.memmap)
+    np.testing.assert_array_equal(loaded["a"], np.arange(6.0).reshape(2, 3))
+    loaded["a"][0, 0] = 99.0  # copy-on-write: the file is unchanged
+    assert load_array_dir(folder)["a"][0, 0] == 0.0
+    save_array_dir(folder, c=np.zeros(1))  # replaced whole, no leftovers
+    assert sorted(load_array_dir(folder)) == ["c"] and [p.name for p in tmp_path.iterdir()] == ["arrays"]

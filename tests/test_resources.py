@@ -15,7 +15,7 @@ spec.loader.exec_module(peaks)
 DRY_RUN = """\
 [Thu Nov 26 09:18:39 2026]
 rule ex3_run:
-    input: results/data/mnist.npz
+    input: results/data/mnist
     output: results/ex3/runs/hand_constant_lr_0.01_bs_64_epochs_10_seed_2026.json
     jobid: 55
     benchmark: results/benchmarks/ex3_run/hand_constant_lr_0.01_bs_64_epochs_10_seed_2026.tsv

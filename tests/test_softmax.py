@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gdlab.io import save_arrays
+from gdlab.io import save_array_dir
 from gdlab.softmax import (
     SoftmaxModuleModel, SoftmaxRegression, SoftmaxRegressionHand, confusion_matrix, cost_ce, dummy_check,
     epoch_seconds, evaluate, full_batch_subset, grad_cost_ce, init_params, linear_trsf, load_mnist, loss_ce,
@@ -175,8 +175,8 @@ def test_smoothness_bounds_the_hessian_in_weights_and_biases():
 def test_load_mnist_reads_only_the_data_arrays(tmp_path):
     arrays = {"X_train": np.ones((3, 4), np.float32), "y_train": np.array([1, 2, 3]), "X_val": np.zeros((1, 4), np.float32),
               "y_val": np.array([0]), "train_index": np.arange(3), "mean": np.float64(0.5), "std": np.float64(2.0)}
-    save_arrays(tmp_path / "mnist.npz", **arrays)
-    data = load_mnist(tmp_path / "mnist.npz", torch.device("cpu"))
+    save_array_dir(tmp_path / "mnist", **arrays)
+    data = load_mnist(tmp_path / "mnist", torch.device("cpu"))
     assert sorted(data) == ["X_train", "X_val", "y_train", "y_val"]
     assert data["X_train"].dtype == torch.float32 and data["y_train"].dtype == torch.int64
     assert data["y_train"].tolist() == [1, 2, 3] and data["X_val"].shape == (1, 4)

@@ -16,7 +16,7 @@ from gdlab.softmax import SoftmaxRegression, dummy_check, evaluate, init_params,
 from gdlab.train import fit
 
 torch.set_num_threads(1)
-data = load_mnist("results/data/mnist.npz", torch.device("cpu"))
+data = load_mnist("results/data/mnist", torch.device("cpu"))
 
 # %% [markdown]
 # {{ section("3a") }}

@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -69,6 +70,28 @@ def read_json(path: str | os.PathLike) -> Any:
 def write_text(path: str | os.PathLike, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+def save_array_dir(folder: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Named numpy arrays as ``<name>.npy`` files in ``folder``, which appears complete or not at all (written
+    beside it, then renamed). Each file can be memory-mapped: readers share the page cache instead of copying."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".part"))
+    try:
+        for name, array in arrays.items():
+            np.save(staging / f"{name}.npy", array, allow_pickle=False)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_array_dir(folder: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The arrays of :func:`save_array_dir`, memory-mapped copy-on-write: loading costs no copy, and writing to
+    one (which nothing here does) would not change the file."""
+    return {p.stem: np.load(p, mmap_mode="c", allow_pickle=False) for p in sorted(Path(folder).glob("*.npy"))}
 
 
 def save_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .io import load_arrays
+from .io import load_array_dir
 from .linalg import add_bias, gram_eigenvalues
 from .train import AutogradModel, fit
 
@@ -158,9 +158,10 @@ def smoothness(X: Tensor) -> float:
     return float(gram_eigenvalues(add_bias(X))[-1]) / 2
 
 
-def load_mnist(path, device: torch.device) -> dict[str, Tensor]:
-    """The prepared MNIST arrays (:func:`gdlab.mnist.prepare`) as tensors on ``device``."""
-    return {k: torch.from_numpy(v).to(device) for k, v in load_arrays(path).items() if k[:2] in ("X_", "y_")}
+def load_mnist(folder, device: torch.device) -> dict[str, Tensor]:
+    """The prepared MNIST arrays (:func:`gdlab.mnist.prepare`, saved by :func:`gdlab.io.save_array_dir`) as
+    tensors on ``device`` — on the CPU without a copy: they share the memory-mapped files."""
+    return {k: torch.from_numpy(v).to(device) for k, v in load_array_dir(folder).items() if k[:2] in ("X_", "y_")}
 
 
 def epoch_seconds(impl: str, X: Tensor, y: Tensor, batch_size: int, repeats: int, init_std: float) -> float:

@@ -17,7 +17,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT / SRC), o
 sys.path.insert(0, str(PROJECT / SRC))
 
 # Datasets and prepared data, shared by several rule files.
-MNIST = "results/data/mnist.npz"
+MNIST = "results/data/mnist"  # one .npy per array (gdlab.io.save_array_dir)
 SPINE_RAW = "results/data/raw/spine/Dataset_spine.csv"
 LINREG_CSV = "results/data/linreg.csv"
 MNIST_TRAIN_IMAGES = 60000

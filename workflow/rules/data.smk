@@ -30,7 +30,7 @@ rule mnist_prepare:
         files=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
         code=code_inputs("mnist_prepare.py"),
     output:
-        arrays=MNIST,
+        arrays=directory(MNIST),
     params:
         val_size=config["ex3"]["val_size"],
         seed=config["seed"],

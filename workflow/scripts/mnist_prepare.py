@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from gdlab.io import save_arrays, setup_logging
+from gdlab.io import save_array_dir, setup_logging
 from gdlab.mnist import prepare, read_mnist
 
 log = setup_logging(snakemake.log[0])
 files = {Path(f).name.split("-idx")[0]: Path(f) for f in snakemake.input.files}
 data = prepare(read_mnist(files), snakemake.params.val_size, snakemake.params.seed)
-save_arrays(snakemake.output.arrays, **data)
+save_array_dir(snakemake.output.arrays, **data)
 log.info("MNIST: %s", {k: v.shape for k, v in data.items()})

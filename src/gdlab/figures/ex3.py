@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..grid import POINT
-from ..io import load_arrays, read_json
+from ..io import load_array_dir, load_arrays, read_json
 from ..plotting import figure
 
 MARKERS = "os^Dvp*h"
@@ -19,7 +19,7 @@ def _seeds_note(settings: pd.DataFrame) -> str:
 
 def samples(inputs, out, params):
     """A seeded random sample of training digits with their labels (the pixels the model sees, un-standardised)."""
-    data = load_arrays(inputs.mnist)
+    data = load_array_dir(inputs.mnist)
     X, y, mean, std = data["X_train"], data["y_train"], float(data["mean"]), float(data["std"])
     n, style = params.samples, params.style
     idx = np.random.default_rng(params.seed).choice(len(y), size=n, replace=False)
