@@ -118,9 +118,9 @@ def frontier(inputs, out, params):
         for k, bs in enumerate(bss):
             ax.plot([], [], MARKERS[k], color="0.4", label=f"batch {bs}")
         ax.plot([], [], "o", mfc="none", color="0.4", label="candidate (open)")
-        top = 100 * pts["val_accuracy"].max()
+        lo, hi = 100 * pts["val_accuracy"].min(), 100 * pts["val_accuracy"].max()
         ax.set(xscale="log", xlabel=f"training time (s): epochs × isolated epoch time, {s['timing']['threads']} thread",
-               ylabel="validation accuracy (%)", ylim=(top - 6, top + 0.5))
+               ylabel="validation accuracy (%)", ylim=(lo - 1, hi + 0.5))
         ax.legend(fontsize=6, ncol=2, loc="lower right")
 
 

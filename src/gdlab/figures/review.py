@@ -79,5 +79,5 @@ def c1_plot(inputs, out, params):
         ax1.legend(fontsize=6, loc="center right")
         for k, p in enumerate(paths):
             ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
-        ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (dots on the left)")
+        ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
         ax2.legend(fontsize=7)
