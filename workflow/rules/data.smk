@@ -35,7 +35,7 @@ rule mnist_prepare:
         val_size=config["ex3"]["val_size"],
         seed=config["seed"],
     resources:
-        **TIER["light"],
+        **TIER["mnist"],
     log:
         "results/logs/mnist_prepare.log",
     benchmark:

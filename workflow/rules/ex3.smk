@@ -65,8 +65,9 @@ rule ex3_timing:
         batch_sizes=sorted({int(r["bs"]) for r in GRID_RUNS + CANDIDATE_RUNS + REFERENCE}),
         reference_batch=EX3["reference"]["batch_size"],
         train=pick(EX3, "init_std", "device", "threads"),
-    # The whole machine: nothing else runs while it measures, so its times can be compared.
-    threads: workflow.cores
+    # The whole machine: nothing else runs while it measures, so its times can be compared. (Without --cores,
+    # as on a cluster, the job asks for one core: SLURM then shares the node as its settings say.)
+    threads: workflow.resource_settings.cores or 1
     resources:
         **TIER["mnist"],
     log:
