@@ -150,3 +150,28 @@ def test_time_verdict():
     assert time_verdict(0.79, 1.0) == "faster" and time_verdict(1.21, 1.0) == "slower"  # the 20 % margin
     assert time_verdict(0.8, 1.0) == "about the same" and time_verdict(1.2, 1.0) == "about the same"  # strictly beyond it
     assert time_verdict(0.9, 1.0, margin=0.05) == "faster" and time_verdict(1.1, 1.0, margin=0.05) == "slower"
+
+
+def test_largest_rise_is_relative_and_only_in_the_tail():
+    from gdlab.facts import largest_rise
+
+    assert largest_rise([5.0, 9.0, 4.0, 3.0, 2.0], 0.5, 2) == 0.0  # the early rise is outside the tail
+    assert largest_rise([5.0, 4.0, 2.0, 3.0, 2.5], 0.5, 2) == pytest.approx(0.5)
+    assert largest_rise([1.0, 0.0, 0.0], 1.0, 2) == 0.0  # no division by a zero cost
+
+
+def test_period_two_finds_a_two_cycle_and_nothing_else():
+    from gdlab.facts import period_two
+
+    cycle = [0.7, 0.6] + [0.5867, 0.5992] * 6
+    assert period_two(cycle, 1e-4)
+    assert not period_two([0.7, 0.6, 0.5, 0.45, 0.42, 0.41, 0.405, 0.402, 0.401, 0.4005, 0.4002], 1e-4)  # falling
+    assert not period_two([0.5] * 12, 1e-4)  # constant: no alternation
+    assert not period_two([0.5867, 0.5992, 0.6100, 0.5867, 0.5992, 0.6100] * 2, 1e-4)  # a 3-cycle
+    assert not period_two([1.0, 2.0, 1.0], 1e-4)  # too short to say
+
+
+def test_direction():
+    from gdlab.facts import direction
+
+    assert direction(1.0, 2.0) == "rises" and direction(2.0, 1.0) == "falls" and direction(1.0, 1.0) == "unchanged"

@@ -131,7 +131,8 @@ def test_favourite_does_not_depend_on_row_order_when_batch_sizes_give_the_same_s
 def grid(points):
     """(lr, batch_size, val_accuracy, val_accuracy_std, outcome) per point; diverged iff its outcome says so."""
     return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd, "outcome": o,
-                          "diverged": o == "diverged"} for lr, bs, acc, sd, o in points])
+                          "diverged": o == "diverged", "largest_rise": 0.5 if o == "oscillating" else 0.0,
+                          "above_start": False} for lr, bs, acc, sd, o in points])
 
 
 # Too small a rate gets nowhere: the worst point is at the smallest rate. The best rate grows with the batch.
@@ -147,7 +148,7 @@ FAST = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.01, 256, 0.903, 0.002, "co
 def test_grid_facts_worst_point_at_the_smallest_rate():
     f = grid_facts(SLOW)
     assert f["worst"] == {"lr": 0.001, "batch_size": 256, "val_accuracy": 0.70, "val_accuracy_std": 0.002,
-                          "outcome": "still decreasing"}
+                          "outcome": "still decreasing", "largest_rise": 0.0, "above_start": False}
     assert f["best"]["lr"] == 0.1 and f["best"]["batch_size"] == 256 and f["best"]["outcome"] == "converged"
     assert f["best_lr_by_batch"] == [{"batch_size": 16, "lr": 0.01, "val_accuracy": 0.91},
                                      {"batch_size": 256, "lr": 0.1, "val_accuracy": 0.92}]
@@ -208,3 +209,31 @@ def test_compare_uses_the_seeds_spread():
     b = pd.Series({"val_accuracy": 0.90, "val_accuracy_std": 0.002})
     assert compare(a, b) == "higher" and compare(b, a) == "lower"
     assert compare(a, b.copy().replace({0.002: 0.03})) == "within spread"
+
+
+def test_where_the_worst_point_is_and_how_the_best_rate_grows():
+    slow, fast = grid_facts(SLOW), grid_facts(FAST)
+    assert slow["worst_at"] == "the smallest rate" and fast["worst_at"] == "the largest rate"
+    middle = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.1, 16, 0.80, 0.002, "oscillating"),
+                   (1.0, 16, 0.85, 0.002, "oscillating")])
+    assert grid_facts(middle)["worst_at"] == "a middle rate"
+    # SLOW: best 0.01 at batch 16, 0.1 at 256: ten times the rate for sixteen times the batch.
+    assert slow["best_lr_grows_with_batch"] and slow["best_lr_grows_less_than_batch"]
+    steep = grid([(0.001, 16, 0.91, 0.002, "converged"), (0.001, 32, 0.80, 0.002, "still decreasing"),
+                  (0.1, 16, 0.85, 0.002, "oscillating"), (0.1, 32, 0.92, 0.002, "converged")])
+    f = grid_facts(steep)  # a hundred times the rate for twice the batch: more than proportionally
+    assert f["best_lr_grows_with_batch"] and not f["best_lr_grows_less_than_batch"]
+    assert f["worst"]["largest_rise"] == 0.0 and grid_facts(middle)["worst"]["largest_rise"] == 0.5
+
+
+def test_runs_table_records_the_largest_rise_and_a_cost_above_its_start():
+    runs = [{"impl": "hand", "schedule": "constant", "lr": lr, "batch_size": 64, "epochs": 4, "seed": 1,
+             "epochs_run": 4, "diverged": False, "test_accuracy": 0.9,
+             "history": {"loss": loss, "val_accuracy": [0.1, 0.5, 0.6, 0.7, 0.8], "train_accuracy": [0.1] * 5}}
+            for lr, loss in ((0.1, [2.3, 1.0, 0.8, 0.7, 0.6]), (1.0, [2.3, 1.0, 3.0, 1.5, 2.4]))]
+    table = runs_table(runs, n_train=100, summary_epochs=2,
+                       outcome_rule={"tail_fraction": 0.5, "min_tail_epochs": 2, "rtol": 1e-4})
+    calm, wild = table.iloc[0], table.iloc[1]
+    assert calm["largest_rise"] == 0.0 and not calm["above_start"] and calm["outcome"] == "still decreasing"
+    assert wild["largest_rise"] == pytest.approx(0.6) and wild["above_start"] and wild["outcome"] == "oscillating"
+    assert settings_table(table)["largest_rise"].tolist() == [0.0, pytest.approx(0.6)]

@@ -10,6 +10,7 @@ import pytest
 
 from gdlab.io import write_json
 from gdlab.report import (
+    count, pm,
     Renderer, claimop, claimval, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pp, read_benchmark,
     say, sci, sig, signed,
 )
@@ -37,8 +38,10 @@ def test_sci_carries_into_the_exponent():
 
 
 def test_pct_pp_signed():
-    assert pct(0.0123) == "1.23 %" and pct(0.9263, 0) == "93 %" and pct(None) == "n/a"
-    assert pp(0.0021) == "0.21 percentage points" and pp(-0.013, 1) == "-1.3 percentage points"
+    # A no-break space before the unit, and a real minus sign: "92.57 %" never breaks across a line.
+    assert pct(0.0123) == "1.23\u00a0%" and pct(0.9263, 0) == "93\u00a0%" and pct(None) == "n/a"
+    assert pp(0.0021) == "0.21\u00a0percentage points" and pp(-0.013, 1) == "\u22121.3\u00a0percentage points"
+    assert pm(0.9159, 0.001) == "91.59\u00a0%\u00a0±\u00a00.10\u00a0%" and count(50000) == "50\u00a0000"
     assert signed(1.4e-9) == r"+ 1.4 \times 10^{-9}" and signed(-0.25) == "- 0.25" and signed(0.0) == "+ 0"
     assert signed(None) == r"+ \text{n/a}"
 
@@ -88,7 +91,7 @@ ANSWERS = {
         """,
     "answers/ex5.md.j2": """\
         {% macro summary() %}
-        Step {{ ex5.step | sci }}; {{ figref("review_overfit") }}.
+        Step {{ ex5.step | sci }}; {{ figref("ex1_curve") }}.
         {% endmacro %}
         """,
     "sheet.md.j2": """\
@@ -162,7 +165,7 @@ def test_sheet_figure_is_a_pandoc_image_with_a_relative_path_and_an_id(report):
     r = report("sheet")
     assert r.figure("ex1_curve", "The curve.") == "![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=90%}"
     assert r.figure("review_overfit", "Over.", "50%").endswith("(../review/figures/overfit.png){#fig-review-overfit width=50%}")
-    assert r.placed == {"ex1_curve", "review_overfit"} and r.attachments == []
+    assert r.placed == {"ex1_curve": "", "review_overfit": ""} and r.attachments == []
     with pytest.raises(KeyError, match="no figure 'ex1_nope'"):
         r.figure("ex1_nope", "x")
     with pytest.raises(KeyError, match="no figure 'ex1_nope'"):
@@ -171,32 +174,40 @@ def test_sheet_figure_is_a_pandoc_image_with_a_relative_path_and_an_id(report):
 
 def test_notebook_figure_is_an_attachment(report):
     r = report("notebook")
-    assert r.figure("ex1_curve", "The curve.") == "![The curve.](attachment:ex1_curve.png)"
-    assert r.attachments == ["ex1_curve"] and r.placed == set()
+    # Jupyter shows no alt text: the caption is a line of its own below the image.
+    assert r.figure("ex1_curve", "The curve.") == "![ex1 curve](attachment:ex1_curve.png)\n\n*Figure: The curve.*"
+    assert r.attachments == ["ex1_curve"] and r.placed == {"ex1_curve": ""}
 
 
 def test_whole_sheet_resolves_figrefs_where_the_figure_is_placed(report):
     text = report("sheet").render("sheet.md.j2")
     # 1a refers to the figure that 1b places later in the same document: a cross-reference.
-    assert "See [@fig-ex1-curve]." in text
+    assert text.count("See ([@fig-ex1-curve]).") == 1 and "; ([@fig-ex1-curve])." in text
     assert "![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=90%}" in text
-    # The review figure is never placed in this document: words instead.
-    assert "(figure *overfit*, Exercises 4–6 of the answer sheet)" in text
     assert "\x00" not in text
     assert "Beyond the questions." in text and text.index("## 1 a)") < text.index("## 1 b)") < text.index("## 5 ")
     assert "**[✓ checked: small; `ex1.run.cost` = 3e-15 ≤ 1e-06]**" in text
     assert "*(not checked in this configuration)*" in text
 
 
-def test_figref_to_a_figure_the_document_does_not_show_is_spelled_out(report):
+def test_figref_to_a_figure_the_document_does_not_show_says_where_it_is(report):
+    # The figure is in part 1 b, which this document leaves out; Exercise 1 has no notebook in this practical.
     text = report("sheet").render("only_1a.md.j2")
-    assert "See (figure *curve*, Exercise 1 of the answer sheet)." in text and "[@fig" not in text
+    assert "See (the figure in part 1 b of the maths PDF)." in text and "[@fig" not in text
 
 
-def test_notebook_figrefs_are_words(report):
+def test_a_figref_to_a_figure_no_answer_shows_is_an_error(report):
+    r = report("sheet")
+    with pytest.raises(KeyError, match="figure 'review_overfit' is referenced, but no answer shows it"):
+        r.resolve(r.render_string("{{ figref('review_overfit') }}"))
+
+
+def test_notebook_figrefs_are_words_resolved_after_the_whole_notebook(report):
     r = report("notebook")
-    text = r.render_string("{{ figure('ex1_curve', 'c') }} {{ figref('ex1_curve') }}")
-    assert text == "![c](attachment:ex1_curve.png) (figure *curve*, Exercise 1)"
+    first = r.render_string("{{ figref('ex1_curve') }}")  # before the figure's cell: not resolved yet
+    second = r.render_string("{{ section('1b') }}")
+    assert "\x00" in first and r.resolve(first) == "(the figure in part 1 b)"
+    assert "![ex1 curve](attachment:ex1_curve.png)" in second
 
 
 def test_beyond_is_empty_for_an_exercise_without_one(report):

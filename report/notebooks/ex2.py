@@ -3,7 +3,8 @@
 #
 # *{{ practical.practical.course }}, {{ practical.practical.name }} — answers by {{ cfg.report.author }}.*
 # This notebook was executed by the gdlab pipeline (rule `notebook`); its text is the answer sheet's, the code is the
-# package's (`src/gdlab`), and the figures and numbers come from the pipeline's `results/`. Nothing needs to run to read it.
+# package's (`src/gdlab`), and the figures and numbers come from the pipeline's `results/`. To rerun the live
+# cells, open it in a checkout of the project after `make report`: they import the package and read `results/`. Nothing needs to run to read it.
 #
 # > {{ part("2a")[0].intro }}
 
@@ -37,7 +38,7 @@ frame.head()
 
 # %%
 X1 = load_arrays("results/ex2/prepared.npz")["X1_train"]
-pd.DataFrame({"mean": X1.mean(axis=0), "std": X1.std(axis=0)}, index=["bias", *data["features"]]).round(6)
+pd.DataFrame({"mean": X1.mean(axis=0), "std": X1.std(axis=0)}, index=["bias", *data["features"]]).round(6) + 0.0
 
 # %% [markdown]
 # {{ section("2c") }}

@@ -3,7 +3,8 @@
 #
 # *{{ practical.practical.course }}, {{ practical.practical.name }} — answers by {{ cfg.report.author }}.*
 # This notebook was executed by the gdlab pipeline (rule `notebook`); its text is the answer sheet's, the code is the
-# package's (`src/gdlab`), and the figures and numbers come from the pipeline's `results/`. The training runs of
+# package's (`src/gdlab`), and the figures and numbers come from the pipeline's `results/`. To rerun the live
+# cells, open it in a checkout of the project after `make report`: they import the package and read `results/`. The training runs of
 # parts d–h are the pipeline's jobs (one per setting and seed); here they are read, not repeated.
 #
 # > {{ part("3a")[0].intro }}

@@ -59,7 +59,8 @@ def sigmoid(z):
 
 
 def sigmoid_prime(z):
-    """σ'(z) = e^{-z}/(1 + e^{-z})², evaluated at |z| (σ' is even): no overflow, no 1 - σ cancellation."""
+    """σ'(z) = e^{-z}/(1 + e^{-z})², evaluated at |z| (σ' is even): no overflow, no 1 - σ
+    cancellation."""
     e = np.exp(-np.abs(np.asarray(z, dtype=float)))
     return e / (1 + e) ** 2
 
@@ -223,7 +224,7 @@ def _softplus_prime() -> dict:
         (sp.Derivative(SOFTPLUS, z), r"\frac{d}{dz}\log\left(1+e^{z}\right)", "ζ(z) = log(1 + exp(z)), from above"),
         (1 / (1 + sp.exp(z)) * sp.exp(z), r"\frac{1}{1+e^{z}} \cdot e^{z}",
          "chain rule: (log u)′ = u′/u with u = 1 + exp(z)"),
-        (sp.exp(z) / (1 + sp.exp(z)), r"\frac{e^{z}}{1+e^{z}}", ""),
+        (sp.exp(z) / (1 + sp.exp(z)), r"\frac{e^{z}}{1+e^{z}}", "multiply out"),
         (1 / (sp.exp(-z) + 1), r"\frac{1}{e^{-z}+1}", "divide numerator and denominator by exp(z)"),
         (SIGMA, r"\sigma(z)", "definition of σ"),
     ])
@@ -260,7 +261,7 @@ def _softplus_right_slope() -> dict:
         equal_step(r"\lim_{z \to \infty} \left(1 + \frac{\log\left(1+e^{-z}\right)}{z}\right)", "divide by z",
                    (z + tail) / z, 1 + tail / z),
         limit_step(r"1 + 0", "log(1 + exp(−z)) → log 1 = 0 while z → ∞", z, oo, [(tail, 0), (tail / z, 0)]),
-        limit_step(r"1", "", z, oo, [(ZETA / z, 1, "zeta(z)/z")]),
+        limit_step(r"1", "add", z, oo, [(ZETA / z, 1, "zeta(z)/z")]),
     ]
     return derivation("6c", "Softplus for z → +∞: the slope of the asymptote",
                       r"\lim_{z \to \infty} \frac{\zeta(z)}{z}", steps, r"\lim_{z \to \infty} \frac{\zeta(z)}{z} = 1")

@@ -81,3 +81,25 @@ def time_verdict(a: float, b: float, margin: float = TIME_MARGIN) -> str:
     if a > (1 + margin) * b:
         return "slower"
     return "about the same"
+
+
+def largest_rise(costs: list[float], tail_fraction: float, min_tail_epochs: int) -> float:
+    """The largest rise of the cost from one epoch to the next in the tail, relative to the value it rose from
+    (0 when it never rose): how strongly a run oscillates, not just whether it does."""
+    t = tail(costs, tail_fraction, min_tail_epochs)
+    return max([0.0] + [(b - a) / abs(a) for a, b in zip(t, t[1:]) if a != 0 and b > a])
+
+
+def period_two(costs: list[float], rtol: float, last: int = 10) -> bool:
+    """Whether the last ``last`` costs alternate between two values: each equals the one two epochs before it
+    (within rtol) and differs from its neighbour by more than that — a run caught in a 2-cycle."""
+    t = costs[-last:]
+    if len(t) < 4:
+        return False
+    return (all(abs(c - p) <= rtol * abs(c) for p, c in zip(t, t[2:]))
+            and all(abs(c - p) > rtol * abs(c) for p, c in zip(t, t[1:])))
+
+
+def direction(before: float, after: float) -> str:
+    """``rises`` / ``falls`` / ``unchanged``: how a quantity moved from one time to a later one."""
+    return "rises" if after > before else "falls" if after < before else "unchanged"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .facts import outcome, spread_verdict
+from .facts import largest_rise, outcome, spread_verdict
 
 SETTING = ["impl", "schedule", "lr", "batch_size", "epochs"]
 POINT = ["lr", "batch_size"]
@@ -44,6 +44,8 @@ def runs_table(runs: list[dict], n_train: int, summary_epochs: int, outcome_rule
                      "train_accuracy": h["train_accuracy"][-1], "test_accuracy": run["test_accuracy"],
                      "epochs_run": run["epochs_run"], "diverged": run["diverged"],
                      "outcome": outcome(h["loss"], run["diverged"], **outcome_rule),
+                     "largest_rise": largest_rise(h["loss"], outcome_rule["tail_fraction"], outcome_rule["min_tail_epochs"]),
+                     "above_start": h["loss"][-1] > h["loss"][0],
                      "examples": run["epochs"] * n_train,
                      "steps": run["epochs"] * -(-n_train // run["batch_size"])})
     return pd.DataFrame(rows).sort_values([*SETTING, "seed"], ignore_index=True)
@@ -63,6 +65,8 @@ def settings_table(runs: pd.DataFrame) -> pd.DataFrame:
     out["n_seeds"] = g["seed"].nunique()
     out["diverged"] = g["diverged"].any()
     out["outcome"] = g["outcome"].agg(lambda s: max(s, key=SEVERITY.__getitem__))
+    out["largest_rise"] = g["largest_rise"].max()
+    out["above_start"] = g["above_start"].any()
     out["examples"] = g["examples"].first()
     out["steps"] = g["steps"].first()
     return out.reset_index()
@@ -83,7 +87,7 @@ def choose_favourite(settings: pd.DataFrame, val_tolerance: float) -> pd.Series:
 
 
 def _point(row: pd.Series) -> dict:
-    keys = [*POINT, "val_accuracy", "val_accuracy_std", "outcome"]
+    keys = [*POINT, "val_accuracy", "val_accuracy_std", "outcome", "largest_rise", "above_start"]
     return {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in keys}
 
 
@@ -105,6 +109,7 @@ def grid_facts(grid: pd.DataFrame) -> dict:
         top = g.loc[g["val_accuracy"].idxmax()]
         by_batch.append({"batch_size": int(bs), "lr": float(top["lr"]), "val_accuracy": float(top["val_accuracy"])})
     lrs = [b["lr"] for b in by_batch]
+    bss = [b["batch_size"] for b in by_batch]
     effects = []
     for lr in sorted(grid["lr"].unique()):
         at = grid[grid["lr"] == lr].sort_values("batch_size")
@@ -120,6 +125,10 @@ def grid_facts(grid: pd.DataFrame) -> dict:
         "any_diverged": bool(grid["diverged"].any()),
         "best_lr_by_batch": by_batch,
         "best_lr_grows_with_batch": len(lrs) > 1 and all(a <= b for a, b in zip(lrs, lrs[1:])) and lrs[-1] > lrs[0],
+        # Linear scaling (η ∝ B) would multiply the best rate by the ratio of the batch sizes.
+        "best_lr_grows_less_than_batch": len(lrs) > 1 and lrs[-1] / lrs[0] < bss[-1] / bss[0],
+        "worst_at": ("the largest rate" if worst["lr"] == grid["lr"].max() else
+                     "the smallest rate" if worst["lr"] == grid["lr"].min() else "a middle rate"),
         "batch_effect": effects,
     }
 

@@ -43,7 +43,8 @@ def mse_hessian(X1: Tensor) -> Tensor:
 
 
 class LinearRegressionHand(HandGradientModel):
-    """Full-batch GD with the hand-written gradient: θ ← θ − η ∇J(θ), one step per epoch in :func:`gdlab.train.fit`."""
+    """Full-batch GD with the hand-written gradient: θ ← θ − η ∇J(θ), one step per epoch
+    in :func:`gdlab.train.fit`."""
 
     cost = staticmethod(mse)
     grad = staticmethod(mse_grad)

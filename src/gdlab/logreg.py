@@ -68,7 +68,7 @@ def dummy_check(seed: int, n: int = 5, d: int = 3) -> dict:
     y = (torch.arange(n) % 2 == 0).to(torch.float64)
     cases = {"zeros": torch.zeros(d + 1, dtype=torch.float64),
              "random": torch.randn(d + 1, generator=gen, dtype=torch.float64),
-             "large, z about 1000": 1e3 * torch.ones(d + 1, dtype=torch.float64)}
+             "every weight 1000": 1e3 * torch.ones(d + 1, dtype=torch.float64)}
     rows = []
     for name, theta in cases.items():
         p, c, g = predict(theta, X1), cost(theta, X1, y), gradient_cost(theta, X1, y)

@@ -50,7 +50,8 @@ def read_mnist(files: dict[str, Path]) -> dict[str, np.ndarray]:
 
 
 def prepare(raw: dict[str, np.ndarray], val_size: int, seed: int) -> dict[str, np.ndarray]:
-    """Pixels to [0, 1], standardised by the training part's mean and std; a seeded training/validation split.
+    """Pixels to [0, 1], standardised by the training part's mean and std; a seeded
+    training/validation split.
 
     Every choice (learning rate, batch size, epochs) is made on the validation part; the 10 000 test
     images, transformed with the training statistics, only ever report accuracy.
@@ -64,7 +65,8 @@ def prepare(raw: dict[str, np.ndarray], val_size: int, seed: int) -> dict[str, n
     mean, std = float(train.mean(dtype=np.float64)), float(train.std(dtype=np.float64))
 
     def standardise(pixels: np.ndarray) -> np.ndarray:
-        return ((pixels.reshape(len(pixels), -1).astype(np.float32) / 255 - mean) / std).astype(np.float32)
+        scaled = pixels.reshape(len(pixels), -1).astype(np.float32) / 255
+        return ((scaled - mean) / std).astype(np.float32)
 
     return {
         "X_train": standardise(images[train_idx]), "y_train": raw["train_labels"][train_idx],

@@ -44,6 +44,8 @@ def fill(source: Path, renderer: Renderer) -> nbformat.NotebookNode:
             if renderer.attachments:
                 cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
                     Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}
+    for cell in nb.cells:  # now that every figure has its place
+        cell.source = renderer.resolve(cell.source)
     return nb
 
 

@@ -30,9 +30,22 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and not math.isfinite(x))
 
 
+NBSP = "\u00a0"  # between a number and its unit: "92.57 %" never breaks across lines
+MINUS = "\u2212"  # a minus sign, not a hyphen
+
+
+def _minus(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def sig(x: float | None, digits: int = 4) -> str:
-    """A number with ``digits`` significant digits, plain text (what the PDF shows)."""
-    return "n/a" if _missing(x) else f"{x:.{digits}g}"
+    """A number with ``digits`` significant digits, plain text (what the PDF shows); a number with more integer
+    digits than that is written whole (4153, not 4.15e+03)."""
+    if _missing(x):
+        return "n/a"
+    if x != 0 and math.floor(math.log10(abs(x))) >= digits:
+        return _minus(f"{round(x):d}")
+    return _minus(f"{x:.{digits}g}")
 
 
 def sci(x: float | None, digits: int = 2) -> str:
@@ -49,12 +62,22 @@ def sci(x: float | None, digits: int = 2) -> str:
 
 def pct(x: float | None, digits: int = 2) -> str:
     """A share as a percentage: 0.9263 -> "92.63 %"."""
-    return "n/a" if _missing(x) else f"{100 * x:.{digits}f} %"
+    return "n/a" if _missing(x) else _minus(f"{100 * x:.{digits}f}{NBSP}%")
+
+
+def pm(mean: float | None, sd: float | None, digits: int = 2) -> str:
+    """A mean share ± its standard deviation, in percent: "91.59 % ± 0.10 %", never broken across lines."""
+    return f"{pct(mean, digits)}{NBSP}±{NBSP}{pct(sd, digits)}"
 
 
 def pp(x: float | None, digits: int = 2) -> str:
     """A difference of two shares in percentage points: 0.0021 -> "0.21 percentage points"."""
-    return "n/a" if _missing(x) else f"{100 * x:.{digits}f} percentage points"
+    return "n/a" if _missing(x) else _minus(f"{100 * x:.{digits}f}{NBSP}percentage points")
+
+
+def count(n: int) -> str:
+    """A whole number with its thousands set apart: 50000 -> "50 000" (as the practical writes 60 000)."""
+    return f"{int(n):,}".replace(",", NBSP)
 
 
 def signed(x: float | None, digits: int = 2) -> str:
@@ -120,7 +143,9 @@ class Renderer:
             raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
         self.target, self.out, self.figures, self.listings = target, Path(out), figures, listings
         self.attachments: list[str] = []  # figures a notebook cell embeds
-        self.placed: set[str] = set()  # figures the sheet document shows (a reference to another is spelled out)
+        self.placed: dict[str, str] = {}  # figure -> the part whose answer shows it, in this document
+        self.current_part = ""
+        self._homes: dict[str, str] | None = None
         self.parts = {f"{ex['number']}{p['letter']}": (ex, p) for ex in practical["exercises"] for p in ex["parts"]}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -132,7 +157,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("signed", signed),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,
@@ -145,6 +170,10 @@ class Renderer:
         if part_id not in self.parts:
             raise KeyError(f"no part {part_id!r} in report/practical.yaml")
         return self.parts[part_id]
+
+    @staticmethod
+    def label(ex: dict, p: dict) -> str:
+        return f"{ex['number']} {p['letter']})" if p["letter"] else f"{ex['number']}"
 
     def question(self, part_id: str) -> str:
         ex, p = self.part(part_id)
@@ -165,22 +194,23 @@ class Renderer:
         """One part as the sheet and the notebooks show it: heading, the practical's question, the code that
         answers it (the listings of report/practical.yaml, from the package source), the answer."""
         ex, p = self.part(part_id)
-        label = f"{ex['number']} {p['letter']})" if p["letter"] else f"{ex['number']}"
+        self.current_part = self.label(ex, p)
         listings = "".join(f"{self.listing(q)}\n\n" for q in p.get("listings", []))
-        return f"## {label} {p['gist']}\n\n> {self.question(part_id)}\n\n{listings}{self.answer(part_id)}\n"
+        return f"## {self.current_part} {p['gist']}\n\n> {self.question(part_id)}\n\n{listings}{self.answer(part_id)}\n"
 
     def beyond(self, number: int) -> str:
         """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one."""
         module = self._answers(number)
+        self.current_part = f"{number}, beyond the questions"
         return str(module.beyond()).strip() if hasattr(module, "beyond") else ""
 
     def figure(self, key: str, caption: str, width: str = "90%") -> str:
         if key not in self.figures:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
-        if self.target == "notebook":
+        self.placed[key] = self.current_part
+        if self.target == "notebook":  # Jupyter shows no alt text: the caption goes below the image
             self.attachments.append(key)
-            return f"![{caption}](attachment:{key}.png)"
-        self.placed.add(key)
+            return f"![{key.replace('_', ' ')}](attachment:{key}.png)\n\n*Figure: {caption}*"
         path = os.path.relpath(self.figures[key], self.out.parent)
         return f"![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}"
 
@@ -191,15 +221,36 @@ class Renderer:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
         return f"\x00figref:{key}\x00"
 
-    def _resolve_figrefs(self, text: str) -> str:
-        def words(key: str) -> str:
-            part, name = key.split("_", 1)
-            where = {"ex1": "Exercise 1", "ex2": "Exercise 2", "ex3": "Exercise 3", "review": "Exercises 4–6"}[part]
-            return f"(figure *{name.replace('_', ' ')}*, {where}{' of the answer sheet' if self.target == 'sheet' else ''})"
+    def _figure_homes(self) -> dict[str, str]:
+        """figure -> the part whose answer shows it, over the whole practical (rendered once to find out)."""
+        if self._homes is None:
+            placed, attachments, current = dict(self.placed), list(self.attachments), self.current_part
+            for pid, (ex, p) in self.parts.items():
+                self.current_part = self.label(ex, p)
+                self.answer(pid)
+            for number in sorted({ex["number"] for ex, _ in self.parts.values()}):
+                self.beyond(number)
+            self._homes = dict(self.placed)
+            self.placed, self.attachments[:], self.current_part = placed, attachments, current
+        return self._homes
+
+    def resolve(self, text: str) -> str:
+        """Turn figure references into words or cross-references, once every figure of the document is placed:
+        a cross-reference where the document shows the figure, otherwise where to find it."""
 
         def ref(m: re.Match) -> str:
             key = m.group(1)
-            return f"[@fig-{key.replace('_', '-')}]" if key in self.placed else words(key)
+            if key in self.placed:
+                if self.target == "sheet":
+                    return f"([@fig-{key.replace('_', '-')}])"
+                return f"(the figure in part {self.placed[key].rstrip(')')})"
+            home = self._figure_homes().get(key)
+            if home is None:
+                raise KeyError(f"figure {key!r} is referenced, but no answer shows it")
+            number = int(home.split()[0].rstrip(","))
+            ex = next(e for e, _ in self.parts.values() if e["number"] == number)
+            where = f"the notebook {ex['notebook']}.ipynb" if "notebook" in ex else "the maths PDF"
+            return f"(the figure in part {home.rstrip(')')} of {where})"
 
         return re.sub("\x00figref:([a-z0-9_]+)\x00", ref, text)
 
@@ -219,10 +270,11 @@ class Renderer:
                 f"{claimval(c['bound'])}]**")
 
     def render(self, template: str) -> str:
-        return self._resolve_figrefs(self.env.get_template(template).render(**self.context))
+        return self.resolve(self.env.get_template(template).render(**self.context))
 
     def render_string(self, text: str) -> str:
-        return self._resolve_figrefs(self.env.from_string(text).render(**self.context))
+        """A fragment (a notebook cell): figure references stay unresolved until :meth:`resolve`."""
+        return self.env.from_string(text).render(**self.context)
 
 
 # --- pandoc and typst ---------------------------------------------------------------------------------

@@ -34,19 +34,22 @@ def linear_trsf(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
 
 
 def softmax(Z: Tensor) -> Tensor:
-    """Row-wise softmax (n, k) -> (n, k); the row maximum is subtracted first so exp never overflows."""
+    """Row-wise softmax (n, k) -> (n, k); the row maximum is subtracted first, so exp never
+    overflows."""
     assert Z.ndim == 2, Z.shape
     E = torch.exp(Z - Z.amax(dim=1, keepdim=True))
     return E / E.sum(dim=1, keepdim=True)
 
 
 def predict(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
-    """The most probable class of each row: (n, d) -> (n,) int64 (softmax is monotone: argmax of the logits)."""
+    """The most probable class of each row: (n, d) -> (n,) int64 (softmax is monotone: the argmax
+    of the logits)."""
     return linear_trsf(X, W, b).argmax(dim=1)
 
 
 def loss_ce(Z: Tensor, y: Tensor) -> Tensor:
-    """Per-sample cross-entropy from logits, (n, k), (n,) -> (n,): logsumexp(Z_i) − Z_{i,y_i} (stable)."""
+    """Per-sample cross-entropy from logits, (n, k), (n,) -> (n,): logsumexp(Z_i) − Z_{i,y_i}
+    (stable)."""
     assert Z.ndim == 2 and y.shape == (Z.shape[0],), (Z.shape, y.shape)
     return torch.logsumexp(Z, dim=1) - Z.gather(1, y[:, None]).squeeze(1)
 
@@ -59,9 +62,11 @@ def cost_ce(X: Tensor, y: Tensor, W: Tensor, b: Tensor) -> Tensor:
 def grad_cost_ce(X: Tensor, y: Tensor, W: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     """The gradient of :func:`cost_ce`, written out: (∂cost/∂W (d, k), ∂cost/∂b (k,))."""
     dZ = softmax(linear_trsf(X, W, b))
-    dZ[torch.arange(len(y), device=y.device), y] -= 1.0  # softmax − onehot(y), without building the one-hot
+    # softmax − onehot(y), without building the one-hot:
+    dZ[torch.arange(len(y), device=y.device), y] -= 1.0
     dZ /= X.shape[0]
-    # Xᵀ dZ, computed as (dZᵀ X)ᵀ: the same matrix, but the product walks X in memory order (6× faster on a CPU).
+    # Xᵀ dZ, computed as (dZᵀ X)ᵀ: the same matrix, but the product walks X in memory order
+    # (6× faster on a CPU).
     return (dZ.T @ X).T, dZ.sum(dim=0)
 
 
@@ -97,7 +102,8 @@ class SoftmaxRegressionHand:
 
 
 class SoftmaxRegression(nn.Module):
-    """The same model as a ``torch.nn.Module``: one ``nn.Linear``; the softmax lives in the loss (``F.cross_entropy``)."""
+    """The same model as a ``torch.nn.Module``: one ``nn.Linear``; the softmax lives in the loss
+    (``F.cross_entropy``)."""
 
     def __init__(self, W: Tensor, b: Tensor):
         super().__init__()
@@ -111,8 +117,9 @@ class SoftmaxRegression(nn.Module):
 
 
 class SoftmaxModuleModel(AutogradModel):
-    """:class:`SoftmaxRegression` stepped by ``loss.backward()`` and ``torch.optim.SGD`` in :func:`gdlab.train.fit`,
-    with the ``params``/``logits`` interface that :func:`evaluate` shares with the hand model."""
+    """:class:`SoftmaxRegression` stepped by ``loss.backward()`` and ``torch.optim.SGD`` in
+    :func:`gdlab.train.fit`, with the ``params``/``logits`` interface that :func:`evaluate` shares
+    with the hand model."""
 
     def __init__(self, W: Tensor, b: Tensor):
         super().__init__(SoftmaxRegression(W, b), F.cross_entropy)

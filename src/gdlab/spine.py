@@ -216,7 +216,8 @@ def zscore_fit(X, names: list[str] | None = None) -> tuple[np.ndarray, np.ndarra
     constant = np.flatnonzero(np.ptp(X, axis=0) == 0).tolist()
     if constant:
         named = f" {[names[j] for j in constant]}" if names is not None else ""
-        raise ValueError(f"constant feature column(s) {constant}{named} on the training rows: cannot z-score")
+        raise ValueError(f"constant feature column(s) {constant}{named} on the training rows: "
+                         "cannot z-score")
     return X.mean(axis=0), X.std(axis=0)
 
 

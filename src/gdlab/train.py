@@ -39,12 +39,13 @@ class History:
 def epoch_batches(X: Tensor, y: Tensor, batch_size: int | None, generator: torch.Generator | None,
                   out: tuple[Tensor, Tensor] | None = None):
     """The (X, y) mini-batches of one epoch: the whole set (full batch, ``batch_size`` None or
-    at least n) or a seeded shuffle cut into mini-batches of ``batch_size`` (the last may be smaller).
+    at least n) or a seeded shuffle cut into mini-batches of ``batch_size`` (the last may be
+    smaller).
 
     The data are permuted once per epoch and then sliced: one gather of the whole matrix is cheaper
-    than one small gather per mini-batch. ``out`` (tensors shaped like X and y) receives the permuted
-    copy: reusing it saves allocating the whole training set again every epoch (on MNIST that
-    allocation costs 8× the copy itself).
+    than one small gather per mini-batch. ``out`` (tensors shaped like X and y) receives the
+    permuted copy: reusing it saves allocating the whole training set again every epoch (on MNIST
+    that allocation costs 8× the copy itself).
     """
     n = X.shape[0]
     if batch_size is None or batch_size >= n:
@@ -54,7 +55,8 @@ def epoch_batches(X: Tensor, y: Tensor, batch_size: int | None, generator: torch
     if out is None:
         Xs, ys = X[order], y[order]
     else:
-        Xs, ys = torch.index_select(X, 0, order, out=out[0]), torch.index_select(y, 0, order, out=out[1])
+        Xs = torch.index_select(X, 0, order, out=out[0])
+        ys = torch.index_select(y, 0, order, out=out[1])
     for start in range(0, n, batch_size):
         yield Xs[start : start + batch_size], ys[start : start + batch_size]
 
@@ -81,19 +83,21 @@ def fit(
     divergence_factor: float = math.inf,
     until: Callable[[dict], bool] | None = None,
 ) -> History:
-    """Train ``model`` for ``epochs`` epochs, recording a row of metrics before the first and after each.
+    """Train ``model`` for ``epochs`` epochs, recording a row of metrics before the first and after
+    each.
 
-    ``metrics(model)`` returns the row; it must hold ``loss``, the training cost (default: the cost on
-    all of ``X``). ``lr`` is a number or a schedule (see :func:`schedule`). Divergence is not a crash:
-    when the training cost becomes NaN/inf or exceeds ``divergence_factor`` times its initial value,
-    training stops and the history says ``diverged``. ``until(row)`` true stops training early too
-    (a tolerance reached). ``seconds`` is training time only, evaluation excluded.
+    ``metrics(model)`` returns the row; it must hold ``loss``, the training cost (default: the cost
+    on all of ``X``). ``lr`` is a number or a schedule (see :func:`schedule`). Divergence is not a
+    crash: when the training cost becomes NaN/inf or exceeds ``divergence_factor`` times its initial
+    value, training stops and the history says ``diverged``. ``until(row)`` true stops training early
+    too (a tolerance reached). ``seconds`` is training time only, evaluation excluded.
     """
     if metrics is None:
         def metrics(m):
             return {"loss": float(m.loss(X, y))}
     hist = History()
-    steps_per_epoch = 1 if batch_size is None or batch_size >= X.shape[0] else -(-X.shape[0] // batch_size)
+    full_batch = batch_size is None or batch_size >= X.shape[0]
+    steps_per_epoch = 1 if full_batch else -(-X.shape[0] // batch_size)
     total_steps, step = epochs * steps_per_epoch, 0
     train_seconds = 0.0
 
@@ -151,7 +155,8 @@ class HandGradientModel:
 
 
 class AutogradModel:
-    """Adapter: a ``torch.nn.Module`` plus a loss function, stepped by autograd and ``torch.optim.SGD``."""
+    """Adapter: a ``torch.nn.Module`` plus a loss function, stepped by autograd and
+    ``torch.optim.SGD``."""
 
     def __init__(self, module: torch.nn.Module, loss_fn: Callable[[Tensor, Tensor], Tensor]):
         self.module = module

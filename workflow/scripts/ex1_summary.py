@@ -43,6 +43,7 @@ zigzag = [r["lr"] for r in study if r["zigzag"] and r["outcome"] != "diverged"]
 not_reached = [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] != "diverged"]
 write_json(snakemake.output.json, {
     "data_source": "user file" if snakemake.params.user_csv else "generated",
+    "single_feature": closed["d"] == 1,
     "closed_form": {k: closed[k] for k in ("theta", "loss", "lstsq_max_abs_diff", "n", "d")},
     "lstsq_theta": closed["lstsq_theta"],
     "curvature": curv | {"one_over_lambda_max": 1 / curv["lambda_max"], "positive_definite": curv["lambda_min"] > 0},

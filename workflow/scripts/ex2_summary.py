@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gdlab.facts import outcome
+from gdlab.facts import direction, epochs_falling, outcome, period_two
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -12,10 +12,27 @@ prep, opt, rng = (read_json(getattr(snakemake.input, k)) for k in ("prepared", "
 runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r["lr"])
 
 
+bound = rng["theory_max_lr"]
+
+
 def ended(run):
-    """The run's outcome, and whether it ended above its starting cost (training made it worse)."""
-    return {"outcome": outcome(run["history"]["loss"], run["diverged"], **rule),
-            "above_start": run["final_cost"] > run["initial_cost"]}
+    """The run's outcome; whether it ended above its starting cost (training made it worse), is caught in a
+    2-cycle (then both costs of the cycle), and ran above the sufficient bound 2/L."""
+    costs = run["history"]["loss"]
+    cycle = period_two(costs, rule["rtol"])
+    return {"outcome": outcome(costs, run["diverged"], **rule), "above_start": run["final_cost"] > run["initial_cost"],
+            "period_two": cycle, "cycle": sorted(costs[-2:]) if cycle else None, "above_bound": run["lr"] > bound}
+
+
+def heldout(run):
+    """Does the held-out error follow the held-out cost once that cost has passed its minimum?"""
+    h = run["history"]
+    low = epochs_falling(h["test_cost"])
+    error = [1 - a for a in h["test_accuracy"]]
+    return {"min_cost": h["test_cost"][low], "min_cost_epoch": h["epoch"][low], "final_cost": h["test_cost"][-1],
+            "cost_after_min": direction(h["test_cost"][low], h["test_cost"][-1]),
+            "error_at_min_cost": error[low], "final_error": error[-1],
+            "error_after_min_cost": direction(error[low], error[-1]), "n": prep["n_test"], "one_patient": 1 / prep["n_test"]}
 
 
 weights = np.array(gd["theta"][1:])
@@ -33,12 +50,16 @@ write_json(snakemake.output.json, {
                                        "optimum_along_null")},
     "gd": {k: gd[k] for k in ("lr", "epochs", "diverged", "initial_cost", "final_cost", "train_accuracy",
                               "test_accuracy", "theta")} | ended(gd),
+    "heldout": heldout(gd),
     "optimum": {"cost": opt["model"]["cost"], "solver": opt["model"]["solver"], "success": opt["model"]["success"],
-                "cost_gap": gd["final_cost"] - opt["model"]["cost"],
+                "cost_gap": gd["final_cost"] - opt["model"]["cost"], "abs_cost_gap": abs(gd["final_cost"] - opt["model"]["cost"]),
                 "theta_distance": float(np.linalg.norm(np.array(gd["theta"]) - np.array(opt["model"]["theta"])))},
     "lr_study": [{k: r[k] for k in ("lr", "diverged", "epochs_run", "initial_cost", "final_cost", "train_accuracy",
                                     "test_accuracy")} | ended(r) for r in runs],
     "lr_study_oscillating": [{"lr": r["lr"], **ended(r)} for r in runs if ended(r)["outcome"] == "oscillating"],
+    "any_period_two": any(ended(r)["period_two"] for r in runs),
+    "main_lr_below_bound": gd["lr"] < bound,
+    "lr_above_bound_converged": any(ended(r)["above_bound"] and ended(r)["outcome"] == "converged" for r in runs),
     "max_lr": {"theory": rng["theory_max_lr"], "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
                "range_best_lr": min(finite, key=lambda p: p["final_cost"])["lr"] if finite else None,
                "range_largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None)},

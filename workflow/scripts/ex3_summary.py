@@ -52,7 +52,14 @@ timing_facts = {
     "larger_batches_faster": all(time_verdict(b[1], a[1]) == "faster" for a, b in zip(hand_times, hand_times[1:])),
     "smallest_vs_largest_batch": time_verdict(hand_times[-1][1], hand_times[0][1]),
 }
+conf = np.array(shown["confusion"])
+off = conf - np.diag(np.diag(conf))
+true_digit, predicted = np.unravel_index(int(np.argmax(off)), off.shape)  # first of the largest, row by row
+per_digit = np.diag(conf) / conf.sum(axis=1)
 write_json(snakemake.output.json, {
+    "confusion_facts": {"true": int(true_digit), "predicted": int(predicted), "count": int(off.max()),
+                        "worst_digit": int(np.argmin(per_digit)), "worst_digit_accuracy": float(per_digit.min()),
+                        "best_digit": int(np.argmax(per_digit)), "best_digit_accuracy": float(per_digit.max())},
     "favourite": row(fav) | {"shown_seed": shown["seed"], "is_grid_point": bool(is_grid[fav.name])},
     "reference": {"lr": hand["lr"], "batch_size": hand["batch_size"], "epochs": hand["epochs"], "seed": hand["seed"],
                   "hand": final(hand), "module": final(module),

@@ -1,6 +1,8 @@
 """Exercises 4-6: the numbers and facts the review answers, the reading summary and the calculus quote."""
 
-from gdlab.facts import epochs_falling, strictly_increasing
+import math
+
+from gdlab.facts import direction, epochs_falling, strictly_increasing
 
 # GD on c₁ counts as stuck from a start where its steps lowered c₁ by less than this fraction of where it began.
 STUCK_FRACTION = 0.1
@@ -14,9 +16,18 @@ best_cost = epochs_falling(h["test_cost"])  # the epoch of the lowest test cost
 test_error = [1 - a for a in h["test_accuracy"]]
 best_error = epochs_falling(test_error)
 calc = read_json(snakemake.input.calculus)
-descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], "x_end": p["x"][-1],
-            "steps": len(p["x"]) - 1, "stuck": p["c1"][0] - p["c1"][-1] < STUCK_FRACTION * p["c1"][0]}
-           for p in calc["c1_descent"]]
+
+
+def progress(path):
+    """stuck: c₁ fell by less than STUCK_FRACTION of its start; slow: it fell more but GD is still in the concave
+    region x < −log 2; fast: it got out of it."""
+    if path["c1"][0] - path["c1"][-1] < STUCK_FRACTION * path["c1"][0]:
+        return "stuck"
+    return "slow" if path["x"][-1] < -math.log(2) else "fast"
+
+
+descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], "x_start": p["x"][0],
+            "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p)} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
     "overfit": {"n_train": over["n_train"], "epochs": over["epochs"], "lr": over["lr"],
                 "final_train_cost": h["loss"][-1], "final_train_accuracy": h["train_accuracy"][-1],
@@ -26,7 +37,9 @@ write_json(snakemake.output.json, {
                 "min_test_error": test_error[best_error], "min_test_error_epoch": h["epoch"][best_error],
                 "final_test_error": test_error[-1], "test_error_rise": test_error[-1] - test_error[best_error],
                 "test_cost_rises": h["test_cost"][-1] > h["test_cost"][best_cost],
-                "test_error_rises": test_error[-1] > test_error[best_error],
+                # Does the error follow the cost once the cost has passed its minimum?
+                "error_at_min_cost": test_error[best_cost],
+                "error_after_min_cost": direction(test_error[best_cost], test_error[-1]),
                 "train_cost_falls_throughout": all(b <= a for a, b in zip(h["loss"], h["loss"][1:]))},
     "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
@@ -41,8 +54,7 @@ write_json(snakemake.output.json, {
                   "still_falling": [r["n_train"] for r in sizes if r["final_train_cost"] < r["half_train_cost"]]},
     "ex5": read_json(snakemake.input.ex5),
     "calculus": {"all_passed": calc["all_passed"]},
-    "c1_descent": {"runs": descent, "stuck": [d["start"] for d in descent if d["stuck"]],
-                   "any_stuck": any(d["stuck"] for d in descent), "any_moved": not all(d["stuck"] for d in descent),
-                   "steps": descent[0]["steps"],
-                   "moved": [d["start"] for d in descent if not d["stuck"]], "stuck_fraction": STUCK_FRACTION},
+    "c1_descent": {"runs": descent, "steps": descent[0]["steps"], "stuck_fraction": STUCK_FRACTION,
+                   **{f"{kind}": [d for d in descent if d["progress"] == kind] for kind in ("stuck", "slow", "fast")},
+                   **{f"any_{kind}": any(d["progress"] == kind for d in descent) for kind in ("stuck", "slow", "fast")}},
 })

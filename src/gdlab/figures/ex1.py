@@ -24,7 +24,7 @@ def convergence(inputs, out, params):
         ax1.set(xlabel="epoch", ylabel=r"$\|\theta_t - \theta^*\|_2$", title="distance to the closed form")
         ax2.plot(h["epoch"], h["loss"], label=r"$J(\theta_t)$")
         ax2.axhline(j_star, color="k", ls=":", lw=1, label=r"$J(\theta^*)$")
-        ax2.set(xlabel="epoch", ylabel="MSE", title=f"training cost (lr = {run['lr']:g})", yscale="log")
+        ax2.set(xlabel="epoch", ylabel="MSE", title=f"loss curve (η = {run['lr']:g})")
         ax2.legend(fontsize=8)
 
 
@@ -38,13 +38,13 @@ def lr_study(inputs, out, params):
         for r in runs:
             if not r["diverged"]:
                 h = r["history"]
-                ax.semilogy(h["epoch"], np.maximum(np.array(h["loss"]) - j_star, FLOOR), label=f"lr = {r['lr']:g}")
+                ax.semilogy(h["epoch"], np.maximum(np.array(h["loss"]) - j_star, FLOOR), label=f"η = {r['lr']:g}")
         ax.set(xlabel="epoch", ylabel=r"excess cost $J(\theta_t) - J(\theta^*)$", title="rates that converge")
         ax.legend(fontsize=7)
         if diverged:
             ax = axes[0][1]
             for r in diverged:
-                ax.semilogy(r["history"]["epoch"], r["history"]["loss"], color="C3", label=f"lr = {r['lr']:g}")
+                ax.semilogy(r["history"]["epoch"], r["history"]["loss"], color="C3", label=f"η = {r['lr']:g}")
             ax.set(xlabel="epoch", ylabel=r"cost $J(\theta_t)$", title="rates that diverge")
             ax.legend(fontsize=7)
 
@@ -80,6 +80,7 @@ def contours(inputs, out, params):
     paths = [np.array(r["history"]["theta"])[:, :2] for r in runs]
     # The view: the converging paths with a margin; a diverged path would stretch it to nothing.
     shown = np.concatenate([p for r, p in zip(runs, paths) if not r["diverged"]] or [star[None, :2]])
+    # A diverged path is drawn only while it is still inside the view (the rest leaves it for good).
     lo, hi = shown.min(axis=0), shown.max(axis=0)
     pad = 0.15 * (hi - lo) + 0.05 * (np.abs(star[:2]) + 1)
     b = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 200)
@@ -90,7 +91,10 @@ def contours(inputs, out, params):
         ax.contour(b, w, excess, levels=np.geomspace(max(excess.min(), 1e-6), excess.max(), 20), colors="0.7",
                    linewidths=0.6)
         for run, p in zip(runs, paths):
-            ax.plot(p[:, 0], p[:, 1], ".-", ms=2, lw=0.8, label=f"lr = {run['lr']:g}" + (" (diverged)" if run["diverged"] else ""))
+            if run["diverged"]:
+                inside = np.all((p >= [b[0], w[0]]) & (p <= [b[-1], w[-1]]), axis=1)
+                p = p[: int(np.argmin(inside)) + 1] if not inside.all() else p
+            ax.plot(p[:, 0], p[:, 1], ".-", ms=2, lw=0.8, label=f"η = {run['lr']:g}" + (" (diverged)" if run["diverged"] else ""))
         ax.plot(*star[:2], "k*", ms=10, label=r"closed form $\theta^*$")
         ax.set(xlim=(b[0], b[-1]), ylim=(w[0], w[-1]), xlabel=r"bias $\theta_0$", ylabel=r"weight $\theta_1$")
         ax.legend(fontsize=7, loc="best")
@@ -102,8 +106,8 @@ def conditioning(inputs, out, params):
     scales = [r["scale"] for r in rows]
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
         ax1.loglog(scales, [r["condition_number"] for r in rows], "o-", label=r"condition number $\kappa$")
-        ax1.loglog(scales, [r["max_lr"] for r in rows], "s-", label=r"$2/\lambda_{max}$")
-        ax1.set(xlabel="feature multiplied by", title="curvature")
+        ax1.loglog(scales, [r["max_lr"] for r in rows], "s-", label=r"largest rate $2/\lambda_{max}$")
+        ax1.set(xlabel="feature multiplied by", ylabel=r"$\kappa$ and $2/\lambda_{max}$", title="curvature")
         ax1.legend(fontsize=7)
         reached = [(r["scale"], r["epochs_to_tol"]) for r in rows if r["epochs_to_tol"]]
         ax2.loglog([s for s, _ in reached], [e for _, e in reached], "o-")

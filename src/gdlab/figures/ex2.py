@@ -29,9 +29,9 @@ def lr_study(inputs, out, params):
         for r in runs:
             h = r["history"]
             ax.plot([e + 1 for e in h["epoch"]], h["loss"], ls="--" if r["diverged"] else "-",
-                    label=f"lr = {r['lr']:g}" + (" (diverged)" if r["diverged"] else ""))
+                    label=f"η = {r['lr']:g}" + (" (diverged)" if r["diverged"] else ""))
         ax.axhline(runs[0]["initial_cost"], color="k", ls=":", lw=1, label="starting cost")
-        ax.set(xlabel="epoch + 1", ylabel="training cost", xscale="log", yscale="log")
+        ax.set(xlabel="epoch + 1", ylabel="training cost", xscale="log")
         ax.legend(fontsize=7)
 
 
@@ -40,11 +40,11 @@ def lr_range(inputs, out, params):
     rng = read_json(inputs.lr_range)
     ok = [p for p in rng["probes"] if not p["diverged"]]
     with figure(out, params.style) as (fig, ax):
-        ax.loglog([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3,
-                  label=f"cost after {rng['epochs']} epochs")
+        ax.semilogx([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3,
+                    label=f"cost after {rng['epochs']} epochs")
         falls = [p for p in ok if p["monotone"]]
-        ax.loglog([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
-                  label="cost fell at every epoch")
+        ax.semilogx([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
+                    label="cost fell at every epoch")
         bad = [p["lr"] for p in rng["probes"] if p["diverged"]]
         if bad:
             ax.axvspan(min(bad), max(bad), color="C3", alpha=0.15, label="diverged")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..grid import POINT
 from ..io import load_array_dir, load_arrays, read_json
@@ -53,8 +54,10 @@ def learning_curves(inputs, out, params):
     settings, epochs = _grid(inputs)
     per_epoch = (epochs.groupby([*POINT, "epoch"])["val_accuracy"].agg(["mean", "std"]).fillna(0.0).reset_index())
     bss, lrs = sorted(settings["batch_size"].unique()), sorted(settings["lr"].unique())
-    ok = per_epoch.merge(settings[[*POINT, "diverged"]])
-    floor = 100 * ok.loc[~ok["diverged"] & (ok["epoch"] > 0), "mean"].min()
+    # The axis shows where the rates that work are compared; a curve that drops lower leaves it (see its table).
+    calm = per_epoch.merge(settings[[*POINT, "outcome"]])
+    calm = calm[(calm["outcome"] != "diverged") & (calm["epoch"] > 1) & (calm["lr"] < calm["lr"].max())]
+    floor = 100 * calm["mean"].min() - 1
     with figure(out, params.style, ncols=len(bss), sharey=True, squeeze=False, height=1.1) as (fig, axes):
         for ax, bs in zip(axes[0], bss):
             for k, lr in enumerate(lrs):
@@ -62,11 +65,12 @@ def learning_curves(inputs, out, params):
                 div = bool(settings[(settings["batch_size"] == bs) & (settings["lr"] == lr)]["diverged"].any())
                 m, s = 100 * g["mean"].to_numpy(), 100 * g["std"].to_numpy()
                 (line,) = ax.plot(g["epoch"], m, color=f"C{k}", marker=MARKERS[k], ms=3, lw=1,
-                                  ls=":" if div else "-", label=f"lr = {lr:g}" + (" (diverged)" if div else ""))
-                ax.fill_between(g["epoch"], m - s, m + s, color=line.get_color(), alpha=0.2, lw=0)
+                                  ls=":" if div else "-", label=f"η = {lr:g}" + (" (diverged)" if div else ""))
+                ax.fill_between(g["epoch"], m - s, m + s, color=line.get_color(), alpha=0.12, lw=0)
             ax.set_title(f"batch {bs}", fontsize=9)
             ax.set_xlabel("epoch", fontsize=8)
-            ax.set_ylim(bottom=max(0, floor - 2), top=95)
+            ax.set_ylim(bottom=floor, top=93)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.tick_params(labelsize=7)
         axes[0][0].set_ylabel("validation accuracy (%)" + _seeds_note(settings), fontsize=8)
         axes[0][-1].legend(fontsize=6, loc="lower right")
@@ -85,8 +89,10 @@ def heatmap(inputs, out, params):
         for i in range(table.shape[0]):
             for j in range(table.shape[1]):
                 text = f"{100 * table.iloc[i, j]:.2f}" + (f"\n± {100 * spread.iloc[i, j]:.2f}" if several else "")
+                shade = im.cmap(im.norm(100 * table.iloc[i, j]))
+                light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
                 ax.text(j, i, "diverged" if div.iloc[i, j] else text, ha="center", va="center",
-                        color="k" if div.iloc[i, j] else "w", fontsize=9)
+                        color="k" if div.iloc[i, j] or light else "w", fontsize=9)
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
         ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
         ax.set(xlabel="batch size", ylabel="learning rate")
@@ -114,11 +120,12 @@ def frontier(inputs, out, params):
         fav = s["favourite"]
         ax.plot(fav["seconds"], 100 * fav["val_accuracy"], "*", color="gold", mec="k", ms=14, label="favourite")
         for k, lr in enumerate(lrs):
-            ax.plot([], [], "s", color=f"C{k}", label=f"lr = {lr:g}")
+            ax.plot([], [], "s", color=f"C{k}", label=f"η = {lr:g}")
         for k, bs in enumerate(bss):
             ax.plot([], [], MARKERS[k], color="0.4", label=f"batch {bs}")
         ax.plot([], [], "o", mfc="none", color="0.4", label="candidate (open)")
-        lo, hi = 100 * pts["val_accuracy"].min(), 100 * pts["val_accuracy"].max()
+        lo = 100 * (pts["val_accuracy"] - pts["val_accuracy_std"]).min()
+        hi = 100 * (pts["val_accuracy"] + pts["val_accuracy_std"]).max()
         ax.set(xscale="log", xlabel=f"training time (s): epochs × isolated epoch time, {s['timing']['threads']} thread",
                ylabel="validation accuracy (%)", ylim=(lo - 1, hi + 0.5))
         ax.legend(fontsize=6, ncol=2, loc="lower right")
@@ -141,11 +148,12 @@ def confusion(inputs, out, params):
     with figure(out, params.style, height=1.5) as (fig, ax):
         off = conf.astype(float)
         np.fill_diagonal(off, np.nan)
-        ax.imshow(off, cmap="Reds")
+        im = ax.imshow(off, cmap="Reds")
         for i in range(10):
             for j in range(10):
+                dark = i != j and im.norm(off[i, j]) > 0.6  # white text on the darkest cells
                 ax.text(j, i, str(conf[i, j]), ha="center", va="center", fontsize=8,
-                        color="0.45" if i == j else "k")
+                        color="0.45" if i == j else "w" if dark else "k")
         ax.set_xticks(range(10))
         ax.set_yticks(range(10))
         ax.set(xlabel="predicted digit", ylabel="true digit")
