@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gdlab.notebooks import build, bundle, fill
+from gdlab.notebooks import bundle, execute, read_source, render
 from gdlab.report import Renderer
 
 PRACTICAL = {"practical": {"course": "C", "name": "N"}, "exercises": [
@@ -69,17 +69,25 @@ def setup(tmp_path):
     return renderer, source, tmp_path
 
 
-def test_fill_renders_every_cell_with_fixed_ids_and_attachments(setup):
-    renderer, source, tmp_path = setup
-    nb = fill(source("demo", SOURCE), renderer(tmp_path / "out" / "demo.ipynb"))
+def test_read_source_fixes_cell_ids_and_keeps_the_templates(setup):
+    _, source, _ = setup
+    nb = read_source(source("demo", SOURCE))
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "markdown"]
     assert [c.id for c in nb.cells] == ["demo-00", "demo-01", "demo-02"]
     assert all(c.metadata == {} for c in nb.cells)
     assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.cells[1].source == 'x = {{ cfg.seed }} + 1\nprint("x =", x)'
+
+
+def test_render_fills_only_the_cells_of_its_type_with_attachments(setup):
+    renderer, source, tmp_path = setup
+    nb = render(read_source(source("demo", SOURCE)), renderer(tmp_path / "out" / "demo.ipynb"), "code")
+    assert nb.cells[1].source == 'x = 3 + 1\nprint("x =", x)'  # code cells are templates too
+    assert nb.cells[0].source.startswith("# Demo, seed {{ cfg.seed }}")  # the prose waits for its own step
+    render(nb, renderer(tmp_path / "out" / "demo.ipynb"), "markdown")
     md = nb.cells[0].source
     assert md.startswith("# Demo, seed 3\n\n## 1 a) The cost\n\n> **1 a)** *What is the cost?*")
     assert md.endswith("The cost is 0.123.")
-    assert nb.cells[1].source == 'x = 3 + 1\nprint("x =", x)'  # code cells are templates too
     # The caption below the image; the reference resolved once every cell is rendered (here: placed in the
     # cell after section 1a, so "part 1 a").
     assert nb.cells[2].source == ("![ex1 curve](attachment:ex1_curve.png)\n\n*Figure: The curve.* and "
@@ -89,10 +97,11 @@ def test_fill_renders_every_cell_with_fixed_ids_and_attachments(setup):
     nbformat.validate(nb)
 
 
-def test_build_executes_and_writes_a_clean_notebook(setup):
+def test_execute_runs_the_code_and_writes_a_clean_notebook_whose_prose_can_be_filled_later(setup):
     renderer, source, tmp_path = setup
     out = tmp_path / "out" / "demo.ipynb"
-    build(source("demo", SOURCE), renderer(out), out, timeout_s=60, log=logging.getLogger("test"))
+    src = source("demo", SOURCE)
+    execute(render(read_source(src), renderer(out), "code"), src, out, timeout_s=60, log=logging.getLogger("test"))
     nb = nbformat.read(out, as_version=4)
     nbformat.validate(nb)
     code = nb.cells[1]
@@ -101,6 +110,8 @@ def test_build_executes_and_writes_a_clean_notebook(setup):
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
     assert nb.metadata["language_info"] == {"name": "python"} and [c.id for c in nb.cells][0] == "demo-00"
     assert os.listdir(out.parent) == ["demo.ipynb"]  # no temporary file left
+    filled = render(nb, renderer(out), "markdown")  # the second step, on the executed notebook
+    assert filled.cells[0].source.startswith("# Demo, seed 3") and filled.cells[1].outputs == code.outputs
 
 
 def test_a_failing_cell_names_the_notebook_and_the_cell_and_writes_nothing(setup):
@@ -108,7 +119,7 @@ def test_a_failing_cell_names_the_notebook_and_the_cell_and_writes_nothing(setup
     out = tmp_path / "out" / "fail.ipynb"
     src = source("fail", FAILING)
     with pytest.raises(RuntimeError, match=r"fail\.py: cell fail-02 failed while executing the notebook") as err:
-        build(src, renderer(out), out, timeout_s=60, log=logging.getLogger("test"))
+        execute(render(read_source(src), renderer(out), "code"), src, out, timeout_s=60, log=logging.getLogger("test"))
     assert str(src) in str(err.value) and "boom in the demo" in str(err.value)
     assert not out.exists() and (not out.parent.exists() or os.listdir(out.parent) == [])
 

@@ -59,6 +59,7 @@ def test_editing_the_prose_reruns_only_the_rendering(built, mirror):
         plan = planned_rules(built, mirror=mirror)
     assert set(plan) == RENDERING, plan
     assert plan["sheet_markdown"] == 2 and plan["notebook"] == 4  # both documents, every notebook: one text
+    # ... but no notebook's code runs again: the prose is filled into the run notebooks (no kernel)
 
 
 def test_editing_a_listed_function_reruns_its_users_the_sheet_and_the_notebooks_but_no_training(built, mirror):
@@ -74,6 +75,7 @@ def test_editing_the_shared_package_reruns_exactly_its_users(built, mirror):
     with edited(built / "src" / "gdlab" / "logreg.py", lambda t: t + "\n# edited\n"):
         plan = planned_rules(built, mirror=mirror)
     assert {"ex2_dummy", "ex2_gd", "ex2_optimum", "ex2_lr_range", "listings"} <= set(plan)
+    assert plan["notebook_run"] == 1  # the live cells of Exercise 2's notebook run it; the others do not
     assert not {r for r in plan if r.startswith(("ex1_", "ex3_", "ex4_", "fetch", "mnist"))}, plan
     with edited(built / "src" / "gdlab" / "softmax.py", lambda t: t + "\n# edited\n"):
         plan = planned_rules(built, mirror=mirror)

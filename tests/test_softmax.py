@@ -10,8 +10,8 @@ import torch.nn.functional as F
 
 from gdlab.io import save_array_dir
 from gdlab.softmax import (
-    SoftmaxModuleModel, SoftmaxRegression, SoftmaxRegressionHand, confusion_matrix, cost_ce, dummy_check,
-    epoch_seconds, evaluate, full_batch_subset, grad_cost_ce, init_params, linear_trsf, load_mnist, loss_ce,
+    SoftmaxModuleModel, SoftmaxRegression, SoftmaxRegressionHand, SpanEvaluation, confusion_matrix, cost_ce,
+    dummy_check, epoch_seconds, evaluate, full_batch_subset, grad_cost_ce, init_params, linear_trsf, load_mnist, loss_ce,
     make_model, predict, smoothness, softmax,
 )
 from gdlab.train import fit, schedule
@@ -182,28 +182,50 @@ def test_load_mnist_reads_only_the_data_arrays(tmp_path):
     assert data["y_train"].tolist() == [1, 2, 3] and data["X_val"].shape == (1, 4)
 
 
-def synthetic_data(n=60, d=12):
+def synthetic_data(n=60, d=12, n_test=30):
     gen = torch.Generator().manual_seed(0)
-    return {"X_train": torch.randn(n, d, generator=gen), "y_train": torch.randint(0, 10, (n,), generator=gen)}
+    return {"X_train": torch.randn(n, d, generator=gen), "y_train": torch.randint(0, 10, (n,), generator=gen),
+            "X_test": torch.randn(n_test, d, generator=gen), "y_test": torch.randint(0, 10, (n_test,), generator=gen)}
 
 
 def test_full_batch_subset_falls_every_epoch_at_a_fraction_of_two_over_l():
     data = synthetic_data()
-    seen = []
-
-    def metrics(m, X, y):
-        seen.append(X.shape[0])
-        return {"loss": float(m.loss(X, y)), "accuracy": evaluate(m, X, y)[1]}
-
-    model, hist, lr = full_batch_subset(data, 40, epochs=15, lr_fraction=0.9, init_std=0.01, seed=1, metrics=metrics)
+    model, hist, lr = full_batch_subset(data, 40, epochs=15, lr_fraction=0.9, init_std=0.01, seed=1)
     assert lr == pytest.approx(0.9 * 2 / smoothness(data["X_train"][:40]))
     costs = hist.column("loss")
     assert len(costs) == 16 and all(b < a for a, b in zip(costs, costs[1:]))
-    assert set(seen) == {40} and "accuracy" in hist.rows[-1]
-    _, default, _ = full_batch_subset(data, 40, epochs=2, lr_fraction=0.9, init_std=0.01, seed=1)
-    assert default.column("loss") == costs[:3]
+    assert set(hist.rows[-1]) == {"epoch", "seconds", "loss"}
     with pytest.raises(ValueError, match="ex4: 61 training images asked for, only 60"):
         full_batch_subset(data, 61, epochs=1, lr_fraction=0.5, init_std=0.01, seed=1)
+
+
+def test_full_batch_subset_tracks_the_test_part_every_epoch_exactly_as_evaluate_does():
+    data = synthetic_data(n=60, d=30, n_test=50)
+    model, hist, _ = full_batch_subset(data, 8, epochs=40, lr_fraction=0.9, init_std=0.01, seed=1, test_every_epoch=True)
+    assert len(hist.rows) == 41
+    last = hist.rows[-1]
+    test_cost, test_acc = evaluate(model, data["X_test"], data["y_test"])
+    train_cost, train_acc = evaluate(model, data["X_train"][:8], data["y_train"][:8])
+    assert last["test_cost"] == pytest.approx(test_cost, rel=1e-5) and last["test_accuracy"] == test_acc
+    assert last["loss"] == pytest.approx(train_cost) and last["train_accuracy"] == train_acc
+    _, plain, _ = full_batch_subset(data, 8, epochs=40, lr_fraction=0.9, init_std=0.01, seed=1)
+    assert plain.column("loss") == pytest.approx(hist.column("loss"), rel=1e-6)  # tracking changes no step
+
+
+def test_span_evaluation_equals_evaluate_and_refuses_weights_outside_the_span():
+    gen = torch.Generator().manual_seed(3)
+    Xtr, ytr = torch.randn(5, 20, generator=gen), torch.randint(0, 10, (5,), generator=gen)
+    X, y = torch.randn(200, 20, generator=gen), torch.randint(0, 10, (200,), generator=gen)
+    W0, b0 = init_params(20, 10, 0.5, seed=3)
+    model = SoftmaxRegressionHand(W0, b0)
+    span = SpanEvaluation(Xtr, X, y, model.W)
+    for _ in range(25):
+        model.step(Xtr, ytr, lr=0.5)
+        cost, acc = span(model)
+        assert cost == pytest.approx(evaluate(model, X, y)[0], rel=1e-5) and acc == evaluate(model, X, y)[1]
+    model.W += 0.01 * torch.randn(20, 10, generator=gen)  # a step no gradient on these 5 images could take
+    with pytest.raises(ValueError, match="left the span of the training images"):
+        span(model)
 
 
 @pytest.mark.parametrize("impl", ["hand", "module"])

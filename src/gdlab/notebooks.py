@@ -5,7 +5,8 @@ cells are Jinja templates: Markdown cells call the sheet's template globals — 
 ``{{ listing("gdlab.logreg.cost") }}`` — so a notebook says exactly what the sheet says; the figures an
 answer shows travel inside the cell as attachments. The code cells import the package and run (nbclient,
 kernel ``python3``, working directory the project); a failing cell fails the build, naming the notebook,
-the cell and the traceback.
+the cell and the traceback. The two steps are separate jobs — run the code cells (a kernel, seconds), then
+render the Markdown cells into the run notebook (no kernel) — so that editing the prose reruns no kernel.
 """
 
 from __future__ import annotations
@@ -29,29 +30,36 @@ KERNEL = "python3"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed timestamp: the same files give the same zip, byte for byte
 
 
-def fill(source: Path, renderer: Renderer) -> nbformat.NotebookNode:
-    """The notebook of ``source`` with its Markdown cells rendered and fixed cell ids (reproducible files)."""
+def read_source(source: Path) -> nbformat.NotebookNode:
+    """The notebook of a jupytext source, its cells still templates, with fixed cell ids and no metadata
+    (reproducible files)."""
     nb = jupytext.read(source)
     nb.metadata = {"kernelspec": {"name": KERNEL, "display_name": "Python 3", "language": "python"},
                    "language_info": {"name": "python"}}
     for i, cell in enumerate(nb.cells):
         cell.id = f"{source.stem}-{i:02d}"
         cell.metadata = {}
+    return nb
+
+
+def render(nb: nbformat.NotebookNode, renderer: Renderer, cell_type: str) -> nbformat.NotebookNode:
+    """Render the cells of one type (``"code"`` or ``"markdown"``) in place. Code cells are templates too, so
+    that a demo runs with the configured values (``{{ cfg.seed }}``); a Markdown cell carries the figures it
+    shows as attachments, and its figure references are resolved once every cell has its figures."""
+    cells = [c for c in nb.cells if c.cell_type == cell_type]
+    for cell in cells:
         renderer.attachments.clear()
-        # Code cells are templates too, so that a demo runs with the configured values ({{ cfg.seed }}).
         cell.source = renderer.render_string(cell.source).strip()
-        if cell.cell_type == "markdown":
-            if renderer.attachments:
-                cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
-                    Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}
-    for cell in nb.cells:  # now that every figure has its place
+        if renderer.attachments:
+            cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
+                Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}
+    for cell in cells:  # now that every figure has its place
         cell.source = renderer.resolve(cell.source)
     return nb
 
 
-def build(source: Path, renderer: Renderer, out: Path, *, timeout_s: float, log: logging.Logger) -> None:
-    """Fill, execute and write one notebook (atomically: a failed build leaves no notebook behind)."""
-    nb = fill(source, renderer)
+def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, timeout_s: float, log: logging.Logger) -> None:
+    """Run every code cell of ``nb`` (from ``source``) and write it (atomically: a failed run leaves no notebook)."""
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout_s, record_timing=False,
                             resources={"metadata": {"path": os.getcwd()}})
     try:
@@ -64,9 +72,13 @@ def build(source: Path, renderer: Renderer, out: Path, *, timeout_s: float, log:
         if cell.cell_type == "code":
             cell.metadata = {}  # nbclient's execution bookkeeping: not part of the result
     nb.metadata["language_info"] = {"name": "python"}  # the kernel adds its exact version: not part of the result
+    write(nb, out)
+    log.info("executed %s -> %s (%d cells)", source, out, len(nb.cells))
+
+
+def write(nb: nbformat.NotebookNode, out: Path) -> None:
     with atomic_path(out) as tmp:
         nbformat.write(nb, str(tmp))
-    log.info("executed %s -> %s (%d cells)", source, out, len(nb.cells))
 
 
 def bundle(files: list[Path], copies: list[Path], archive: Path) -> None:

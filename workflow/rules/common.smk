@@ -81,7 +81,12 @@ def code_inputs(script):
     """Every package file a script imports, directly or through other package modules (parsed with ast):
     Snakemake's code trigger sees only the script itself, so an edit to the package must reach the jobs
     that run it through their inputs."""
-    todo, seen = list(_package_imports(PROJECT / "workflow" / "scripts" / script)), set()
+    return imported_code(PROJECT / "workflow" / "scripts" / script)
+
+
+def imported_code(path):
+    """The package files that the Python file ``path`` imports, directly or through other package modules."""
+    todo, seen = list(_package_imports(Path(path))), set()
     while todo:
         found = todo.pop()
         if found not in seen:

@@ -154,9 +154,35 @@ rule sheet_html:
         "../scripts/sheet_html.py"
 
 
-rule notebook:
+rule notebook_run:
     input:
         source="report/notebooks/{nb}.py",
+        **SUMMARIES,  # the live cells read results (and the data behind them) themselves
+        live=lambda wc: imported_code(f"report/notebooks/{wc.nb}.py"),  # the package code the live cells run
+        code=code_inputs("notebook_run.py"),
+    output:
+        ipynb="results/notebooks/run/{nb}.ipynb",
+    params:
+        text=TEXT_SETTINGS,
+        timeout_s=NOTEBOOK_TIMEOUT_S,
+    wildcard_constraints:
+        nb="|".join(NOTEBOOKS),
+    threads: 1
+    resources:
+        **TIER["torch"],
+    log:
+        "results/logs/notebook_run/{nb}.log",
+    benchmark:
+        "results/benchmarks/notebook_run/{nb}.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/notebook_run.py"
+
+
+rule notebook:
+    input:
+        run=rules.notebook_run.output.ipynb,
         **SUMMARIES,
         calculus=rules.calculus.output.json,
         claims=rules.claims.output.json,
@@ -169,12 +195,10 @@ rule notebook:
         ipynb="results/notebooks/{nb}.ipynb",
     params:
         text=TEXT_SETTINGS,
-        timeout_s=NOTEBOOK_TIMEOUT_S,
     wildcard_constraints:
         nb="|".join(NOTEBOOKS),
-    threads: 1
     resources:
-        **TIER["torch"],
+        **TIER["light"],
     log:
         "results/logs/notebook/{nb}.log",
     benchmark:

@@ -4,23 +4,15 @@ test error after every epoch — does the test error rise again?"""
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import evaluate, full_batch_subset, load_mnist
+from gdlab.softmax import full_batch_subset, load_mnist
 from gdlab.train import resolve_device
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 run, cfg = snakemake.params.run, snakemake.params.train
 data = load_mnist(snakemake.input.mnist, resolve_device(cfg["device"]))
-
-
-def metrics(m, X, y):
-    train_cost, train_acc = evaluate(m, X, y)
-    test_cost, test_acc = evaluate(m, data["X_test"], data["y_test"])
-    return {"loss": train_cost, "train_accuracy": train_acc, "test_cost": test_cost, "test_accuracy": test_acc}
-
-
 model, hist, lr = full_batch_subset(data, run["n_train"], run["epochs"], run["lr_fraction"], cfg["init_std"],
-                                    snakemake.params.seed, metrics)
+                                    snakemake.params.seed, test_every_epoch=True)
 write_json(snakemake.output.json, {"n_train": run["n_train"], "epochs": run["epochs"], "lr": lr,
                                    "history": {k: hist.column(k) for k in ("epoch", "loss", "train_accuracy",
                                                                            "test_cost", "test_accuracy")}})

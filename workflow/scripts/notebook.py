@@ -1,16 +1,18 @@
-"""Build and execute one notebook: its jupytext source, Markdown cells filled with the same answers as the sheet."""
+"""One notebook as handed in: the run notebook's Markdown cells filled with the same answers as the sheet."""
 
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from gdlab.io import setup_logging
-from gdlab.notebooks import build
+from gdlab.notebooks import render, write
 from gdlab.report import Renderer, figure_paths, load_context
 
 log = setup_logging(snakemake.log[0])
-inputs = snakemake.input
+inputs, out = snakemake.input, Path(snakemake.output.ipynb)
 context = load_context(inputs, snakemake.params.text)
-renderer = Renderer(Path("report"), context, "notebook", figure_paths(inputs.figures), Path(snakemake.output.ipynb),
+renderer = Renderer(Path("report"), context, "notebook", figure_paths(inputs.figures), out,
                     context["listings"], yaml.safe_load(Path(inputs.practical).read_text()))
-build(Path(inputs.source), renderer, Path(snakemake.output.ipynb), timeout_s=snakemake.params.timeout_s, log=log)
+write(render(nbformat.read(inputs.run, as_version=4), renderer, "markdown"), out)
+log.info("filled %s -> %s", inputs.run, out)
