@@ -77,7 +77,8 @@ def test_every_rule_has_named_outputs_a_log_a_benchmark_and_its_own_script():
 
 
 def planned_inputs(work):
-    """rule -> the package files its first job lists as inputs, from a dry run of the test config."""
+    """rule -> the package files ("src") and all files ("all") its first job lists as inputs, from a dry run of
+    the test config."""
     proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--forceall", "--configfile", "config/test.yaml"],
                           capture_output=True, text=True, cwd=work)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -86,7 +87,8 @@ def planned_inputs(work):
         if m := re.match(r"^(?:local)?rule (\w+):$", line):
             rule = m.group(1)
         elif rule and line.startswith("    input: ") and rule not in inputs:
-            inputs[rule] = {f for f in line[len("    input: "):].split(", ") if f.startswith("src/")}
+            files = line[len("    input: "):].split(", ")
+            inputs[rule] = {"src": {f for f in files if f.startswith("src/")}, "all": files}
     return inputs
 
 
@@ -94,20 +96,20 @@ IMPORTS_OF = """
 import ast, json, pathlib, sys
 src = pathlib.Path("src").resolve()
 found = {}
-for script in sorted(pathlib.Path("workflow/scripts").glob("*.py")):
+for script in sorted(pathlib.Path("workflow/scripts").glob("*.py")) + sorted(pathlib.Path("report/notebooks").glob("*.py")):
     for name in [n for n in sys.modules if n.split(".")[0] == "gdlab"]:
         del sys.modules[name]  # third-party modules stay cached; the package is imported afresh
     tree = ast.parse(script.read_text())
     exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []), str(script), "exec"), {})
-    found[script.stem] = sorted(str(pathlib.Path(m.__file__).resolve().relative_to(src.parent))
+    found[script.as_posix() if script.parts[0] == "report" else script.stem] = sorted(str(pathlib.Path(m.__file__).resolve().relative_to(src.parent))
                                 for n, m in list(sys.modules.items()) if n.split(".")[0] == "gdlab")
 print(json.dumps(found))
 """
 
 
 def imported_package_files() -> dict[str, set[str]]:
-    """script -> the gdlab files Python itself loads for the script's imports: an independent check of the
-    workflow's ast-based derivation (one interpreter, the package imported afresh for each script)."""
+    """script (or notebook source) -> the gdlab files Python itself loads for its imports: an independent check
+    of the workflow's ast-based derivation (one interpreter, the package imported afresh for each file)."""
     out = subprocess.run([sys.executable, "-c", IMPORTS_OF], capture_output=True, text=True, cwd=REPO, check=True,
                          env=dict(os.environ, PYTHONPATH=str(REPO / "src"))).stdout
     return {k: set(v) for k, v in json.loads(out).items()}
@@ -126,7 +128,9 @@ def test_each_rules_code_inputs_are_exactly_what_its_script_imports():
         if rule == "all":
             continue
         imported = imports[rule]
-        assert files - (listed_modules - imported if rule == "listings" else set()) == imported, rule
+        if rule == "notebook_run":  # ... and the package code its notebook's live cells import
+            imported = imported | imports[next(f for f in files["all"] if f.startswith("report/notebooks/"))]
+        assert files["src"] - (listed_modules - imported if rule == "listings" else set()) == imported, rule
 
 
 def test_a_rule_whose_code_inputs_are_wrong_stops_the_workflow_naming_it(tmp_path):
