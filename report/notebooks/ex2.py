@@ -25,8 +25,7 @@ data = summary["data"]
 # Live: the fetched (and checksum-verified) CSV, loaded into a pandas DataFrame.
 
 # %%
-frame = read_spine_csv("results/data/raw/spine/Dataset_spine.csv", data["all_features"], "Class_att",
-                       [data["positive_class"], data["negative_class"]])
+frame = read_spine_csv(data["csv"], data["all_features"], data["label"], [data["positive_class"], data["negative_class"]])
 print(frame.shape)
 frame.head()
 

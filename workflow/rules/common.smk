@@ -95,6 +95,14 @@ def imported_code(path):
     return sorted(str(m) for m in seen | {SRC / "gdlab" / "__init__.py"})
 
 
+def results_read(path):
+    """The results/ paths that the Python file ``path`` names as string literals: what a notebook's live cells
+    read (comments, and so the Markdown cells, do not count)."""
+    tree = ast.parse(Path(path).read_text(), filename=str(path))
+    return sorted({n.value for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.startswith("results/")})
+
+
 def check_code_inputs(rules):
     """Every rule that runs a script lists exactly that script's code inputs (fails at parse time, naming the rule)."""
     for r in rules:

@@ -157,8 +157,8 @@ rule sheet_html:
 rule notebook_run:
     input:
         source="report/notebooks/{nb}.py",
-        **SUMMARIES,  # the live cells read results (and the data behind them) themselves
-        live=lambda wc: imported_code(f"report/notebooks/{wc.nb}.py"),  # the package code the live cells run
+        results=lambda wc: results_read(f"report/notebooks/{wc.nb}.py"),  # what the live cells read
+        live=lambda wc: imported_code(f"report/notebooks/{wc.nb}.py"),  # and the package code they run
         code=code_inputs("notebook_run.py"),
     output:
         ipynb="results/notebooks/run/{nb}.ipynb",

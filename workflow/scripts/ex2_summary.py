@@ -39,7 +39,7 @@ weights = np.array(gd["theta"][1:])
 finite = [p for p in rng["probes"] if not p["diverged"]]
 full = opt["full"]
 write_json(snakemake.output.json, {
-    "data": {k: prep[k] for k in ("n", "n_train", "n_test", "class_counts", "train_positive_fraction",
+    "data": {k: prep[k] for k in ("csv", "label", "n", "n_train", "n_test", "class_counts", "train_positive_fraction",
                                   "test_positive_fraction", "features", "all_features", "dropped", "feature_mean",
                                   "feature_std", "positive_class", "negative_class")} | {"has_dropped": bool(prep["dropped"])},
     "collinearity": prep["collinearity"] | {"model_rank": prep["model_rank"], "model_columns": prep["model_columns"],
