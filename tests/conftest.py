@@ -110,11 +110,12 @@ def built(tmp_path_factory, mirror) -> Path:
 TIMING = re.compile(r"seconds|_time$|^device$|^timing$|^timing_facts$")
 
 
-def strip_timing(obj):
+def strip_timing(obj, ignore=frozenset()):
+    """``obj`` without its timing fields (and the keys in ``ignore``), at every depth."""
     if isinstance(obj, dict):
-        return {k: strip_timing(v) for k, v in obj.items() if not TIMING.search(k)}
+        return {k: strip_timing(v, ignore) for k, v in obj.items() if not TIMING.search(k) and k not in ignore}
     if isinstance(obj, list):
-        return [strip_timing(v) for v in obj]
+        return [strip_timing(v, ignore) for v in obj]
     return obj
 
 
@@ -125,9 +126,9 @@ def metrics_files(work: Path, under: str = "") -> dict[str, Path]:
             if p.suffix in {".json", ".csv"} and not skip & set(p.relative_to(root).parts)}
 
 
-def same_metrics(a_dir: Path, b_dir: Path, under: str = "", at_least: int = 30) -> int:
-    """Assert two builds wrote the same metrics (exactly, timing fields aside); return how many files are
-    byte-identical. ``under`` restricts the comparison to one folder of results/."""
+def same_metrics(a_dir: Path, b_dir: Path, under: str = "", at_least: int = 30, ignore=frozenset()) -> int:
+    """Assert two builds wrote the same metrics (exactly, timing fields and the keys in ``ignore`` aside);
+    return how many files are byte-identical. ``under`` restricts the comparison to one folder of results/."""
     a, b = metrics_files(a_dir, under), metrics_files(b_dir, under)
     assert set(b) <= set(a) and len(b) >= at_least, (len(b), sorted(set(b) - set(a)))
     identical_bytes = 0
@@ -138,6 +139,6 @@ def same_metrics(a_dir: Path, b_dir: Path, under: str = "", at_least: int = 30) 
             pd.testing.assert_frame_equal(fa[cols], fb[cols], check_exact=True, obj=name)
         else:
             ja, jb = json.loads(a[name].read_text()), json.loads(b[name].read_text())
-            assert strip_timing(ja) == strip_timing(jb), name
+            assert strip_timing(ja, ignore) == strip_timing(jb, ignore), name
         identical_bytes += a[name].read_bytes() == b[name].read_bytes()
     return identical_bytes

@@ -213,7 +213,8 @@ def test_kaggles_own_layout_gives_the_same_results(built, mirror, tmp_path):
     work = copy_project(tmp_path / "work")
     cfg = write_config(work, "kaggle.yaml", lambda c: c["ex2"].update(csv=str(kaggle)))
     run_snakemake(work, "results/ex2/summary.json", "--cores", "2", configfile=cfg, mirror=mirror)
-    assert same_metrics(built, work, under="ex2", at_least=9) >= 8
+    # The same numbers; only the record of which file was read (prepared.json, summary.json) differs.
+    assert same_metrics(built, work, under="ex2", at_least=9, ignore={"csv"}) >= 7
 
 
 @pytest.mark.parametrize("change, key", [
