@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from gdlab.facts import (
-    OUTCOMES, epochs_falling, first_at_or_below, outcome, spread_verdict, strictly_increasing, tail, time_verdict,
+    OUTCOMES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, strictly_increasing, tail, time_verdict,
 )
 
 RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4}  # config/config.yaml's `outcome`
@@ -175,3 +175,21 @@ def test_direction():
     from gdlab.facts import direction
 
     assert direction(1.0, 2.0) == "rises" and direction(2.0, 1.0) == "falls" and direction(1.0, 1.0) == "unchanged"
+
+
+def test_best_heldout_says_whether_a_run_that_did_not_converge_is_ahead():
+    study = [{"lr": 1.0, "outcome": "converged", "test_accuracy": 0.805},
+             {"lr": 5.0, "outcome": "converged", "test_accuracy": 0.805},
+             {"lr": 20.0, "outcome": "oscillating", "test_accuracy": 0.857},
+             {"lr": 60.0, "outcome": "oscillating", "test_accuracy": 0.844}]
+    f = best_heldout(study, n=77)
+    assert f["lr"] == 20.0 and f["verdict"] == "unconverged ahead" and f["converged_accuracy"] == 0.805
+    assert f["gap"] == pytest.approx(0.052) and f["gap_count"] == 4 and f["n"] == 77
+    # The other way: a converged run is best — or a non-converged one only ties it.
+    calm = best_heldout([{**r, "test_accuracy": 0.9} if r["lr"] == 5.0 else r for r in study], n=77)
+    assert calm["lr"] == 5.0 and calm["outcome"] == "converged" and calm["verdict"] == "converged best"
+    tie = best_heldout([{**r, "test_accuracy": 0.857} if r["lr"] == 1.0 else r for r in study], n=77)
+    assert tie["lr"] == 1.0 and tie["verdict"] == "converged best" and tie["gap"] == 0
+    # Nothing converged: the best run is ahead of no converged one, and there is no gap to state.
+    none = best_heldout([{**r, "outcome": "oscillating"} for r in study], n=77)
+    assert none["verdict"] == "none converged" and none["converged_accuracy"] is None and none["gap_count"] is None

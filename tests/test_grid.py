@@ -132,7 +132,7 @@ def grid(points):
     """(lr, batch_size, val_accuracy, val_accuracy_std, outcome) per point; diverged iff its outcome says so."""
     return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd, "outcome": o,
                           "diverged": o == "diverged", "largest_rise": 0.5 if o == "oscillating" else 0.0,
-                          "above_start": False} for lr, bs, acc, sd, o in points])
+                          "above_start": False, "seeds_above_start": 0, "n_seeds": 3} for lr, bs, acc, sd, o in points])
 
 
 # Too small a rate gets nowhere: the worst point is at the smallest rate. The best rate grows with the batch.
@@ -148,7 +148,8 @@ FAST = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.01, 256, 0.903, 0.002, "co
 def test_grid_facts_worst_point_at_the_smallest_rate():
     f = grid_facts(SLOW)
     assert f["worst"] == {"lr": 0.001, "batch_size": 256, "val_accuracy": 0.70, "val_accuracy_std": 0.002,
-                          "outcome": "still decreasing", "largest_rise": 0.0, "above_start": False}
+                          "outcome": "still decreasing", "largest_rise": 0.0, "above_start": False,
+                          "seeds_above_start": 0, "n_seeds": 3}
     assert f["best"]["lr"] == 0.1 and f["best"]["batch_size"] == 256 and f["best"]["outcome"] == "converged"
     assert f["best_lr_by_batch"] == [{"batch_size": 16, "lr": 0.01, "val_accuracy": 0.91},
                                      {"batch_size": 256, "lr": 0.1, "val_accuracy": 0.92}]
@@ -237,3 +238,19 @@ def test_runs_table_records_the_largest_rise_and_a_cost_above_its_start():
     assert calm["largest_rise"] == 0.0 and not calm["above_start"] and calm["outcome"] == "still decreasing"
     assert wild["largest_rise"] == pytest.approx(0.6) and wild["above_start"] and wild["outcome"] == "oscillating"
     assert settings_table(table)["largest_rise"].tolist() == [0.0, pytest.approx(0.6)]
+
+
+def test_settings_table_counts_the_seeds_that_end_above_their_start():
+    def run(seed, loss):
+        return {"impl": "hand", "schedule": "constant", "lr": 1.0, "batch_size": 64, "epochs": 4, "seed": seed,
+                "epochs_run": 4, "diverged": False, "test_accuracy": 0.9,
+                "history": {"loss": loss, "val_accuracy": [0.5] * 5, "train_accuracy": [0.5] * 5}}
+    rule = {"tail_fraction": 0.5, "min_tail_epochs": 2, "rtol": 1e-4}
+    table = runs_table([run(1, [2.3, 1.0, 3.0, 1.5, 2.4]), run(2, [2.3, 5.0, 0.5, 1.9, 0.4]),
+                        run(3, [2.3, 1.0, 0.9, 0.8, 0.7])], n_train=100, summary_epochs=2, outcome_rule=rule)
+    row = settings_table(table).iloc[0]
+    # One seed of three ends above its start; the largest rise (seed 2: 0.5 -> 1.9) is another seed's.
+    assert row["above_start"] and row["seeds_above_start"] == 1 and row["n_seeds"] == 3
+    assert row["largest_rise"] == pytest.approx(2.8)
+    calm = settings_table(table[table["seed"] == 3]).iloc[0]
+    assert not calm["above_start"] and calm["seeds_above_start"] == 0

@@ -12,7 +12,7 @@ from gdlab.io import write_json
 from gdlab.report import (
     count, pm,
     Renderer, claimop, claimval, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pp, read_benchmark,
-    say, sci, sig, signed,
+    say, sci, sig, signed, times,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -35,6 +35,11 @@ def test_sci():
 
 def test_sci_carries_into_the_exponent():
     assert sci(9.96e-5) == r"$1.0 \times 10^{-4}$"
+
+
+def test_times_leaves_out_a_coefficient_of_one():
+    assert times(1.0000000001, "x") == "x" and times(-1.0, "x") == "\u2212x"
+    assert times(0.5, "x") == "0.5 · x" and times(-2.25, "`a`") == "\u22122.25 · `a`"
 
 
 def test_pct_pp_signed():

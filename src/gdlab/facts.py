@@ -103,3 +103,20 @@ def period_two(costs: list[float], rtol: float, last: int = 10) -> bool:
 def direction(before: float, after: float) -> str:
     """``rises`` / ``falls`` / ``unchanged``: how a quantity moved from one time to a later one."""
     return "rises" if after > before else "falls" if after < before else "unchanged"
+
+
+def best_heldout(runs: list[dict], n: int) -> dict:
+    """Which run of a learning-rate study has the best held-out accuracy, and does a run that did not converge
+    beat every converged one? ``runs``: dicts with ``lr``, ``outcome`` and ``test_accuracy``. The best is the
+    first among equals (runs in the order given). ``converged_accuracy`` is the best converged run's (None when
+    none converged); ``verdict``: "unconverged ahead" (the best run did not converge and is strictly ahead of
+    every converged one), "converged best" or "none converged"; ``gap_count``: the gap in held-out examples, of ``n``."""
+    best = max(runs, key=lambda r: r["test_accuracy"])  # max keeps the first of equals
+    converged = [r["test_accuracy"] for r in runs if r["outcome"] == "converged"]
+    top = max(converged, default=None)
+    verdict = ("none converged" if top is None else
+               "unconverged ahead" if best["outcome"] != "converged" and best["test_accuracy"] > top else "converged best")
+    return {"lr": best["lr"], "outcome": best["outcome"], "accuracy": best["test_accuracy"],
+            "converged_accuracy": top, "verdict": verdict,
+            "gap": None if top is None else best["test_accuracy"] - top,
+            "gap_count": None if top is None else round((best["test_accuracy"] - top) * n), "n": n}

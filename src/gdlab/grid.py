@@ -56,7 +56,9 @@ METRICS = ["val_accuracy", "final_val_accuracy", "cost", "train_accuracy", "test
 
 def settings_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per setting: mean and sample standard deviation (0 for one seed) of each metric over its seeds,
-    ``n_seeds``, ``diverged`` (any seed), ``outcome`` (the worst of its seeds), ``examples`` and ``steps``."""
+    ``n_seeds``, ``diverged`` (any seed), ``outcome`` (the worst of its seeds), ``largest_rise`` (the largest of
+    its seeds), ``above_start`` (any seed ended above its starting cost) and ``seeds_above_start`` (how many),
+    ``examples`` and ``steps``."""
     g = runs.groupby(SETTING, sort=True)
     out = g[METRICS].mean()
     std = g[METRICS].std(ddof=1).fillna(0.0)
@@ -67,6 +69,7 @@ def settings_table(runs: pd.DataFrame) -> pd.DataFrame:
     out["outcome"] = g["outcome"].agg(lambda s: max(s, key=SEVERITY.__getitem__))
     out["largest_rise"] = g["largest_rise"].max()
     out["above_start"] = g["above_start"].any()
+    out["seeds_above_start"] = g["above_start"].sum().astype(int)
     out["examples"] = g["examples"].first()
     out["steps"] = g["steps"].first()
     return out.reset_index()
@@ -87,7 +90,8 @@ def choose_favourite(settings: pd.DataFrame, val_tolerance: float) -> pd.Series:
 
 
 def _point(row: pd.Series) -> dict:
-    keys = [*POINT, "val_accuracy", "val_accuracy_std", "outcome", "largest_rise", "above_start"]
+    keys = [*POINT, "val_accuracy", "val_accuracy_std", "outcome", "largest_rise", "above_start", "seeds_above_start",
+            "n_seeds"]
     return {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in keys}
 
 

@@ -80,6 +80,13 @@ def count(n: int) -> str:
     return f"{int(n):,}".replace(",", NBSP)
 
 
+def times(coef: float, what: str, digits: int = 6) -> str:
+    """``what`` scaled by a coefficient, as a reader writes it: 1 and −1 are left out ("x", "−x"), any other
+    coefficient is shown ("0.5 · x")."""
+    shown = sig(coef, digits)
+    return {"1": what, _minus("-1"): f"{_minus('-')}{what}"}.get(shown, f"{shown} · {what}")
+
+
 def signed(x: float | None, digits: int = 2) -> str:
     """A number that is added to something, as TeX: "+ 1.4 \\times 10^{-9}" or "- 0.25"."""
     if _missing(x):
@@ -157,7 +164,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,

@@ -21,7 +21,7 @@ v = null_direction(X1_full)
 theta = torch.tensor(full_opt["theta"], dtype=torch.float64)
 shift = float(torch.linalg.vector_norm(theta))  # move the optimum by its own length along v
 moved = float(cost(theta + shift * v, X1_full, y))
-# For contrast: the same move along the steepest direction (the first right singular vector).
+# For contrast: the same move along the direction in which the data vary most (the first right singular vector).
 steep = float(cost(theta + shift * torch.linalg.svd(X1_full, full_matrices=False).Vh[0], X1_full, y))
 # GD from 0 never leaves the row space of X1 (every gradient is X1ᵀ(σ − y)/n ⟂ v): it finds the minimiser
 # without a component along v.

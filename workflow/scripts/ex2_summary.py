@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gdlab.facts import direction, epochs_falling, outcome, period_two
+from gdlab.facts import best_heldout, direction, epochs_falling, outcome, period_two
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -57,6 +57,8 @@ write_json(snakemake.output.json, {
     "lr_study": [{k: r[k] for k in ("lr", "diverged", "epochs_run", "initial_cost", "final_cost", "train_accuracy",
                                     "test_accuracy")} | ended(r) for r in runs],
     "lr_study_oscillating": [{"lr": r["lr"], **ended(r)} for r in runs if ended(r)["outcome"] == "oscillating"],
+    "lr_study_heldout": best_heldout([{"lr": r["lr"], "test_accuracy": r["test_accuracy"], **ended(r)} for r in runs],
+                                     prep["n_test"]),
     "any_period_two": any(ended(r)["period_two"] for r in runs),
     "main_lr_below_bound": gd["lr"] < bound,
     "lr_above_bound_converged": any(ended(r)["above_bound"] and ended(r)["outcome"] == "converged" for r in runs),

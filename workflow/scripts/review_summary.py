@@ -27,7 +27,8 @@ def progress(path):
 
 
 descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], "x_start": p["x"][0],
-            "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p)} for p in calc["c1_descent"]]
+            "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p),
+            "drop_fraction": (p["c1"][0] - p["c1"][-1]) / p["c1"][0]} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
     "overfit": {"n_train": over["n_train"], "epochs": over["epochs"], "lr": over["lr"],
                 "final_train_cost": h["loss"][-1], "final_train_accuracy": h["train_accuracy"][-1],

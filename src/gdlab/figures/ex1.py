@@ -39,7 +39,7 @@ def lr_study(inputs, out, params):
             if not r["diverged"]:
                 h = r["history"]
                 ax.semilogy(h["epoch"], np.maximum(np.array(h["loss"]) - j_star, FLOOR), label=f"η = {r['lr']:g}")
-        ax.set(xlabel="epoch", ylabel=r"excess cost $J(\theta_t) - J(\theta^*)$", title="rates that converge")
+        ax.set(xlabel="epoch", ylabel=r"excess cost $J(\theta_t) - J(\theta^*)$", title="rates that do not diverge")
         ax.legend(fontsize=7)
         if diverged:
             ax = axes[0][1]

@@ -40,11 +40,12 @@ def lr_range(inputs, out, params):
     rng = read_json(inputs.lr_range)
     ok = [p for p in rng["probes"] if not p["diverged"]]
     with figure(out, params.style) as (fig, ax):
-        ax.semilogx([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3,
-                    label=f"cost after {rng['epochs']} epochs")
+        # Log-log: the costs near the minimum and the oscillating ones an order of magnitude above stay apart.
+        ax.loglog([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3,
+                  label=f"cost after {rng['epochs']} epochs")
         falls = [p for p in ok if p["monotone"]]
-        ax.semilogx([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
-                    label="cost fell at every epoch")
+        ax.loglog([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
+                  label="cost fell at every epoch")
         bad = [p["lr"] for p in rng["probes"] if p["diverged"]]
         if bad:
             ax.axvspan(min(bad), max(bad), color="C3", alpha=0.15, label="diverged")

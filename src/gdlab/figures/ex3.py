@@ -46,6 +46,8 @@ def reference(inputs, out, params):
             ax2.plot(h["epoch"][1:], 100 * np.array(h["val_accuracy"][1:]), ls, marker="o", ms=3, label=labels[r["impl"]])
         ax1.set(xlabel="epoch", ylabel="training cost", title="cost")
         ax2.set(xlabel="epoch", ylabel="validation accuracy (%)", title="accuracy")
+        for ax in (ax1, ax2):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax1.legend(fontsize=7)
 
 
