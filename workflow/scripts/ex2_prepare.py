@@ -34,7 +34,8 @@ X1_full_train, _, _, _ = design(cfg["features"])
 save_arrays(snakemake.output.arrays, X1_train=X1_train, y_train=y[train], X1_test=X1_test, y_test=y[test],
             X1_full_train=X1_full_train)
 write_json(snakemake.output.json, {
-    "csv": snakemake.input.csv, "label": cfg["label"], "n": len(frame), "n_train": len(train), "n_test": len(test), "features": used, "all_features": cfg["features"],
+    "csv": snakemake.input.csv, "label": cfg["label"],  # what the notebook reads again
+    "n": len(frame), "n_train": len(train), "n_test": len(test), "features": used, "all_features": cfg["features"],
     "dropped": cfg["drop_features"], "positive_class": cfg["positive_class"], "negative_class": cfg["negative_class"],
     "class_counts": frame[cfg["label"]].value_counts().sort_index().to_dict(),
     "train_positive_fraction": float(y[train].mean()), "test_positive_fraction": float(y[test].mean()),
