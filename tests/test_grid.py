@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gdlab.grid import SETTING, choose_favourite, compare, epochs_table, grid_facts, runs_table, settings_table
+from gdlab.grid import SETTING, choose_favourite, compare, epochs_table, grid_facts, ranked, runs_table, settings_table
 
 RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4}
 
@@ -254,3 +254,13 @@ def test_settings_table_counts_the_seeds_that_end_above_their_start():
     assert row["largest_rise"] == pytest.approx(2.8)
     calm = settings_table(table[table["seed"] == 3]).iloc[0]
     assert not calm["above_start"] and calm["seeds_above_start"] == 0
+
+
+def test_ranked_puts_the_best_point_last_ties_by_rate_and_diverged_points_only_when_all_did():
+    g = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.1, 16, 0.90, 0.002, "converged"),
+              (1.0, 16, 0.95, 0.002, "diverged"), (0.001, 16, 0.80, 0.002, "still decreasing")])
+    order = ranked(g)
+    assert order["lr"].tolist() == [0.001, 0.01, 0.1]  # the diverged point (0.95) is never the best
+    assert order.iloc[-1]["lr"] == 0.1  # a tie goes to the larger rate, the last in the order
+    every = grid([(0.1, 16, 0.30, 0.01, "diverged"), (1.0, 16, 0.20, 0.01, "diverged")])
+    assert ranked(every)["lr"].tolist() == [1.0, 0.1]  # all diverged: the least bad last

@@ -95,6 +95,13 @@ def _point(row: pd.Series) -> dict:
     return {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in keys}
 
 
+def ranked(grid: pd.DataFrame) -> pd.DataFrame:
+    """The points that did not diverge (all of them, if every point diverged: the least bad first) by mean
+    validation accuracy, worst first; ties by rate, then batch size — the last row is the best point."""
+    ok = grid[~grid["diverged"]]
+    return (ok if len(ok) else grid).sort_values(["val_accuracy", *POINT], kind="stable")
+
+
 def grid_facts(grid: pd.DataFrame) -> dict:
     """What the prose of part g states, decided here from the grid's settings table:
 
@@ -106,8 +113,8 @@ def grid_facts(grid: pd.DataFrame) -> dict:
     difference).
     """
     ok = grid[~grid["diverged"]]
-    ranked = (ok if len(ok) else grid).sort_values(["val_accuracy", *POINT], kind="stable")
-    best, worst = ranked.iloc[-1], ranked.iloc[0]  # with every point diverged, the least bad ones
+    order = ranked(grid)
+    best, worst = order.iloc[-1], order.iloc[0]
     by_batch = []
     for bs, g in ok.groupby("batch_size", sort=True):
         top = g.loc[g["val_accuracy"].idxmax()]

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from gdlab.facts import time_verdict
-from gdlab.grid import SETTING, choose_favourite, compare, grid_facts
+from gdlab.facts import strictly_increasing, time_verdict
+from gdlab.grid import SETTING, choose_favourite, compare, grid_facts, ranked
 from gdlab.io import load_arrays, read_json, save_arrays, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -35,14 +35,14 @@ def final(run):
     return {"cost": h["loss"][-1], "val_accuracy": h["val_accuracy"][-1], "test_accuracy": run["test_accuracy"],
             "epoch_seconds": epoch_s[(run["impl"], run["batch_size"])], "diverged": run["diverged"],
             "val_accuracy_first_epoch": h["val_accuracy"][1],
-            "cost_falls_every_epoch": all(b < a for a, b in zip(h["loss"], h["loss"][1:]))}
+            "cost_falls_every_epoch": strictly_increasing([-c for c in h["loss"]])}
 
 
 def row(r):
     return {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
 
 
-best_grid = grid[~grid["diverged"]].sort_values("val_accuracy", kind="stable").iloc[-1]
+best_grid = ranked(grid).iloc[-1]
 same = grid[(grid["lr"] == fav["lr"]) & (grid["batch_size"] == fav["batch_size"]) & (fav["schedule"] != "constant")]
 others = settings[~is_grid]
 hand_times = sorted((bs, t) for (impl, bs), t in epoch_s.items() if impl == p.grid["impl"])
