@@ -14,10 +14,15 @@ SUMMARIES = {
 check_claims(config["claims"], list(SUMMARIES))
 FIGURES = [*figures("ex1").values(), *figures("ex2").values(), *figures("ex3").values(), *figures("review").values()]
 # The two documents: the full sheet, and the maths of Exercises 4 and 6 that the practical asks for as a PDF.
-DOCUMENTS = {"answers": [1, 2, 3, 4, 5, 6], "maths": [4, 6]}
+DOCUMENTS = {"answers": [ex["number"] for ex in PRACTICAL["exercises"]], "maths": [4, 6]}
 NOTEBOOK_TIMEOUT_S = 600  # a cell that runs longer fails the build (the notebooks only read results and demo)
 # What the text of the sheet and the notebooks reads from the config.
 TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex6")}
+
+
+wildcard_constraints:
+    doc="|".join(DOCUMENTS),
+    nb="|".join(NOTEBOOKS),
 
 
 rule claims:
@@ -100,8 +105,6 @@ rule sheet_markdown:
     params:
         text=TEXT_SETTINGS,
         exercises=lambda wc: DOCUMENTS[wc.doc],
-    wildcard_constraints:
-        doc="|".join(DOCUMENTS),
     resources:
         **TIER["light"],
     log:
@@ -165,8 +168,6 @@ rule notebook_run:
     params:
         text=TEXT_SETTINGS,
         timeout_s=NOTEBOOK_TIMEOUT_S,
-    wildcard_constraints:
-        nb="|".join(NOTEBOOKS),
     threads: 1
     resources:
         **TIER["torch"],
@@ -195,8 +196,6 @@ rule notebook:
         ipynb="results/notebooks/{nb}.ipynb",
     params:
         text=TEXT_SETTINGS,
-    wildcard_constraints:
-        nb="|".join(NOTEBOOKS),
     resources:
         **TIER["light"],
     log:
@@ -215,8 +214,6 @@ rule notebook_html:
         code=code_inputs("notebook_html.py"),
     output:
         html="results/notebooks/{nb}.html",
-    wildcard_constraints:
-        nb="|".join(NOTEBOOKS),
     resources:
         **TIER["light"],
     log:
