@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --report results/report/provenance.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

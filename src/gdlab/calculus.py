@@ -125,9 +125,11 @@ def is_zero(expr) -> bool:
     return sp.simplify(sp.expand(e.rewrite(sp.exp))) == 0
 
 
-def step(tex: str, why: str, check: str, passed) -> dict:
-    """One line of a derivation: its TeX, its justification, what sympy checked, the outcome."""
-    return {"tex": tex, "why": why, "check": check, "passed": bool(passed)}
+def step(tex: str, why: str, check: str | None, passed) -> dict:
+    """One line of a derivation: its TeX, its justification, what sympy checked, the outcome. A step that only
+    draws a conclusion from the lines before it (a theorem applied to them) has ``check`` None: sympy did not do
+    that step, so it is never presented as checked."""
+    return {"tex": tex, "why": why, "check": check, "checked": check is not None, "passed": bool(passed)}
 
 
 def derivation(part: str, title: str, lhs: str, steps: Sequence[dict], result: str) -> dict:
@@ -342,7 +344,7 @@ def _c1_sign() -> dict:
              "σ(0) = 1/2", "sympy: c1''(0) == 1/8", is_zero(at_zero - sp.Rational(1, 8))),
         step(r"c_1'' \text{ changes sign, so } c_1 \text{ is not convex}",
              "a twice-differentiable function is convex only if its second derivative is ≥ 0 everywhere",
-             "follows from the exact signs at x = −2 and x = 0", bool(at_neg.is_negative) and bool(at_zero.is_positive)),
+             None, bool(at_neg.is_negative) and bool(at_zero.is_positive)),
     ]
     return derivation("6f", "Where c₁ is concave", "", steps, r"c_1''(x) < 0 \iff x < -\log 2")
 
@@ -492,7 +494,7 @@ def _c2_convex() -> dict:
              positive),
         step(r"c_2 \text{ is strictly convex in } w \text{ for } x \neq 0",
              "a twice-differentiable function with c″ > 0 on all of ℝ is strictly convex",
-             "follows from the line above", positive),
+             None, positive),
         step(r"x = 0: \quad c_2(w) = -\left(y\log\frac{1}{2} + (1-y)\log\frac{1}{2}\right) = \log 2",
              "σ(0) = 1/2: c₂ does not depend on w (convex, but not strictly)",
              "sympy: c2 at x = 0 minus log 2 simplifies to 0", is_zero(C2.subs(x, 0) - sp.log(2))),

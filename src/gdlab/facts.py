@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-OUTCOMES = ("converged", "still decreasing", "oscillating", "diverged")
+OUTCOMES = ("converged", "still decreasing", "oscillating", "unstable", "diverged")
 # Changes smaller than this fraction of the starting cost are floating-point noise, not a trend: a run that
 # reaches a minimum cost of 0 jitters there in its last bits, by any relative amount.
 NOISE = 1e-12
@@ -23,25 +23,43 @@ def tail(values: list[float], tail_fraction: float, min_tail_epochs: int) -> lis
     return values[len(values) - 1 - k:]
 
 
-def outcome(costs: list[float], diverged: bool, *, tail_fraction: float, min_tail_epochs: int, rtol: float) -> str:
-    """How a run ended, one criterion for every exercise (config ``outcome``):
+def outcome(costs: list[float], *, tail_fraction: float, min_tail_epochs: int, rtol: float,
+            divergence_factor: float) -> str:
+    """How a full-batch run ended, one criterion for every exercise (config ``outcome``), checked in this order:
 
-    ``diverged``: stopped by its divergence rule (NaN/inf, or the cost grew by the divergence factor);
+    ``diverged``: the cost became NaN/inf or exceeded ``divergence_factor`` times its start;
+    ``unstable``: it does not end below its start — training made nothing better;
     ``oscillating``: in the tail the cost rose, in some epoch, by more than ``rtol`` of its value;
     ``converged``: across the whole tail the cost changed by no more than ``rtol`` of its final value;
     ``still decreasing``: otherwise — it fell through the tail, by more than that.
 
     Changes below :data:`NOISE` times the starting cost count as no change at all.
     """
-    if diverged or not all(math.isfinite(c) for c in costs):
+    if not all(math.isfinite(c) for c in costs) or max(costs) > divergence_factor * costs[0]:
         return "diverged"
     floor = NOISE * abs(costs[0])
+    if costs[-1] >= costs[0] - floor:
+        return "unstable"
     t = tail(costs, tail_fraction, min_tail_epochs)
     if any(b - a > max(rtol * abs(a), floor) for a, b in zip(t, t[1:])):
         return "oscillating"
     if abs(t[0] - t[-1]) <= max(rtol * abs(t[-1]), floor):
         return "converged"
     return "still decreasing"
+
+
+# How a run of Exercise 3's study ended, best first; a point's status is the worst of its seeds'.
+STATUSES = ("stable", "not yet stable", "unstable", "diverged")
+
+
+def status(costs, max_cost, stopped_early):
+    """How a run of the study ended: "diverged" if its last validation cost is not finite or above max_cost,
+    "unstable" if it is not below the first, "stable" if the stopping rule ended the run early, else "not yet stable"."""
+    if not costs[-1] <= max_cost:
+        return "diverged"
+    if costs[-1] >= costs[0]:
+        return "unstable"
+    return "stable" if stopped_early else "not yet stable"
 
 
 def epochs_falling(values: list[float]) -> int:

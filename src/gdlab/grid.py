@@ -1,149 +1,116 @@
-"""Exercise 3: every run aggregated once into tables, the favourite's choice, and the facts the prose states.
+"""Exercise 3's study of learning rate × batch size, aggregated once (pure pandas: the jobs that aggregate, choose
+and draw import no torch).
 
-A *setting* is (impl, schedule, lr, batch_size, epochs); a *run* is a setting trained with one seed (the
-seed changes only the initial weights and the batch order). The grid points are the constant-rate settings
-of ``ex3.grid``; the favourite is chosen among the grid points and the configured candidates. Pure pandas:
-the jobs that aggregate, choose and draw import no torch.
+A *point* is a (learning rate, batch size); a *run* is a point trained from one seed (the seed changes the initial
+weights and the batch order, never the data). Each run trains until its validation accuracy is stable
+(:func:`gdlab.softmax.stable`) and reports the mean validation accuracy of its last epochs.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .facts import largest_rise, outcome, spread_verdict
+from .facts import STATUSES
 
-SETTING = ["impl", "schedule", "lr", "batch_size", "epochs"]
 POINT = ["lr", "batch_size"]
-# The worst outcome among a setting's seeds is the setting's outcome.
-SEVERITY = {"converged": 0, "still decreasing": 1, "oscillating": 2, "diverged": 3}
 
 
-def epochs_table(runs: list[dict]) -> pd.DataFrame:
-    """One row per run and epoch: the setting, the seed, and the per-epoch metrics."""
-    frames = []
-    for run in runs:
-        h = pd.DataFrame(run["history"])
-        for key in [*SETTING, "seed"][::-1]:
-            h.insert(0, key, run[key])
-        frames.append(h)
-    return pd.concat(frames, ignore_index=True).sort_values([*SETTING, "seed", "epoch"], ignore_index=True)
+def runs_table(points: list[dict]) -> pd.DataFrame:
+    """One row per run (point and seed), as :func:`gdlab.softmax.run_setting` made it: the validation accuracy it
+    reports, its epochs and status, the test metrics (reported only), and its deterministic cost — examples
+    processed and gradient steps. This table travels with the notebook as grid.csv."""
+    return pd.DataFrame([r["row"] for p in points for r in p["runs"]]).sort_values([*POINT, "seed"], ignore_index=True)
 
 
-def runs_table(runs: list[dict], n_train: int, summary_epochs: int, outcome_rule: dict) -> pd.DataFrame:
-    """One row per run: its setting and seed; ``val_accuracy``, the mean validation accuracy of its last
-    ``summary_epochs`` epochs (one bounce does not decide it); final cost and accuracies; its outcome
-    (:func:`gdlab.facts.outcome` of the training cost); and its deterministic cost: examples processed
-    and gradient steps."""
-    rows = []
-    for run in runs:
-        h = run["history"]
-        last = slice(-min(summary_epochs, run["epochs_run"]), None)
-        rows.append({**{k: run[k] for k in (*SETTING, "seed")},
-                     "val_accuracy": sum(h["val_accuracy"][last]) / len(h["val_accuracy"][last]),
-                     "final_val_accuracy": h["val_accuracy"][-1], "cost": h["loss"][-1],
-                     "train_accuracy": h["train_accuracy"][-1], "test_accuracy": run["test_accuracy"],
-                     "epochs_run": run["epochs_run"], "diverged": run["diverged"],
-                     "outcome": outcome(h["loss"], run["diverged"], **outcome_rule),
-                     "largest_rise": largest_rise(h["loss"], outcome_rule["tail_fraction"], outcome_rule["min_tail_epochs"]),
-                     "above_start": h["loss"][-1] > h["loss"][0],
-                     "examples": run["epochs"] * n_train,
-                     "steps": run["epochs"] * -(-n_train // run["batch_size"])})
-    return pd.DataFrame(rows).sort_values([*SETTING, "seed"], ignore_index=True)
+def points_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per point: mean and sample standard deviation (0 for one seed) of the validation accuracy over its
+    seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
+    status and how many seeds ended unstable or diverged."""
+    g = runs.groupby(POINT, sort=True)
+    out = pd.DataFrame({
+        "val_accuracy": g["val_accuracy"].mean(),
+        "val_accuracy_std": g["val_accuracy"].std(ddof=1).fillna(0.0),
+        "test_accuracy": g["test_accuracy"].mean(),
+        "epochs": g["epochs"].median(),
+        "max_epochs": g["epochs"].max(),
+        "examples": g["examples"].median(),
+        "steps": g["steps"].median(),
+        "n_seeds": g.size(),
+        "status": g["status"].agg(lambda s: max(s, key=STATUSES.index)),
+        "seeds_unstable": g["status"].agg(lambda s: int(s.isin(["unstable", "diverged"]).sum())),
+    }).reset_index()
+    return out
 
 
-METRICS = ["val_accuracy", "final_val_accuracy", "cost", "train_accuracy", "test_accuracy"]
+def ranked(points: pd.DataFrame) -> pd.DataFrame:
+    """The points from worst to best mean validation accuracy (ties kept in grid order: a stable sort)."""
+    return points.sort_values("val_accuracy", kind="stable")
 
 
-def settings_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per setting: mean and sample standard deviation (0 for one seed) of each metric over its seeds,
-    ``n_seeds``, ``diverged`` (any seed), ``outcome`` (the worst of its seeds), ``largest_rise`` (the largest of
-    its seeds), ``above_start`` (any seed ended above its starting cost) and ``seeds_above_start`` (how many),
-    ``examples`` and ``steps``."""
-    g = runs.groupby(SETTING, sort=True)
-    out = g[METRICS].mean()
-    std = g[METRICS].std(ddof=1).fillna(0.0)
-    for m in METRICS:
-        out[f"{m}_std"] = std[m]
-    out["n_seeds"] = g["seed"].nunique()
-    out["diverged"] = g["diverged"].any()
-    out["outcome"] = g["outcome"].agg(lambda s: max(s, key=SEVERITY.__getitem__))
-    out["largest_rise"] = g["largest_rise"].max()
-    out["above_start"] = g["above_start"].any()
-    out["seeds_above_start"] = g["above_start"].sum().astype(int)
-    out["examples"] = g["examples"].first()
-    out["steps"] = g["steps"].first()
-    return out.reset_index()
-
-
-def choose_favourite(settings: pd.DataFrame, val_tolerance: float) -> pd.Series:
-    """Best mean validation accuracy; among the settings within ``val_tolerance`` of it, the one that processes
-    the fewest examples, then takes the fewest steps, then has the smaller rate (then the smaller batch, the
-    fewer epochs) — a deterministic cost, never a measured time, so the same results always give the same
-    favourite, whatever the order of the rows. A setting where a seed diverged is never chosen."""
-    ok = settings[~settings["diverged"]]
+def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
+    """The best mean validation accuracy; points within ``val_tolerance`` of it count as tied, and among those the
+    one that processes the fewest examples, then takes the fewest steps, then has the smaller rate and batch wins —
+    a total order on deterministic quantities, so the same results always give the same favourite. A point where a
+    seed ended unstable or diverged is never chosen."""
+    ok = points[points["seeds_unstable"] == 0]
     if ok.empty:
-        raise ValueError("every setting diverged; nothing to choose from")
+        raise ValueError("no point of the grid trained without an unstable or diverged seed: nothing to choose from")
     best = ok["val_accuracy"].max()
-    near = ok[ok["val_accuracy"] >= best - val_tolerance]
-    # The setting's own columns come last: two settings are never tied on all of them.
-    return near.sort_values(["examples", "steps", "lr", "batch_size", "epochs", "impl", "schedule"]).iloc[0]
+    tied = ok[ok["val_accuracy"] >= best - val_tolerance]
+    return tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable").iloc[0]
 
 
-def _point(row: pd.Series) -> dict:
-    keys = [*POINT, "val_accuracy", "val_accuracy_std", "outcome", "largest_rise", "above_start", "seeds_above_start",
-            "n_seeds"]
-    return {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in keys}
+def best_by_batch(points: pd.DataFrame) -> list[dict]:
+    """For each batch size: the rate with the best mean validation accuracy, and every rate that is level with it
+    within the spread (its mean differs from the best by no more than the two standard deviations together)."""
+    out = []
+    for bs, rows in points.groupby("batch_size", sort=True):
+        best = ranked(rows).iloc[-1]
+        level = rows[best["val_accuracy"] - rows["val_accuracy"] <= best["val_accuracy_std"] + rows["val_accuracy_std"]]
+        out.append({"batch_size": int(bs), "lr": float(best["lr"]), "val_accuracy": float(best["val_accuracy"]),
+                    "val_accuracy_std": float(best["val_accuracy_std"]), "epochs": float(best["epochs"]),
+                    "level_lrs": sorted(float(v) for v in level["lr"])})
+    return out
 
 
-def ranked(grid: pd.DataFrame) -> pd.DataFrame:
-    """The points that did not diverge (all of them, if every point diverged: the least bad first) by mean
-    validation accuracy, worst first; ties by rate, then batch size — the last row is the best point."""
-    ok = grid[~grid["diverged"]]
-    return (ok if len(ok) else grid).sort_values(["val_accuracy", *POINT], kind="stable")
+def trend(best: list[dict]) -> str:
+    """How the best rate moves as the batch grows, as far as the spread lets one say: ``grows`` when the best rates
+    never fall from one batch size to the next and the rates level with the best at the largest batch all lie
+    above those at the smallest; ``shrinks`` the other way round; else ``unclear``."""
+    lrs = [b["lr"] for b in best]
+    first, last = best[0]["level_lrs"], best[-1]["level_lrs"]
+    if all(a <= b for a, b in zip(lrs, lrs[1:])) and min(last) > max(first):
+        return "grows"
+    if all(a >= b for a, b in zip(lrs, lrs[1:])) and max(last) < min(first):
+        return "shrinks"
+    return "unclear"
 
 
-def grid_facts(grid: pd.DataFrame) -> dict:
-    """What the prose of part g states, decided here from the grid's settings table:
+def grid_facts(points: pd.DataFrame) -> dict:
+    """What the sheet says about the grid, computed here: the best and worst points, the best rate per batch size
+    and its trend, and how many points ended each way."""
+    r = ranked(points)
+    best, worst = r.iloc[-1], r.iloc[0]
+    per_batch = best_by_batch(points)
+    lrs, sizes = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
 
-    ``best`` and ``worst`` points (mean validation accuracy) with their outcome — the worst is "still
-    decreasing" when its rate was too small to get anywhere in the epochs given, "oscillating"/"diverged"
-    when it was too large; ``best_lr_by_batch``: the best rate at each batch size, and whether it grows
-    with the batch size; ``batch_effect``: at the smallest and the largest rate, the largest batch against
-    the smallest, with :func:`gdlab.facts.spread_verdict` (a difference within the seeds' spread is no
-    difference).
-    """
-    ok = grid[~grid["diverged"]]
-    order = ranked(grid)
-    best, worst = order.iloc[-1], order.iloc[0]
-    by_batch = []
-    for bs, g in ok.groupby("batch_size", sort=True):
-        top = g.loc[g["val_accuracy"].idxmax()]
-        by_batch.append({"batch_size": int(bs), "lr": float(top["lr"]), "val_accuracy": float(top["val_accuracy"])})
-    lrs = [b["lr"] for b in by_batch]
-    bss = [b["batch_size"] for b in by_batch]
-    effects = []
-    for lr in sorted(grid["lr"].unique()):
-        at = grid[grid["lr"] == lr].sort_values("batch_size")
-        small, large = at.iloc[0], at.iloc[-1]
-        verdict = ("large diverged" if large["diverged"] and not small["diverged"] else
-                   "small diverged" if small["diverged"] and not large["diverged"] else
-                   "both diverged" if small["diverged"] else
-                   spread_verdict(large["val_accuracy"], large["val_accuracy_std"], small["val_accuracy"],
-                                  small["val_accuracy_std"]))
-        effects.append({"lr": float(lr), "small": _point(small), "large": _point(large), "large_vs_small": verdict})
+    def place(row) -> str:
+        """Where a point lies in the grid: at which end of each axis, if any."""
+        on = []
+        if row["lr"] in (lrs[0], lrs[-1]):
+            on.append("the smallest rate" if row["lr"] == lrs[0] else "the largest rate")
+        if row["batch_size"] in (sizes[0], sizes[-1]):
+            on.append("the smallest batch" if row["batch_size"] == sizes[0] else "the largest batch")
+        return " and ".join(on) if on else "inside"
+
     return {
-        "best": _point(best), "worst": _point(worst), "n_diverged": int(grid["diverged"].sum()),
-        "any_diverged": bool(grid["diverged"].any()),
-        "best_lr_by_batch": by_batch,
-        "best_lr_grows_with_batch": len(lrs) > 1 and all(a <= b for a, b in zip(lrs, lrs[1:])) and lrs[-1] > lrs[0],
-        # Linear scaling (η ∝ B) would multiply the best rate by the ratio of the batch sizes.
-        "best_lr_grows_less_than_batch": len(lrs) > 1 and lrs[-1] / lrs[0] < bss[-1] / bss[0],
-        "worst_at": ("the largest rate" if worst["lr"] == grid["lr"].max() else
-                     "the smallest rate" if worst["lr"] == grid["lr"].min() else "a middle rate"),
-        "batch_effect": effects,
+        "best": _row(best), "worst": _row(worst), "worst_at": place(worst), "best_at": place(best),
+        "best_by_batch": per_batch, "trend": trend(per_batch),
+        "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
+        "n_points": len(points),
+        "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }
 
 
-def compare(a: pd.Series, b: pd.Series) -> str:
-    """Setting a against setting b on mean validation accuracy, with the seeds' spread."""
-    return spread_verdict(a["val_accuracy"], a["val_accuracy_std"], b["val_accuracy"], b["val_accuracy_std"])
+def _row(r: pd.Series) -> dict:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}

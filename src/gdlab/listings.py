@@ -7,6 +7,7 @@ The sheet shows exactly the code the pipeline runs and the tests test — never 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 
@@ -20,17 +21,19 @@ def module_file(qualname: str, src: Path) -> Path:
 
 
 def extract(qualname: str, src: Path) -> dict:
-    """{"qualname", "file", "first_line", "last_line", "code"} of a top-level function or class (decorators included)."""
+    """{"qualname", "file", "first_line", "last_line", "code"} of a top-level function or class (decorators included),
+    or of a module-level constant (``NAME = ...``)."""
     path = module_file(qualname, src)
     name = qualname.rsplit(".", 1)[1]
     text = path.read_text()
     for node in ast.parse(text, filename=str(path)).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        assigned = isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        if assigned or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             lines = text.splitlines()[first - 1 : node.end_lineno]
             return {"qualname": qualname, "file": path.as_posix(), "first_line": first, "last_line": node.end_lineno,
                     "code": "\n".join(lines)}
-    raise LookupError(f"listing {qualname!r}: {path} defines no top-level function or class {name!r} "
+    raise LookupError(f"listing {qualname!r}: {path} defines no top-level function, class or constant {name!r} "
                       "(renamed or removed? update report/practical.yaml)")
 
 
@@ -38,3 +41,11 @@ def listed(practical: dict) -> list[str]:
     """Every qualified name the practical's parts list, in order, each once."""
     names = [q for ex in practical["exercises"] for part in ex["parts"] for q in part.get("listings", [])]
     return list(dict.fromkeys(names))
+
+
+CODE_CALL = re.compile(r"""\{\{\s*code\(\s*["']([\w.]+)["']\s*\)\s*\}\}""")
+
+
+def notebook_code(source: str) -> list[str]:
+    """The qualified names a notebook source puts into its code cells (``{{ code("gdlab.linreg.cost") }}``), in order."""
+    return list(dict.fromkeys(CODE_CALL.findall(source)))

@@ -1,99 +1,85 @@
-"""Exercise 2: binary logistic regression, its cost beside its hand-written gradient.
+"""Exercise 2: binary logistic regression on the spine data, with the course's definitions.
 
-``X1`` has a leading column of ones (``theta[0]`` is the bias), ``y`` holds 0.0/1.0, z = X1 theta, p = σ(z).
+X (N, 13) holds the 12 standardised features after a leading column of ones, Y (N, 1) is 1 for Abnormal,
+W (1, 13) the weights (W[0, 0] the bias). With z = X Wᵀ:
 
-    cost(theta)          = -(1/n) Σ [y log σ(z) + (1-y) log σ(-z)]       (binary cross-entropy)
-    gradient_cost(theta) = (1/n) X1ᵀ (σ(z) - y)
-    Hessian              = (1/n) X1ᵀ diag(σ(z)(1-σ(z))) X1  ⪯  λmax(X1ᵀX1/n)/4 · I
+    Ŷ = σ(z),   C(W) = −1/N Σ_j [Y_j log Ŷ_j + (1 − Y_j) log(1 − Ŷ_j)],   ∇C(W) = 1/N (Ŷ − Y)ᵀ X   (1, 13)
+    Hessian = 1/N Xᵀ diag(Ŷ(1 − Ŷ)) X  ⪯  λmax(XᵀX/N)/4 · I
 
-so the gradient is Lipschitz with L = λmax(X1ᵀX1/n)/4 and GD with lr < 2/L lowers the cost at
-every step. The Hessian is positive definite — the cost strictly convex — iff X1 has full column rank.
+so the gradient is Lipschitz with L = λmax(XᵀX/N)/4 and every GD step with lr < 2/L lowers the cost.
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor
 
 from .linalg import gram_eigenvalues
-from .train import HandGradientModel
 
 
-def predict(theta: Tensor, X1: Tensor) -> Tensor:
-    """P(y = 1 | x) for each row: (n, d+1), (d+1,) -> (n,)."""
-    assert X1.ndim == 2 and theta.shape == (X1.shape[1],), (X1.shape, theta.shape)
-    return torch.sigmoid(X1 @ theta)
+def standardise(X, reference=None):
+    """Each column minus its mean, divided by its standard deviation (torch's default: unbiased, 1/(N−1)), both
+    taken over ``reference`` (default: X itself; a held-out part is standardised with the training part's)."""
+    reference = X if reference is None else reference
+    return (X - reference.mean(dim=0)) / reference.std(dim=0)
 
 
-def cost(theta: Tensor, X1: Tensor, y: Tensor) -> Tensor:
-    """Mean binary cross-entropy, through logsigmoid: finite for any z (never log(0))."""
-    assert y.shape == (X1.shape[0],), (y.shape, X1.shape)
-    z = X1 @ theta
-    return -(y * F.logsigmoid(z) + (1 - y) * F.logsigmoid(-z)).mean()
+def design(features, labels, reference=None):
+    """X (N, 13): a column of ones, then the standardised features; Y (N, 1): the labels 0/1 as floats."""
+    features = torch.as_tensor(features, dtype=torch.float64)
+    reference = features if reference is None else torch.as_tensor(reference, dtype=torch.float64)
+    X = torch.cat([torch.ones(len(features), 1, dtype=torch.float64), standardise(features, reference)], dim=1)
+    return X, torch.as_tensor(labels, dtype=torch.float64).reshape(-1, 1)
 
 
-def gradient_cost(theta: Tensor, X1: Tensor, y: Tensor) -> Tensor:
-    """The gradient of :func:`cost`, written out: (1/n) X1ᵀ(σ(z) − y), shape (d+1,)."""
-    return X1.T @ (predict(theta, X1) - y) / X1.shape[0]
+def predict(X, W):
+    """Ŷ = σ(X Wᵀ): X (N, 13), W (1, 13) -> (N, 1), the probability of class 1 (Abnormal)."""
+    return torch.sigmoid(X @ W.T)
 
 
-def cost_hessian(theta: Tensor, X1: Tensor) -> Tensor:
-    p = predict(theta, X1)
-    return (X1.T * (p * (1 - p))) @ X1 / X1.shape[0]
+def cost(X, Y, W):
+    """C(W) = −1/N Σ [Y log Ŷ + (1 − Y) log(1 − Ŷ)], written with logsigmoid: log σ(z) and
+    log(1 − σ(z)) = log σ(−z) stay finite where σ(z) rounds to 0 or 1 and log would give −inf."""
+    z = X @ W.T
+    return -(Y * F.logsigmoid(z) + (1 - Y) * F.logsigmoid(-z)).mean()
 
 
-def accuracy(theta: Tensor, X1: Tensor, y: Tensor) -> float:
-    """Share of rows where the predicted class (P ≥ 0.5 means class 1) equals the label."""
-    return float(((predict(theta, X1) >= 0.5).to(y.dtype) == y).to(torch.float64).mean())
+def gradient_cost(X, Y, W):
+    """∇C(W) = 1/N (Ŷ − Y)ᵀ X, shape (1, 13): the formula written out, no autograd."""
+    return (predict(X, W) - Y).T @ X / len(X)
 
 
-def smoothness(X1: Tensor) -> float:
-    """L = λmax(X1ᵀX1/n)/4, the largest curvature the cost can have anywhere (σ(1−σ) ≤ 1/4)."""
-    return float(gram_eigenvalues(X1)[-1]) / 4
+def accuracy(Y, Yhat):
+    """The share of examples whose predicted class (1 where Ŷ ≥ 0.5) equals the label."""
+    return ((Yhat >= 0.5).to(Y.dtype) == Y).to(torch.float64).mean().item()
 
 
-class LogisticRegressionHand(HandGradientModel):
-    """Full-batch GD with the hand-written gradient, for :func:`gdlab.train.fit`."""
-
-    cost = staticmethod(cost)
-    grad = staticmethod(gradient_cost)
+def cost_hessian(X, W):
+    p = predict(X, W)
+    return (X.T * (p * (1 - p)).T) @ X / len(X)
 
 
-def dummy_check(seed: int, n: int = 5, d: int = 3) -> dict:
-    """The practical's test of part c: each function called on dummy values (n rows, d features), with the
-    shapes it returns and whether everything is finite — also for weights so large that σ(z) rounds to 0 or 1."""
-    gen = torch.Generator().manual_seed(seed)
-    X1 = torch.cat([torch.ones(n, 1, dtype=torch.float64), torch.randn(n, d, generator=gen, dtype=torch.float64)], 1)
-    y = (torch.arange(n) % 2 == 0).to(torch.float64)
-    cases = {"zeros": torch.zeros(d + 1, dtype=torch.float64),
-             "random": torch.randn(d + 1, generator=gen, dtype=torch.float64),
-             "every weight 1000": 1e3 * torch.ones(d + 1, dtype=torch.float64)}
-    rows = []
-    for name, theta in cases.items():
-        p, c, g = predict(theta, X1), cost(theta, X1, y), gradient_cost(theta, X1, y)
-        rows.append({"theta": name, "predict_shape": list(p.shape), "cost": float(c), "gradient_shape": list(g.shape),
-                     "gradient_norm": float(torch.linalg.vector_norm(g)), "accuracy": accuracy(theta, X1, y),
-                     "finite": bool(torch.isfinite(p).all() and torch.isfinite(c) and torch.isfinite(g).all())})
-    return {"n": n, "d": d, "X_shape": list(X1.shape), "y": y.tolist(), "cases": rows}
+def smoothness(X) -> float:
+    """L = λmax(XᵀX/N)/4, the largest curvature the cost can have anywhere (σ(1 − σ) ≤ 1/4)."""
+    return float(gram_eigenvalues(X)[-1]) / 4
 
 
-def lbfgs_optimum(X1: Tensor, y: Tensor) -> dict:
-    """The minimiser of :func:`cost` by an independent solver (scipy's L-BFGS-B, tight tolerances), to check GD against."""
+def lbfgs_optimum(X, Y) -> dict:
+    """The minimiser of :func:`cost` by an independent solver (scipy's L-BFGS-B, tight tolerances), to check GD."""
     import numpy as np
     from scipy.optimize import minimize
 
     def f(w):
-        theta = torch.from_numpy(w)
-        return float(cost(theta, X1, y)), gradient_cost(theta, X1, y).numpy()
+        W = torch.from_numpy(w).reshape(1, -1)
+        return float(cost(X, Y, W)), gradient_cost(X, Y, W).numpy().ravel()
 
-    res = minimize(f, np.zeros(X1.shape[1]), jac=True, method="L-BFGS-B",
+    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
                    options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 100_000})
-    return {"theta": res.x.tolist(), "cost": float(res.fun), "success": bool(res.success), "iterations": int(res.nit),
+    return {"W": [res.x.tolist()], "cost": float(res.fun), "success": bool(res.success), "iterations": int(res.nit),
             "gradient_norm": float(np.linalg.norm(res.jac)), "solver": "scipy L-BFGS-B"}
 
 
-def null_direction(X1: Tensor) -> Tensor:
-    """The unit vector v with the smallest ‖X1 v‖ (the last right singular vector): where X1 is rank-deficient,
-    X1 v = 0 and the cost does not change along v — the Hessian is singular, the cost not strictly convex."""
-    return torch.linalg.svd(X1, full_matrices=False).Vh[-1]
+def null_direction(X):
+    """The unit vector v (1, 13) with the smallest ‖X vᵀ‖ (the last right singular vector): where X is
+    rank-deficient, X vᵀ = 0 and the cost does not change along v."""
+    return torch.linalg.svd(X, full_matrices=False).Vh[-1:]

@@ -1,4 +1,4 @@
-"""MNIST: the IDX files, the seeded training/validation split and the standardisation (numpy only).
+"""MNIST: the IDX files, decoded and scaled to [0, 1] once (numpy only).
 
 The data are prepared once, by one job, into a file every training job loads in milliseconds;
 no training job decodes or transforms images itself.
@@ -49,28 +49,13 @@ def read_mnist(files: dict[str, Path]) -> dict[str, np.ndarray]:
     return out
 
 
-def prepare(raw: dict[str, np.ndarray], val_size: int, seed: int) -> dict[str, np.ndarray]:
-    """Pixels to [0, 1], standardised by the training part's mean and std; a seeded
-    training/validation split.
+def prepare(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The images as the course's notebook sees them — ``torchvision.transforms.ToTensor()`` divides each uint8
+    pixel by 255 in float32 — flattened to rows of 784, with int64 labels. Nothing is standardised and nothing is
+    split here: the training jobs split the 60 000 training images themselves (:func:`gdlab.softmax.split`), as
+    the notebook does, so that both see the very same numbers."""
+    def pixels(images: np.ndarray) -> np.ndarray:
+        return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
 
-    Every choice (learning rate, batch size, epochs) is made on the validation part; the 10 000 test
-    images, transformed with the training statistics, only ever report accuracy.
-    """
-    images = raw["train_images"].reshape(len(raw["train_images"]), -1)
-    if not 0 < val_size < len(images):
-        raise ValueError(f"ex3.val_size must be between 1 and {len(images) - 1}, got {val_size}")
-    order = np.random.default_rng(seed).permutation(len(images))
-    val_idx, train_idx = np.sort(order[:val_size]), np.sort(order[val_size:])
-    train = images[train_idx].astype(np.float32) / 255
-    mean, std = float(train.mean(dtype=np.float64)), float(train.std(dtype=np.float64))
-
-    def standardise(pixels: np.ndarray) -> np.ndarray:
-        scaled = pixels.reshape(len(pixels), -1).astype(np.float32) / 255
-        return ((scaled - mean) / std).astype(np.float32)
-
-    return {
-        "X_train": standardise(images[train_idx]), "y_train": raw["train_labels"][train_idx],
-        "X_val": standardise(images[val_idx]), "y_val": raw["train_labels"][val_idx],
-        "X_test": standardise(raw["test_images"]), "y_test": raw["test_labels"],
-        "train_index": train_idx, "mean": np.float64(mean), "std": np.float64(std),
-    }
+    return {"X_train": pixels(raw["train_images"]), "y_train": raw["train_labels"],
+            "X_test": pixels(raw["test_images"]), "y_test": raw["test_labels"]}

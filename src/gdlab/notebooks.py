@@ -1,20 +1,19 @@
-"""Executed notebooks from jupytext sources, and the submission bundle.
+"""Executed notebooks from jupytext sources, and the zip the course collects.
 
-A notebook's source is a percent-format ``.py`` file under version control (no outputs in git). Its
-cells are Jinja templates: Markdown cells call the sheet's template globals — ``{{ question("2c") }}``, ``{{ answer("2c") }}``,
-``{{ listing("gdlab.logreg.cost") }}`` — so a notebook says exactly what the sheet says; the figures an
-answer shows travel inside the cell as attachments. The code cells import the package and run (nbclient,
-kernel ``python3``, working directory the project); a failing cell fails the build, naming the notebook,
-the cell and the traceback. The two steps are separate jobs — run the code cells (a kernel, seconds), then
-render the Markdown cells into the run notebook (no kernel) — so that editing the prose reruns no kernel.
+A notebook's source is a percent-format ``.py`` file under version control (no outputs in git). Its cells are
+Jinja templates. A code cell puts the package's own functions in by name — ``{{ code("gdlab.logreg.cost") }}``
+becomes the function's source — so the notebook defines and runs exactly the code the pipeline runs, and imports
+nothing of the package. A Markdown cell calls the sheet's template globals — ``{{ question("2c") }}``,
+``{{ answer("2c") }}`` — so a notebook says what the sheet says; its figures are outputs of its own code cells.
+The code cells run in the hand-in's folder beside the data that travel with it (nbclient, kernel ``python3``); a
+failing cell fails the build, naming the notebook, the cell and the traceback. The two steps are separate jobs —
+run the code cells (a kernel), then render the Markdown cells into the run notebook (no kernel) — so that editing
+the prose reruns no kernel.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -43,25 +42,22 @@ def read_source(source: Path) -> nbformat.NotebookNode:
 
 
 def render(nb: nbformat.NotebookNode, renderer: Renderer, cell_type: str) -> nbformat.NotebookNode:
-    """Render the cells of one type (``"code"`` or ``"markdown"``) in place. Code cells are templates too, so
-    that a demo runs with the configured values (``{{ cfg.seed }}``); a Markdown cell carries the figures it
-    shows as attachments, and its figure references are resolved once every cell has its figures."""
+    """Render the cells of one type (``"code"`` or ``"markdown"``) in place, then resolve their figure references
+    (once every cell is rendered, so that each figure has its place)."""
     cells = [c for c in nb.cells if c.cell_type == cell_type]
     for cell in cells:
-        renderer.attachments.clear()
         cell.source = renderer.render_string(cell.source).strip()
-        if renderer.attachments:
-            cell.attachments = {f"{key}.png": {"image/png": base64.b64encode(
-                Path(renderer.figures[key]).read_bytes()).decode()} for key in renderer.attachments}
-    for cell in cells:  # now that every figure has its place
+    for cell in cells:
         cell.source = renderer.resolve(cell.source)
     return nb
 
 
-def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, timeout_s: float, log: logging.Logger) -> None:
-    """Run every code cell of ``nb`` (from ``source``) and write it (atomically: a failed run leaves no notebook)."""
+def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, cwd: Path, timeout_s: float,
+            log: logging.Logger) -> None:
+    """Run every code cell of ``nb`` (from ``source``) with ``cwd`` as the kernel's working directory, and write it
+    (atomically: a failed run leaves no notebook)."""
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout_s, record_timing=False,
-                            resources={"metadata": {"path": os.getcwd()}})
+                            resources={"metadata": {"path": str(cwd)}})
     try:
         client.execute()
     except CellExecutionError as exc:
@@ -81,16 +77,12 @@ def write(nb: nbformat.NotebookNode, out: Path) -> None:
         nbformat.write(nb, str(tmp))
 
 
-def bundle(files: list[Path], copies: list[Path], archive: Path) -> None:
-    """Copy each of ``files`` to its place in ``copies`` (atomically), and all of them into a byte-reproducible
-    zip whose folder is the copies' folder."""
-    for src, dst in zip(files, copies, strict=True):
-        with atomic_path(dst) as tmp:
-            shutil.copyfile(src, tmp)
-    folder = copies[0].parent.name
+def zip_folder(folder: Path, files: list[Path], archive: Path) -> None:
+    """The ``files`` (all inside ``folder``) in a byte-reproducible zip whose one top-level folder is ``folder``'s
+    name, as the course collects hand-ins."""
     with atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(copies, key=lambda p: p.name):
-            info = zipfile.ZipInfo(f"{folder}/{f.name}", date_time=ZIP_DATE)
+        for f in sorted(files, key=lambda p: p.relative_to(folder).as_posix()):
+            info = zipfile.ZipInfo(f"{folder.name}/{f.relative_to(folder).as_posix()}", date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, f.read_bytes())

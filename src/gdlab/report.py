@@ -140,8 +140,8 @@ class Renderer:
     """One Jinja environment over ``report/`` for one target, with the results as context.
 
     Globals the templates use: ``answer(part)`` (a part's answer, from report/answers/exN.md.j2),
-    ``question(part)``, ``figure(key, caption, width)``, ``figref(key)``, ``listing(qualname)``,
-    ``claim(id)``, ``say(fact, sentences)``.
+    ``question(part)``, ``section(part)``, ``figure(key, caption, width)``, ``figref(key)``, ``listing(qualname)``
+    (the sheet), ``code(qualname)`` (a notebook's code cell), ``say(fact, sentences)``.
     """
 
     def __init__(self, template_dir: Path, context: dict, target: str, figures: dict[str, str], out: Path,
@@ -149,7 +149,6 @@ class Renderer:
         if target not in TARGETS:
             raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
         self.target, self.out, self.figures, self.listings = target, Path(out), figures, listings
-        self.attachments: list[str] = []  # figures a notebook cell embeds
         self.placed: dict[str, str] = {}  # figure -> the part whose answer shows it, in this document
         self.current_part = ""
         self._homes: dict[str, str] | None = None
@@ -167,8 +166,8 @@ class Renderer:
         self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
-        self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing,
-                                claim=self.claim, question=self.question, answer=self.answer, beyond=self.beyond, section=self.section,
+        self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,
+                                question=self.question, answer=self.answer, beyond=self.beyond, section=self.section,
                                 part=self.part)
         self._modules: dict[int, Any] = {}
 
@@ -195,15 +194,17 @@ class Renderer:
     def answer(self, part_id: str) -> str:
         """The answer to one part: the macro named after its letter (``summary`` for Exercise 5)."""
         ex, p = self.part(part_id)
+        self.current_part = self.label(ex, p)
         return str(getattr(self._answers(ex["number"]), p["letter"] or "summary")()).strip()
 
     def section(self, part_id: str) -> str:
-        """One part as the sheet and the notebooks show it: heading, the practical's question, the code that
-        answers it (the listings of report/practical.yaml, from the package source), the answer."""
+        """One part as the sheet shows it: heading, the practical's question, the answer's lead (its first
+        paragraph: the answer itself), the code that answers it (the listings of report/practical.yaml, from the
+        package source), then the rest of the answer — the evidence and its reading."""
         ex, p = self.part(part_id)
-        self.current_part = self.label(ex, p)
+        lead, _, rest = self.answer(part_id).partition("\n\n")
         listings = "".join(f"{self.listing(q)}\n\n" for q in p.get("listings", []))
-        return f"## {self.current_part} {p['gist']}\n\n> {self.question(part_id)}\n\n{listings}{self.answer(part_id)}\n"
+        return f"## {self.label(ex, p)} {p['gist']}\n\n> {self.question(part_id)}\n\n{lead}\n\n{listings}{rest}\n"
 
     def beyond(self, number: int) -> str:
         """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one."""
@@ -212,33 +213,35 @@ class Renderer:
         return str(module.beyond()).strip() if hasattr(module, "beyond") else ""
 
     def figure(self, key: str, caption: str, width: str = "90%") -> str:
+        """A figure of the sheet with its caption. A notebook draws its own plots in its code cells: there the
+        figure only takes its place (for references) and the text shows nothing."""
+        if self.target == "notebook":
+            self.placed[key] = self.current_part
+            return ""
         if key not in self.figures:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
         self.placed[key] = self.current_part
-        if self.target == "notebook":  # Jupyter shows no alt text: the caption goes below the image
-            self.attachments.append(key)
-            return f"![{key.replace('_', ' ')}](attachment:{key}.png)\n\n*Figure: {caption}*"
         path = os.path.relpath(self.figures[key], self.out.parent)
         return f"![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}"
 
     def figref(self, key: str) -> str:
         """A reference to a figure: a cross-reference where the document shows it, words where it does not
         (a notebook, or the maths PDF pointing into the full sheet). Resolved once the document is rendered."""
-        if key not in self.figures:
+        if self.target == "sheet" and key not in self.figures:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
         return f"\x00figref:{key}\x00"
 
     def _figure_homes(self) -> dict[str, str]:
         """figure -> the part whose answer shows it, over the whole practical (rendered once to find out)."""
         if self._homes is None:
-            placed, attachments, current = dict(self.placed), list(self.attachments), self.current_part
+            placed, current = dict(self.placed), self.current_part
             for pid, (ex, p) in self.parts.items():
                 self.current_part = self.label(ex, p)
                 self.answer(pid)
             for number in sorted({ex["number"] for ex, _ in self.parts.values()}):
                 self.beyond(number)
             self._homes = dict(self.placed)
-            self.placed, self.attachments[:], self.current_part = placed, attachments, current
+            self.placed, self.current_part = placed, current
         return self._homes
 
     def resolve(self, text: str) -> str:
@@ -250,31 +253,30 @@ class Renderer:
             if key in self.placed:
                 if self.target == "sheet":
                     return f"([@fig-{key.replace('_', '-')}])"
-                return f"(the figure in part {self.placed[key].rstrip(')')})"
+                return f"(the plot of part {self.placed[key].rstrip(')')})"
             home = self._figure_homes().get(key)
             if home is None:
                 raise KeyError(f"figure {key!r} is referenced, but no answer shows it")
             number = int(home.split()[0].rstrip(","))
             ex = next(e for e, _ in self.parts.values() if e["number"] == number)
             where = f"the notebook {ex['notebook']}.ipynb" if "notebook" in ex else "the maths PDF"
-            return f"(the figure in part {home.rstrip(')')} of {where})"
+            return f"(the plot of part {home.rstrip(')')} in {where})"
 
         return re.sub("\x00figref:([a-z0-9_]+)\x00", ref, text)
 
-    def listing(self, qualname: str) -> str:
+    def _source(self, qualname: str) -> dict:
         if qualname not in self.listings:
-            raise KeyError(f"no listing {qualname!r}: list it under a part in report/practical.yaml")
-        s = self.listings[qualname]
-        return (f"`{qualname}` — `{s['file']}`, lines {s['first_line']}–{s['last_line']}:\n\n"
-                f"```python\n{s['code']}\n```")
+            raise KeyError(f"no listing {qualname!r}: name it under a part in report/practical.yaml, or in a "
+                           "notebook's code cell")
+        return self.listings[qualname]
 
-    def claim(self, cid: str) -> str:
-        claims = self.context["claims"]
-        if cid not in claims:
-            return "*(not checked in this configuration)*"
-        c = claims[cid]
-        return (f"**[✓ checked: {c['text']}; `{c['value_path']}` = {claimval(c['value'])} {claimop(c['op'])} "
-                f"{claimval(c['bound'])}]**")
+    def listing(self, qualname: str) -> str:
+        """A function of the package as the sheet lists it: its source, nothing added."""
+        return f"```python\n{self._source(qualname)['code']}\n```"
+
+    def code(self, qualname: str) -> str:
+        """A function of the package as a notebook's code cell defines it: its source, verbatim."""
+        return self._source(qualname)["code"]
 
     def render(self, template: str) -> str:
         return self.resolve(self.env.get_template(template).render(**self.context))
@@ -340,7 +342,7 @@ def read_benchmark(path: str | os.PathLike) -> tuple[float | None, float | None]
 def load_context(inputs, text_settings: dict) -> dict:
     """The results a Snakemake job lists as named inputs (summaries, claims, listings, ...) and the config
     settings the text quotes, as the templates' variables."""
-    names = ("ex1", "ex2", "ex3", "review", "calculus", "claims", "listings", "appendix")
+    names = ("ex1", "ex2", "ex3", "review", "calculus", "claims", "listings")
     context = {name: read_json(getattr(inputs, name)) for name in names if hasattr(inputs, name)}
     return context | {"cfg": text_settings}
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from snakemake.logging import logger
 
 PROJECT = Path(workflow.basedir).parent
 SRC = Path("src")  # the package, relative to the project folder
@@ -18,8 +19,8 @@ sys.path.insert(0, str(PROJECT / SRC))
 
 # Datasets and prepared data, shared by several rule files.
 MNIST = "results/data/mnist"  # one .npy per array (gdlab.io.save_array_dir)
+MNIST_RAW = "results/data/raw/mnist"
 SPINE_RAW = "results/data/raw/spine/Dataset_spine.csv"
-LINREG_CSV = "results/data/linreg.csv"
 MNIST_TRAIN_IMAGES = 60000
 
 
@@ -40,10 +41,9 @@ EPOCH_S, RUNTIME_HEADROOM = 1, 10
 
 
 def training_resources(epochs):
-    """An MNIST training job: time scaled by its epochs, and a GPU when ex3.device is cuda."""
+    """An MNIST training job: its time limit scaled by the epochs it may train."""
     minutes = -(-RUNTIME_HEADROOM * EPOCH_S * epochs // 60)
-    return TIER["mnist"] | {"runtime": max(TIER["mnist"]["runtime"], minutes),
-                            "gpu": 1 if config["ex3"]["device"] == "cuda" else 0}
+    return TIER["mnist"] | {"runtime": max(TIER["mnist"]["runtime"], minutes)}
 
 
 # --- code inputs, derived from the imports --------------------------------------------------------
@@ -144,30 +144,17 @@ def pick(mapping, *keys):
     return {k: mapping[k] for k in keys}
 
 
-# --- Exercise 3: one training job per setting (implementation, schedule, rate, batch, epochs) and seed ---
-RUN_NAME = "{impl}_{schedule}_lr_{lr}_bs_{bs}_epochs_{epochs}_seed_{seed}"
-RUN = f"results/ex3/runs/{RUN_NAME}"
+def listing_modules(practical, notebooks):
+    """The package modules whose functions the sheet lists (report/practical.yaml) or the notebooks' code cells
+    define: the listings job reads them."""
+    from gdlab.listings import listed, module_file, notebook_code
 
-
-def runs(rows):
-    """expand() over zipped settings: one training job (and file) per setting and seed."""
-    cols = {k: [r[k] for r in rows] for k in ("impl", "schedule", "lr", "bs", "epochs", "seed")}
-    return expand(f"{RUN}.json", zip, **cols)
-
-
-def setting(impl, schedule, lr, bs, epochs, seed):
-    return {"impl": impl, "schedule": schedule, "lr": num(lr), "bs": bs, "epochs": epochs, "seed": seed}
-
-
-
-def listing_modules(practical):
-    """The package modules whose functions the sheet lists (report/practical.yaml): the listings job reads them."""
-    from gdlab.listings import listed, module_file
-
-    return sorted({module_file(q, SRC).as_posix() for q in listed(practical)})
+    names = listed(practical) + [q for nb in notebooks for q in notebook_code((PROJECT / nb).read_text())]
+    return sorted({module_file(q, SRC).as_posix() for q in names})
 
 
 # --- provenance ---------------------------------------------------------------------------------------
+PLACEHOLDER_AUTHOR = "Firstname Lastname"  # config/config.yaml's, until the students put their names
 SHEET_SOURCES = ["src", "workflow", "report", "config", "pyproject.toml", "environment.yml"]
 
 
@@ -197,11 +184,10 @@ def pinned_packages():
 
 # --- checks before any job ----------------------------------------------------------------------------
 def check_config(cfg):
-    """What the JSON schema cannot express: settings that must fit the data, and claims that can be read."""
+    """What the JSON schema cannot express: settings that must fit the data, and each other."""
     n_train = MNIST_TRAIN_IMAGES - cfg["ex3"]["val_size"]
     sizes = {"ex3.grid.batch_sizes": cfg["ex3"]["grid"]["batch_sizes"],
-             "ex3.reference.batch_size": [cfg["ex3"]["reference"]["batch_size"]],
-             "ex3.favourite.candidates[].batch_size": [c["batch_size"] for c in cfg["ex3"]["favourite"]["candidates"]],
+             "ex3.reference.nbatch": [cfg["ex3"]["reference"]["nbatch"]],
              "ex4.data_size.sizes": cfg["ex4"]["data_size"]["sizes"],
              "ex4.overfit.n_train": [cfg["ex4"]["overfit"]["n_train"]]}
     for key, values in sizes.items():
@@ -209,9 +195,15 @@ def check_config(cfg):
         if too_big:
             raise ValueError(f"config {key}: {too_big} larger than the {n_train} training images "
                              f"({MNIST_TRAIN_IMAGES} MNIST training images minus ex3.val_size = {cfg['ex3']['val_size']})")
-    unknown = sorted(set(cfg["ex2"]["drop_features"]) - set(cfg["ex2"]["features"]))
+    unknown = sorted(set(cfg["ex2"]["additions"]["drop_features"]) - set(cfg["ex2"]["features"]))
     if unknown:
-        raise ValueError(f"config ex2.drop_features: {unknown} are not among ex2.features")
+        raise ValueError(f"config ex2.additions.drop_features: {unknown} are not among ex2.features")
+    if num(cfg["ex3"]["reference"]["init_std"]) == num(cfg["ex3"]["init_std"]):
+        raise ValueError("config ex3.init_std must differ from ex3.reference.init_std (the course's start): "
+                         "part d compares the two")
+    if any(not a.strip() or a.strip() == PLACEHOLDER_AUTHOR for a in cfg["report"]["authors"]):
+        logger.warning(f"config report.authors is still {cfg['report']['authors']}: put your group's names there "
+                       "(they stand on the title page, at the top of every notebook and in the zip's folder name)")
 
 
 def preflight(results, min_free_mb):
@@ -240,10 +232,22 @@ def preflight(results, min_free_mb):
 # --- figures ------------------------------------------------------------------------------------------
 def figures(part):
     """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py.
-    One job draws them all from results (restyling never retrains); output name -> PNG path."""
+    One job draws them all from results (restyling never retrains); name -> PNG path."""
     tree = ast.parse((PROJECT / SRC / "gdlab" / "figures" / f"{part}.py").read_text())
     names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
     return {name: f"results/{part}/figures/{name}.png" for name in names}
+
+
+def figure_outputs(part, category):
+    """The outputs of a part's figure job: each PNG marked for Snakemake's report (the provenance record), with
+    its caption — the drawing function's docstring, written beside it as reStructuredText by the same job."""
+    out = {}
+    for name, png in figures(part).items():
+        caption = png.removesuffix(".png") + ".rst"
+        # Relative to the rule files' folder, where Snakemake looks for captions.
+        out[name] = report(png, caption=f"../../{caption}", category=category)
+        out[f"{name}_caption"] = caption
+    return out
 
 
 # --- claims -------------------------------------------------------------------------------------------

@@ -1,34 +1,18 @@
-# Exercise 1: linear regression by the normal equations and by full-batch GD with the hand-written gradient.
+# Exercise 1: linear regression of the rent on the living area (the week-1 data), by the normal equations and by
+# full-batch GD with the hand-written gradient; the learning rates; beyond the questions, what standardising does.
 EX1 = config["ex1"]
-
-
-rule ex1_data:
-    input:
-        user_csv=[EX1["data"]["csv"]] if EX1["data"]["csv"] else [],
-        code=code_inputs("ex1_data.py"),
-    output:
-        csv=LINREG_CSV,
-    params:
-        data=EX1["data"],
-        seed=config["seed"],
-    resources:
-        **TIER["light"],
-    log:
-        "results/logs/ex1_data.log",
-    benchmark:
-        "results/benchmarks/ex1_data.tsv"
-    conda:
-        ENV
-    script:
-        "../scripts/ex1_data.py"
+EX1_CSV = EX1["csv"] or "results/data/raw/lausanne/lausanne-appart.csv"
+EX1_DATA = pick(EX1, "feature", "target")
 
 
 rule ex1_closed_form:
     input:
-        csv=LINREG_CSV,
+        csv=EX1_CSV,
         code=code_inputs("ex1_closed_form.py"),
     output:
         json="results/ex1/closed_form.json",
+    params:
+        **EX1_DATA,
     resources:
         **TIER["torch"],
     log:
@@ -43,13 +27,14 @@ rule ex1_closed_form:
 
 rule ex1_gd:
     input:
-        csv=LINREG_CSV,
+        csv=EX1_CSV,
         closed_form=rules.ex1_closed_form.output.json,
         code=code_inputs("ex1_gd.py"),
     output:
         json="results/ex1/gd/lr_{lr}.json",
     params:
-        run=pick(EX1, "epochs", "theta0", "divergence_factor"),
+        **EX1_DATA,
+        epochs=EX1["epochs"],
     resources:
         **TIER["torch"],
     log:
@@ -64,14 +49,15 @@ rule ex1_gd:
 
 rule ex1_max_lr:
     input:
-        csv=LINREG_CSV,
+        csv=EX1_CSV,
         closed_form=rules.ex1_closed_form.output.json,
         code=code_inputs("ex1_max_lr.py"),
     output:
         json="results/ex1/max_lr.json",
     params:
+        **EX1_DATA,
+        epochs=EX1["epochs"],
         max_lr=EX1["max_lr"],
-        run=pick(EX1, "epochs", "theta0", "divergence_factor"),
     resources:
         **TIER["torch"],
     log:
@@ -84,26 +70,28 @@ rule ex1_max_lr:
         "../scripts/ex1_max_lr.py"
 
 
-rule ex1_conditioning:
+rule ex1_scaling:
     input:
-        csv=LINREG_CSV,
-        code=code_inputs("ex1_conditioning.py"),
+        csv=EX1_CSV,
+        code=code_inputs("ex1_scaling.py"),
     output:
-        json="results/ex1/conditioning/scale_{scale}.json",
+        json="results/ex1/scaling/{variant}.json",
     params:
-        study=pick(EX1["conditioning"], "lr_fraction", "max_epochs"),
+        **EX1_DATA,
         tol=EX1["tol"],
-        theta0=EX1["theta0"],
+        max_epochs=EX1["scaling"]["max_epochs"],
+    wildcard_constraints:
+        variant="raw|centred|scaled|standardised",
     resources:
         **TIER["torch"],
     log:
-        "results/logs/ex1_conditioning/scale_{scale}.log",
+        "results/logs/ex1_scaling/{variant}.log",
     benchmark:
-        "results/benchmarks/ex1_conditioning/scale_{scale}.tsv"
+        "results/benchmarks/ex1_scaling/{variant}.tsv"
     conda:
         ENV
     script:
-        "../scripts/ex1_conditioning.py"
+        "../scripts/ex1_scaling.py"
 
 
 rule ex1_summary:
@@ -112,14 +100,13 @@ rule ex1_summary:
         gd=expand(rules.ex1_gd.output.json, lr=num(EX1["lr"])),
         lr_study=expand(rules.ex1_gd.output.json, lr=map(num, EX1["lr_study"])),
         max_lr=rules.ex1_max_lr.output.json,
-        conditioning=expand(rules.ex1_conditioning.output.json, scale=map(num, EX1["conditioning"]["scales"])),
+        scaling=expand(rules.ex1_scaling.output.json, variant=EX1["scaling"]["variants"]),
         code=code_inputs("ex1_summary.py"),
     output:
         json="results/ex1/summary.json",
     params:
         outcome=config["outcome"],
         tol=EX1["tol"],
-        user_csv=bool(EX1["data"]["csv"]),
     resources:
         **TIER["light"],
     log:
@@ -139,10 +126,12 @@ rule ex1_figures:
         lr_study=rules.ex1_summary.input.lr_study,
         max_lr=rules.ex1_max_lr.output.json,
         closed_form=rules.ex1_closed_form.output.json,
+        csv=EX1_CSV,
         code=code_inputs("ex1_figures.py"),
     output:
-        **figures("ex1"),
+        **figure_outputs("ex1", "Exercise 1"),
     params:
+        **EX1_DATA,
         style=config["plot"],
     resources:
         **TIER["light"],

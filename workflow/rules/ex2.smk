@@ -1,17 +1,19 @@
-# Exercise 2: binary logistic regression on the spine data, by hand-written gradients.
+# Exercise 2: binary logistic regression on the spine data with hand-written gradients — the course's way (all
+# 310 patients, 12 standardised features), then the additions (a held-out part, the redundant feature).
 EX2 = config["ex2"]
+EX2_CSV = EX2["csv"] or SPINE_RAW
 PREPARED = {"arrays": "results/ex2/prepared.npz", "json": "results/ex2/prepared.json"}
 
 
 rule ex2_prepare:
     input:
-        csv=EX2["csv"] or SPINE_RAW,
+        csv=EX2_CSV,
         code=code_inputs("ex2_prepare.py"),
     output:
         **PREPARED,
     params:
-        data=pick(EX2, "features", "drop_features", "rank_rtol", "label", "positive_class", "negative_class",
-                  "test_fraction"),
+        data=pick(EX2, "features", "label", "positive_class", "negative_class"),
+        additions=EX2["additions"],
         seed=config["seed"],
     resources:
         **TIER["light"],
@@ -27,6 +29,7 @@ rule ex2_prepare:
 
 rule ex2_dummy:
     input:
+        arrays=PREPARED["arrays"],
         code=code_inputs("ex2_dummy.py"),
     output:
         json="results/ex2/dummy.json",
@@ -51,7 +54,7 @@ rule ex2_gd:
     output:
         json="results/ex2/gd/lr_{lr}.json",
     params:
-        run=pick(EX2, "epochs", "theta0", "divergence_factor"),
+        epochs=EX2["epochs"],
     resources:
         **TIER["torch"],
     log:
@@ -67,11 +70,10 @@ rule ex2_gd:
 rule ex2_optimum:
     input:
         arrays=PREPARED["arrays"],
+        gd=expand(rules.ex2_gd.output.json, lr=num(EX2["lr"])),
         code=code_inputs("ex2_optimum.py"),
     output:
         json="results/ex2/optimum.json",
-    params:
-        run=pick(EX2, "epochs", "theta0", "lr"),
     resources:
         **TIER["torch"],
     log:
@@ -92,7 +94,6 @@ rule ex2_lr_range:
         json="results/ex2/lr_range.json",
     params:
         range_test=EX2["range_test"],
-        run=pick(EX2, "theta0", "divergence_factor"),
     resources:
         **TIER["torch"],
     log:
@@ -105,14 +106,36 @@ rule ex2_lr_range:
         "../scripts/ex2_lr_range.py"
 
 
+rule ex2_additions:
+    input:
+        arrays=PREPARED["arrays"],
+        code=code_inputs("ex2_additions.py"),
+    output:
+        json="results/ex2/additions.json",
+    params:
+        lr=EX2["lr"],
+        epochs=EX2["epochs"],
+    resources:
+        **TIER["torch"],
+    log:
+        "results/logs/ex2_additions.log",
+    benchmark:
+        "results/benchmarks/ex2_additions.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex2_additions.py"
+
+
 rule ex2_summary:
     input:
         prepared=PREPARED["json"],
         dummy=rules.ex2_dummy.output.json,
-        gd=expand(rules.ex2_gd.output.json, lr=num(EX2["lr"])),
+        gd=rules.ex2_optimum.input.gd,
         lr_study=expand(rules.ex2_gd.output.json, lr=map(num, EX2["lr_study"])),
         optimum=rules.ex2_optimum.output.json,
         lr_range=rules.ex2_lr_range.output.json,
+        additions=rules.ex2_additions.output.json,
         code=code_inputs("ex2_summary.py"),
     output:
         json="results/ex2/summary.json",
@@ -136,9 +159,10 @@ rule ex2_figures:
         gd=rules.ex2_summary.input.gd,
         lr_study=rules.ex2_summary.input.lr_study,
         lr_range=rules.ex2_lr_range.output.json,
+        additions=rules.ex2_additions.output.json,
         code=code_inputs("ex2_figures.py"),
     output:
-        **figures("ex2"),
+        **figure_outputs("ex2", "Exercise 2"),
     params:
         style=config["plot"],
     resources:

@@ -1,38 +1,64 @@
-# Exercise 3: softmax regression on MNIST — the reference runs, the learning-rate × batch-size grid,
-# the candidates for a favourite, an isolated timing, and the favourite.
+# Exercise 3: softmax regression on MNIST — the course's test by hand and as an nn.Module, the study of learning rate
+# × batch size (one job per point, every seed inside it), an isolated timing, the favourite.
 EX3 = config["ex3"]
-GRID, FAV = EX3["grid"], EX3["favourite"]
-REFERENCE = [setting(impl, "constant", EX3["reference"]["lr"], EX3["reference"]["batch_size"],
-                     EX3["reference"]["epochs"], config["seed"]) for impl in ("hand", "module")]
-GRID_RUNS = [setting(GRID["impl"], "constant", lr, bs, GRID["epochs"], seed)
-             for lr in GRID["lrs"] for bs in GRID["batch_sizes"] for seed in GRID["seeds"]]
-CANDIDATE_RUNS = [setting(GRID["impl"], c["schedule"], c["lr"], c["batch_size"], c["epochs"], seed)
-                  for c in FAV["candidates"] for seed in GRID["seeds"]]
+GRID = EX3["grid"]
+REF = EX3["reference"]
+# The course's test from its own start, by hand and with the nn.Module; by hand once more from small weights.
+REFERENCE = expand("results/ex3/reference/{impl}_std_{std}.json", zip, impl=["hand", "module", "hand"],
+                   std=[num(REF["init_std"]), num(REF["init_std"]), num(EX3["init_std"])])
+POINTS = expand("results/ex3/points/lr_{lr}_bs_{bs}.json", lr=map(num, GRID["lrs"]), bs=GRID["batch_sizes"])
+DIVERGENCE = config["outcome"]["divergence_factor"]
 
 
-rule ex3_run:
+rule ex3_reference:
     input:
         mnist=MNIST,
-        code=code_inputs("ex3_run.py"),
+        code=code_inputs("ex3_reference.py"),
     output:
-        json=f"{RUN}.json",
-        weights=f"{RUN}.npz",
+        json="results/ex3/reference/{impl}_std_{std}.json",
     params:
-        train=pick(EX3, "init_std", "device", "divergence_factor"),
+        run=pick(REF, "lr", "nbatch", "nepochs"),
+        seed=config["seed"],
     wildcard_constraints:
         impl="hand|module",
-        schedule="constant|linear",
+        std=r"[0-9.e+-]+",
     threads: EX3["threads"]
     resources:
-        **training_resources(max(GRID["epochs"], EX3["reference"]["epochs"], *[c["epochs"] for c in FAV["candidates"]])),
+        **TIER["mnist"],
     log:
-        f"results/logs/ex3_run/{RUN_NAME}.log",
+        "results/logs/ex3_reference/{impl}_std_{std}.log",
     benchmark:
-        f"results/benchmarks/ex3_run/{RUN_NAME}.tsv"
+        "results/benchmarks/ex3_reference/{impl}_std_{std}.tsv"
     conda:
         ENV
     script:
-        "../scripts/ex3_run.py"
+        "../scripts/ex3_reference.py"
+
+
+rule ex3_point:
+    input:
+        mnist=MNIST,
+        code=code_inputs("ex3_point.py"),
+    output:
+        json="results/ex3/points/lr_{lr}_bs_{bs}.json",
+        weights="results/ex3/points/lr_{lr}_bs_{bs}.npz",
+    params:
+        grid=pick(GRID, "seeds", "max_epochs", "stop"),
+        init_std=EX3["init_std"],
+        val_size=EX3["val_size"],
+        seed=config["seed"],
+        divergence_factor=DIVERGENCE,
+    threads: EX3["threads"]
+    resources:
+        **training_resources(len(GRID["seeds"]) * GRID["max_epochs"]),
+    log:
+        "results/logs/ex3_point/lr_{lr}_bs_{bs}.log",
+    benchmark:
+        "results/benchmarks/ex3_point/lr_{lr}_bs_{bs}.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex3_point.py"
 
 
 rule ex3_dummy:
@@ -42,6 +68,7 @@ rule ex3_dummy:
         json="results/ex3/dummy.json",
     params:
         seed=config["seed"],
+        nbatch=REF["nbatch"],
     resources:
         **TIER["torch"],
     log:
@@ -61,10 +88,14 @@ rule ex3_timing:
     output:
         json="results/ex3/timing.json",
     params:
-        timing=EX3["timing"],
-        batch_sizes=sorted({int(r["bs"]) for r in GRID_RUNS + CANDIDATE_RUNS + REFERENCE}),
-        reference_batch=EX3["reference"]["batch_size"],
-        train=pick(EX3, "init_std", "device", "threads"),
+        batch_sizes=sorted(set(GRID["batch_sizes"]) | {REF["nbatch"]}),
+        reference_batch=REF["nbatch"],
+        lr=REF["lr"],
+        init_std=EX3["init_std"],
+        val_size=EX3["val_size"],
+        seed=config["seed"],
+        repeats=EX3["timing"]["repeats"],
+        threads=EX3["threads"],
     # The whole machine: nothing else runs while it measures, so its times can be compared. (Without --cores,
     # as on a cluster, the job asks for one core: SLURM then shares the node as its settings say.)
     threads: workflow.resource_settings.cores or 1
@@ -80,37 +111,33 @@ rule ex3_timing:
         "../scripts/ex3_timing.py"
 
 
-rule ex3_tables:
+rule ex3_grid:
     input:
-        grid=runs(GRID_RUNS),
-        candidates=runs(CANDIDATE_RUNS),
-        code=code_inputs("ex3_tables.py"),
+        points=POINTS,
+        code=code_inputs("ex3_grid.py"),
     output:
-        epochs="results/ex3/epochs.csv",
-        runs="results/ex3/runs.csv",
-        settings="results/ex3/settings.csv",
-    params:
-        n_train=MNIST_TRAIN_IMAGES - EX3["val_size"],
-        summary_epochs=GRID["summary_epochs"],
-        outcome=config["outcome"],
+        runs="results/ex3/grid.csv",
+        points="results/ex3/points.csv",
     resources:
         **TIER["light"],
     log:
-        "results/logs/ex3_tables.log",
+        "results/logs/ex3_grid.log",
     benchmark:
-        "results/benchmarks/ex3_tables.tsv"
+        "results/benchmarks/ex3_grid.tsv"
     conda:
         ENV
     script:
-        "../scripts/ex3_tables.py"
+        "../scripts/ex3_grid.py"
 
 
 rule ex3_summary:
     input:
-        settings=rules.ex3_tables.output.settings,
-        runs=runs(GRID_RUNS + CANDIDATE_RUNS),
-        weights=[p.removesuffix(".json") + ".npz" for p in runs(GRID_RUNS + CANDIDATE_RUNS)],
-        reference=runs(REFERENCE),
+        points=rules.ex3_grid.output.points,
+        runs=rules.ex3_grid.output.runs,
+        mnist=MNIST,
+        point_files=POINTS,
+        weights=[p.removesuffix(".json") + ".npz" for p in POINTS],
+        reference=REFERENCE,
         timing=rules.ex3_timing.output.json,
         dummy=rules.ex3_dummy.output.json,
         code=code_inputs("ex3_summary.py"),
@@ -118,8 +145,13 @@ rule ex3_summary:
         json="results/ex3/summary.json",
         favourite="results/ex3/favourite.npz",
     params:
-        grid=pick(GRID, "impl", "seeds", "epochs"),
-        val_tolerance=FAV["val_tolerance"],
+        seeds=GRID["seeds"],
+        max_epochs=GRID["max_epochs"],
+        window=GRID["stop"]["window"],
+        val_tolerance=EX3["favourite"]["val_tolerance"],
+        course_std=REF["init_std"],
+        init_std=EX3["init_std"],
+        reference_batch=REF["nbatch"],
     resources:
         **TIER["light"],
     log:
@@ -137,12 +169,11 @@ rule ex3_figures:
         mnist=MNIST,
         summary=rules.ex3_summary.output.json,
         favourite=rules.ex3_summary.output.favourite,
-        epochs=rules.ex3_tables.output.epochs,
-        settings=rules.ex3_tables.output.settings,
-        reference=runs(REFERENCE),
+        points=rules.ex3_grid.output.points,
+        reference=REFERENCE,
         code=code_inputs("ex3_figures.py"),
     output:
-        **figures("ex3"),
+        **figure_outputs("ex3", "Exercise 3"),
     params:
         style=config["plot"],
         samples=EX3["samples"],

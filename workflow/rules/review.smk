@@ -7,18 +7,19 @@ rule ex4_overfit:
         mnist=MNIST,
         code=code_inputs("ex4_overfit.py"),
     output:
-        json="results/ex4/overfit.json",
+        json="results/ex4/overfit/noise_{noise}.json",
     params:
-        run=EX4["overfit"],
-        train=pick(config["ex3"], "init_std", "device"),
+        run=pick(EX4["overfit"], "n_train", "epochs", "lr_fraction"),
+        init_std=config["ex3"]["init_std"],
+        val_size=config["ex3"]["val_size"],
         seed=config["seed"],
     threads: EX4["threads"]
     resources:
         **TIER["mnist"],
     log:
-        "results/logs/ex4_overfit.log",
+        "results/logs/ex4_overfit/noise_{noise}.log",
     benchmark:
-        "results/benchmarks/ex4_overfit.tsv"
+        "results/benchmarks/ex4_overfit/noise_{noise}.tsv"
     conda:
         ENV
     script:
@@ -33,7 +34,8 @@ rule ex4_data_size:
         json="results/ex4/data_size/n_{n}.json",
     params:
         run=pick(EX4["data_size"], "epochs", "lr_fraction"),
-        train=pick(config["ex3"], "init_std", "device"),
+        init_std=config["ex3"]["init_std"],
+        val_size=config["ex3"]["val_size"],
         seed=config["seed"],
     threads: 1
     resources:
@@ -50,14 +52,15 @@ rule ex4_data_size:
 
 rule ex5_optimal_step:
     input:
-        csv=LINREG_CSV,
+        csv=EX1_CSV,
         code=code_inputs("ex5_optimal_step.py"),
     output:
         json="results/ex5/optimal_step.json",
     params:
-        max_epochs=config["ex1"]["conditioning"]["max_epochs"],
+        **EX1_DATA,
+        variant=config["ex5"]["variant"],
+        max_epochs=config["ex1"]["scaling"]["max_epochs"],
         tol=config["ex1"]["tol"],
-        theta0=config["ex1"]["theta0"],
     resources:
         **TIER["torch"],
     log:
@@ -91,7 +94,7 @@ rule calculus:
 
 rule review_summary:
     input:
-        overfit=rules.ex4_overfit.output.json,
+        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"])),
         data_size=expand(rules.ex4_data_size.output.json, n=EX4["data_size"]["sizes"]),
         ex5=rules.ex5_optimal_step.output.json,
         calculus=rules.calculus.output.json,
@@ -112,12 +115,12 @@ rule review_summary:
 
 rule review_figures:
     input:
-        overfit=rules.ex4_overfit.output.json,
+        overfit=rules.review_summary.input.overfit,
         summary=rules.review_summary.output.json,
         calculus=rules.calculus.output.json,
         code=code_inputs("review_figures.py"),
     output:
-        **figures("review"),
+        **figure_outputs("review", "Exercises 4-6"),
     params:
         style=config["plot"],
     resources:

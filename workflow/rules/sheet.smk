@@ -1,9 +1,12 @@
-# The hand-in: checked claims, code listings, the answer sheet (PDF, HTML), the maths PDF of Exercises 4 and 6,
-# one executed notebook per exercise that asks for one, and the submission bundle.
+# The hand-in: the course's notebooks completed and executed in the folder the course collects (with their data),
+# the maths PDF, the full answer sheet (PDF, HTML), the checked claims, and the tables of the provenance record.
+import re
+
 import yaml
 
 PRACTICAL = yaml.safe_load((PROJECT / "report" / "practical.yaml").read_text())
 NOTEBOOKS = [ex["notebook"] for ex in PRACTICAL["exercises"] if "notebook" in ex]
+NOTEBOOK_SOURCES = [f"report/notebooks/{nb}.py" for nb in NOTEBOOKS]
 # The summaries every claim, answer and notebook may read, by the name they are read under.
 SUMMARIES = {
     "ex1": "results/ex1/summary.json",
@@ -13,11 +16,24 @@ SUMMARIES = {
 }
 check_claims(config["claims"], list(SUMMARIES))
 FIGURES = [*figures("ex1").values(), *figures("ex2").values(), *figures("ex3").values(), *figures("review").values()]
-# The two documents: the full sheet, and the maths of Exercises 4 and 6 that the practical asks for as a PDF.
-DOCUMENTS = {"answers": [ex["number"] for ex in PRACTICAL["exercises"]], "maths": [4, 6]}
-NOTEBOOK_TIMEOUT_S = 600  # a cell that runs longer fails the build (the notebooks only read results and demo)
+# The two documents: the full sheet, and the maths of Exercises 4-6 that the practical asks for as a PDF.
+DOCUMENTS = {"answers": [ex["number"] for ex in PRACTICAL["exercises"]], "maths": [4, 5, 6]}
+NOTEBOOK_TIMEOUT_S = 600  # a cell that runs longer fails the build
 # What the text of the sheet and the notebooks reads from the config.
-TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex6")}
+TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex5", "ex6")}
+# The folder the course collects: G<group>_<family name>_<family name>..., zipped.
+GROUP = f"G{config['report']['group']:02d}_" + "_".join(
+    re.sub(r"[^A-Za-z0-9-]", "", a.split()[-1]) for a in config["report"]["authors"])
+HANDIN = f"results/submission/{GROUP}"
+# What travels beside the notebooks: the two CSVs the course's notebooks read, MNIST where torchvision looks for it
+# (root="data": data/MNIST/raw/, uncompressed), and the study's table that the MNIST notebook reads.
+BUNDLE_DATA = {
+    "lausanne": f"{HANDIN}/lausanne-appart.csv",
+    "spine": f"{HANDIN}/Dataset_spine.csv",
+    "grid": f"{HANDIN}/grid.csv",
+    **{f.removesuffix(".gz"): f"{HANDIN}/data/MNIST/raw/{f.removesuffix('.gz')}"
+       for f in config["data"]["datasets"]["mnist"]["files"]},
+}
 
 
 wildcard_constraints:
@@ -48,7 +64,8 @@ rule claims:
 rule listings:
     input:
         practical="report/practical.yaml",
-        modules=listing_modules(PRACTICAL),
+        notebooks=NOTEBOOK_SOURCES,
+        modules=listing_modules(PRACTICAL, NOTEBOOK_SOURCES),
         code=code_inputs("listings.py"),
     output:
         json="results/report/listings.json",
@@ -64,29 +81,30 @@ rule listings:
         "../scripts/listings.py"
 
 
-rule appendix:
+rule provenance_tables:
     input:
         claims=rules.claims.output.json,
-        figures=FIGURES,
-        code=code_inputs("appendix.py"),
+        calculus=rules.calculus.output.json,
+        code=code_inputs("provenance_tables.py"),
     output:
-        json="results/report/appendix.json",
+        claims=report("results/report/provenance/claims.html", category="Provenance"),
+        calculus=report("results/report/provenance/calculus.html", category="Provenance"),
+        software=report("results/report/provenance/software.html", category="Provenance"),
+        data=report("results/report/provenance/data.html", category="Provenance"),
     params:
         commit=sources_commit(),
         packages=pinned_packages(),
         datasets=config["data"]["datasets"],
-        config=dict(config),
-        benchmarks="results/benchmarks",
     resources:
         **TIER["light"],
     log:
-        "results/logs/appendix.log",
+        "results/logs/provenance_tables.log",
     benchmark:
-        "results/benchmarks/appendix.tsv"
+        "results/benchmarks/provenance_tables.tsv"
     conda:
         ENV
     script:
-        "../scripts/appendix.py"
+        "../scripts/provenance_tables.py"
 
 
 rule sheet_markdown:
@@ -95,7 +113,6 @@ rule sheet_markdown:
         calculus=rules.calculus.output.json,
         claims=rules.claims.output.json,
         listings=rules.listings.output.json,
-        appendix=rules.appendix.output.json,
         figures=FIGURES,
         templates=sorted(str(p.relative_to(PROJECT)) for p in (PROJECT / "report").rglob("*.j2")),
         practical="report/practical.yaml",
@@ -157,20 +174,42 @@ rule sheet_html:
         "../scripts/sheet_html.py"
 
 
+rule bundle_data:
+    input:
+        lausanne=EX1_CSV,
+        spine=EX2_CSV,
+        grid=rules.ex3_grid.output.runs,
+        mnist=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
+        code=code_inputs("bundle_data.py"),
+    output:
+        **BUNDLE_DATA,
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/bundle_data.log",
+    benchmark:
+        "results/benchmarks/bundle_data.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/bundle_data.py"
+
+
 rule notebook_run:
     input:
         source="report/notebooks/{nb}.py",
-        results=lambda wc: results_read(f"report/notebooks/{wc.nb}.py"),  # what the live cells read
-        live=lambda wc: imported_code(f"report/notebooks/{wc.nb}.py"),  # and the package code they run
+        listings=rules.listings.output.json,
+        data=list(BUNDLE_DATA.values()),  # the notebooks run in the hand-in's folder, with what travels there
         code=code_inputs("notebook_run.py"),
     output:
         ipynb="results/notebooks/run/{nb}.ipynb",
     params:
         text=TEXT_SETTINGS,
+        folder=HANDIN,
         timeout_s=NOTEBOOK_TIMEOUT_S,
     threads: 1
     resources:
-        **TIER["torch"],
+        **TIER["mnist"],
     log:
         "results/logs/notebook_run/{nb}.log",
     benchmark:
@@ -185,15 +224,13 @@ rule notebook:
     input:
         run=rules.notebook_run.output.ipynb,
         **SUMMARIES,
-        calculus=rules.calculus.output.json,
         claims=rules.claims.output.json,
         listings=rules.listings.output.json,
-        figures=FIGURES,
         templates=rules.sheet_markdown.input.templates,
         practical="report/practical.yaml",
         code=code_inputs("notebook.py"),
     output:
-        ipynb="results/notebooks/{nb}.ipynb",
+        ipynb=f"{HANDIN}/{{nb}}.ipynb",
     params:
         text=TEXT_SETTINGS,
     resources:
@@ -208,32 +245,17 @@ rule notebook:
         "../scripts/notebook.py"
 
 
-rule notebook_html:
-    input:
-        ipynb=rules.notebook.output.ipynb,
-        code=code_inputs("notebook_html.py"),
-    output:
-        html="results/notebooks/{nb}.html",
-    resources:
-        **TIER["light"],
-    log:
-        "results/logs/notebook_html/{nb}.log",
-    benchmark:
-        "results/benchmarks/notebook_html/{nb}.tsv"
-    conda:
-        ENV
-    script:
-        "../scripts/notebook_html.py"
-
-
 rule submission:
     input:
         notebooks=expand(rules.notebook.output.ipynb, nb=NOTEBOOKS),
+        data=list(BUNDLE_DATA.values()),
         maths="results/report/maths.pdf",
         code=code_inputs("submission.py"),
     output:
-        files=[f"results/submission/{nb}.ipynb" for nb in NOTEBOOKS] + ["results/submission/maths.pdf"],
+        maths=f"{HANDIN}/pw02_maths.pdf",
         zip="results/submission.zip",
+    params:
+        folder=HANDIN,
     resources:
         **TIER["light"],
     log:

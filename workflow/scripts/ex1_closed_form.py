@@ -1,24 +1,21 @@
-"""Exercise 1 a: the normal equations, an independent solver beside them, and the curvature of the cost."""
+"""Exercise 1 a: the normal equations on the standardised data, an independent solver beside them, the curvature."""
 
 from dataclasses import asdict
 
 import numpy as np
-import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.linalg import add_bias
-from gdlab.linreg import curvature, mse, mse_hessian, normal_equations
-from gdlab.linreg_data import arrays, read_linreg_csv
+from gdlab.linreg import cost, curvature, load, normal_equations
 
 log = setup_logging(snakemake.log[0])
-X, y = map(torch.from_numpy, arrays(read_linreg_csv(snakemake.input.csv)))
-X1 = add_bias(X)
-theta = normal_equations(X1, y)
-lstsq = np.linalg.lstsq(X1.numpy(), y.numpy(), rcond=None)[0]  # independent of our code: the sheet shows they agree
-curv = curvature(X1)
+p = snakemake.params
+X, Y = load(snakemake.input.csv, p.feature, p.target)
+a = normal_equations(X, Y)
+lstsq = np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0]  # independent of our code: the sheet shows they agree
+curv = curvature(X)
 write_json(snakemake.output.json, {
-    "theta": theta.tolist(), "loss": float(mse(theta, X1, y)), "n": X.shape[0], "d": X.shape[1],
-    "lstsq_theta": lstsq.tolist(), "lstsq_max_abs_diff": float(np.max(np.abs(lstsq - theta.numpy()))),
-    "hessian": mse_hessian(X1).tolist(), "curvature": asdict(curv),
+    "a": a.flatten().tolist(), "cost": float(cost(X, Y, a)), "n": len(X),
+    "lstsq": lstsq.flatten().tolist(), "lstsq_max_abs_diff": float(np.max(np.abs(lstsq - a.numpy()))),
+    "hessian": (X.T @ X / len(X)).tolist(), "curvature": asdict(curv),
 })
-log.info("closed form theta=%s, 2/lambda_max=%.6g", theta.tolist(), curv.max_lr)
+log.info("closed form a=%s, 2/lambda_max=%.6g", a.flatten().tolist(), curv.max_lr)

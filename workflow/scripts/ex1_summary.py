@@ -11,8 +11,9 @@ closed, mx = read_json(snakemake.input.closed_form), read_json(snakemake.input.m
 curv = closed["curvature"]
 (gd,) = [read_json(p) for p in snakemake.input.gd]
 runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r["lr"])
-cond = sorted((read_json(p) for p in snakemake.input.conditioning), key=lambda c: c["scale"])
-reach = tol * math.hypot(*closed["theta"])  # ‖θ − θ*‖ ≤ tol·‖θ*‖ counts as reached
+order = {v: i for i, v in enumerate(["raw", "centred", "scaled", "standardised"])}
+scaling = sorted((read_json(p) for p in snakemake.input.scaling), key=lambda r: order[r["variant"]])
+reach = tol * math.hypot(*closed["a"])  # ‖a − a*‖ ≤ tol·‖a*‖ counts as reached
 
 
 def contraction(lr):
@@ -20,44 +21,64 @@ def contraction(lr):
     return max(abs(1 - lr * lam) for lam in curv["eigenvalues"])
 
 
+def first_above(costs, factor):
+    """The first epoch whose cost exceeds ``factor`` × the start (None: never)."""
+    return next((i for i, c in enumerate(costs) if not c <= factor * costs[0]), None)
+
+
 def ended(run):
-    h = run["history"]
-    return {"outcome": outcome(h["loss"], run["diverged"], **rule),
-            "epochs_to_tol": first_at_or_below(h["distance"], reach), "contraction": contraction(run["lr"]),
+    costs = run["cost"]
+    return {"lr": run["lr"], "outcome": outcome(costs, **rule), "epochs_to_tol": first_at_or_below(run["distance"], reach),
+            "final_cost": costs[-1], "final_distance": run["distance"][-1], "contraction": contraction(run["lr"]),
+            "diverged_at": first_above(costs, rule["divergence_factor"]),
             # Between 1/λmax and 2/λmax the step overshoots along the steepest direction: the iterates zig-zag.
             "zigzag": 1 / curv["lambda_max"] < run["lr"] < 2 / curv["lambda_max"]}
 
 
 def showcase(run):
     falls = epochs_falling(run["distance"])
-    return {"factor": run["factor"], "lr": run["lr"], "diverged": run["diverged"], "epochs_run": run["epochs_run"],
-            "outcome": outcome(run["loss"], run["diverged"], **rule), "steep_factor": abs(1 - run["lr"] * curv["lambda_max"]),
-            "steep_grows": abs(1 - run["lr"] * curv["lambda_max"]) > 1,
-            "distance_falls_for": falls, "falls_first": falls > 0, "final_distance": run["distance"][-1]}
+    return {"factor": run["factor"], "lr": run["lr"], "outcome": outcome(run["cost"], **rule),
+            "steep_factor": abs(1 - run["lr"] * curv["lambda_max"]), "steep_grows": abs(1 - run["lr"] * curv["lambda_max"]) > 1,
+            "distance_falls_for": falls, "falls_first": falls > 0, "final_distance": run["distance"][-1],
+            "diverged_at": first_above(run["cost"], rule["divergence_factor"])}
 
 
-study = [{k: r[k] for k in ("lr", "diverged", "epochs_run", "final_loss", "final_distance")} | ended(r) for r in runs]
+def epoch_error(s):
+    """|measured − predicted| epochs of one scaling variant; a variant that did not arrive within its budget agrees
+    with theory when theory, too, needs more than that budget."""
+    m, p = s["epochs_measured"], s["epochs_predicted"]
+    if m is None:
+        return 0 if p is None or p > s["max_epochs"] else math.inf
+    return math.inf if p is None else abs(m - p)
+
+
+study = [ended(r) for r in runs]
+by = {k: [r["lr"] for r in study if r["outcome"] == k] for k in ("converged", "still decreasing", "oscillating",
+                                                                   "unstable", "diverged")}
 reached = [r for r in study if r["epochs_to_tol"] is not None]
-diverged = [r["lr"] for r in study if r["outcome"] == "diverged"]
-zigzag = [r["lr"] for r in study if r["zigzag"] and r["outcome"] != "diverged"]
-not_reached = [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] != "diverged"]
+zigzag = [r["lr"] for r in study if r["zigzag"] and r["outcome"] in ("converged", "still decreasing")]
+fastest = min(reached, key=lambda r: (r["epochs_to_tol"], r["lr"])) if reached else None
 write_json(snakemake.output.json, {
-    "data_source": "user file" if snakemake.params.user_csv else "generated",
-    "single_feature": closed["d"] == 1,
-    "closed_form": {k: closed[k] for k in ("theta", "loss", "lstsq_max_abs_diff", "n", "d")},
-    "lstsq_theta": closed["lstsq_theta"],
-    "curvature": curv | {"one_over_lambda_max": 1 / curv["lambda_max"], "positive_definite": curv["lambda_min"] > 0},
+    "closed_form": {k: closed[k] for k in ("a", "cost", "lstsq", "lstsq_max_abs_diff", "n")},
+    "curvature": curv | {"one_over_lambda_max": 1 / curv["lambda_max"], "positive_definite": curv["lambda_min"] > 0,
+                         # Standardised data make XᵀX/N the identity: both curvatures 1, the limit 2/λmax exactly 2.
+                         "identity_deviation": max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"])
+                                                   for j, h in enumerate(row)),
+                         "is_identity": max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"])
+                                            for j, h in enumerate(row)) < 1e-12},
     "tol": tol,
-    "gd": {k: gd[k] for k in ("theta", "lr", "epochs", "final_loss", "final_distance", "diverged")} | ended(gd),
+    "gd": ended(gd) | {"epochs": gd["epochs"], "a": gd["a"]},
+    "lr_study": study,
+    "lr_study_by_outcome": by,
+    # Facts the prose picks its sentences by.
+    "has_fastest": fastest is not None, "fastest": fastest,
+    "zigzag": zigzag, "has_zigzag": bool(zigzag),
+    "not_reached": [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] in ("converged", "still decreasing")],
     "max_lr": {k: mx[k] for k in ("theory", "empirical", "bracket", "relative_difference", "probe_epochs")}
     | {"probes": len(mx["probes"]), "showcase": [showcase(r) for r in mx["showcase"]]},
-    "lr_study": study,
-    # Facts the prose picks its sentences by.
-    "lr_study_fastest": min(reached, key=lambda r: (r["epochs_to_tol"], r["lr"])) if reached else None,
-    "lr_study_diverged": diverged, "lr_study_zigzag": zigzag, "lr_study_not_reached": not_reached,
-    "has_fastest": bool(reached), "has_diverged": bool(diverged), "has_zigzag": bool(zigzag),
-    "slowest_not_reached": bool(not_reached),
-    "conditioning": [{"scale": c["scale"], "condition_number": c["curvature"]["condition_number"],
-                      "max_lr": c["curvature"]["max_lr"], "lr": c["lr"], "epochs_to_tol": c["epochs_to_tol"],
-                      "max_epochs": c["max_epochs"], "tol": c["tol"]} for c in cond],
+    "scaling": [{"variant": s["variant"], "condition_number": s["curvature"]["condition_number"],
+                 "max_lr": s["curvature"]["max_lr"], "lr": s["lr"], "contraction": s["contraction"],
+                 "epochs_measured": s["epochs_measured"], "epochs_predicted": s["epochs_predicted"],
+                 "max_epochs": s["max_epochs"], "epoch_error": epoch_error(s)} for s in scaling],
+    "scaling_max_epoch_error": max(epoch_error(s) for s in scaling),
 })

@@ -5,20 +5,26 @@ import os
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import epoch_seconds, load_mnist
-from gdlab.train import resolve_device
+from gdlab.softmax import NeuralNetwork, epoch_seconds, hand_step, init_params, load_mnist, module_step, train_val
 
 log = setup_logging(snakemake.log[0])
-cfg, timing = snakemake.params.train, snakemake.params.timing
-torch.set_num_threads(cfg["threads"])  # the threads a training job uses, not the cores this job reserved
-device = resolve_device(cfg["device"])
-data = load_mnist(snakemake.input.mnist, device)
+p = snakemake.params
+torch.set_num_threads(p.threads)  # the threads a training job uses, not the cores this job reserved
+d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
+X, Y = d["X_train"], d["y_train"]
+
+
+def step(impl):
+    if impl == "module":
+        return module_step(NeuralNetwork(), p.lr)
+    return hand_step(*init_params(0, p.init_std), p.lr)
+
+
 rows = []
-for impl, batch_sizes in (("hand", snakemake.params.batch_sizes), ("module", [snakemake.params.reference_batch])):
-    for bs in batch_sizes:
-        seconds = epoch_seconds(impl, data["X_train"], data["y_train"], bs, timing["repeats"], cfg["init_std"])
-        rows.append({"impl": impl, "batch_size": bs, "epoch_seconds": seconds})
-        log.info("%s bs=%d: %.3f s per epoch", impl, bs, seconds)
-write_json(snakemake.output.json, {"rows": rows, "threads": cfg["threads"], "cpus": os.cpu_count(),
-                                   "repeats": timing["repeats"],
-                                   "device": str(device), "n_train": int(data["X_train"].shape[0])})
+for impl, sizes in (("hand", p.batch_sizes), ("module", [p.reference_batch])):
+    for nbatch in sizes:
+        seconds = epoch_seconds(step(impl), X, Y, nbatch, p.repeats)
+        rows.append({"impl": impl, "batch_size": nbatch, "epoch_seconds": seconds})
+        log.info("%s nbatch=%d: %.3f s per epoch", impl, nbatch, seconds)
+write_json(snakemake.output.json, {"rows": rows, "threads": p.threads, "cpus": os.cpu_count(), "repeats": p.repeats,
+                                   "n_train": len(Y)})

@@ -1,23 +1,21 @@
-"""Exercise 4 f: the training cost reached on n training images after a fixed number of full-batch epochs
-(and half of them: is it still falling?), with the test cost and accuracy at the end."""
+"""Exercise 4 f: the training cost reached on n training images after a fixed number of full-batch epochs (and
+half of them: is it still falling?), with the test cost and accuracy at the end."""
 
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import evaluate, full_batch_subset, load_mnist
-from gdlab.train import resolve_device
+from gdlab.softmax import full_batch_subset, load_mnist, metrics, train_val
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
-run, cfg, n = snakemake.params.run, snakemake.params.train, int(snakemake.wildcards.n)
-data = load_mnist(snakemake.input.mnist, resolve_device(cfg["device"]))
-model, hist, lr = full_batch_subset(data, n, run["epochs"], run["lr_fraction"], cfg["init_std"], snakemake.params.seed)
-costs = hist.column("loss")
-_, train_acc = evaluate(model, data["X_train"][:n], data["y_train"][:n])
-test_cost, test_acc = evaluate(model, data["X_test"], data["y_test"])
+run, p, n = snakemake.params.run, snakemake.params, int(snakemake.wildcards.n)
+d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
+W, b, history, lr = full_batch_subset(d["X_train"], d["y_train"], n, run["epochs"], run["lr_fraction"], p.init_std, p.seed)
+costs = [c for c, _ in history]
+test_cost, test_acc = metrics(d["X_test"], d["y_test"], W, b)
 write_json(snakemake.output.json, {
     "n_train": n, "epochs": run["epochs"], "lr": lr, "final_train_cost": costs[-1],
-    "half_train_cost": costs[run["epochs"] // 2], "train_accuracy": train_acc,
+    "half_train_cost": costs[run["epochs"] // 2], "train_accuracy": history[-1][1],
     "final_test_cost": test_cost, "final_test_accuracy": test_acc,
 })
 log.info("n=%d: train cost %.4g (%.4g at half), test cost %.4g", n, costs[-1], costs[run["epochs"] // 2], test_cost)

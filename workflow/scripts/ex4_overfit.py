@@ -1,19 +1,27 @@
 """Exercise 4 e: full-batch softmax regression on a small training set for many epochs, with the test cost and
-test error after every epoch — does the test error rise again?"""
+error after every epoch — once with the true labels, once with a share of them replaced by random ones."""
 
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import full_batch_subset, load_mnist
-from gdlab.train import resolve_device
+from gdlab.softmax import SpanEvaluation, full_batch_subset, init_params, load_mnist, metrics, train_val
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
-run, cfg = snakemake.params.run, snakemake.params.train
-data = load_mnist(snakemake.input.mnist, resolve_device(cfg["device"]))
-model, hist, lr = full_batch_subset(data, run["n_train"], run["epochs"], run["lr_fraction"], cfg["init_std"],
-                                    snakemake.params.seed, test_every_epoch=True)
-write_json(snakemake.output.json, {"n_train": run["n_train"], "epochs": run["epochs"], "lr": lr,
-                                   "history": {k: hist.column(k) for k in ("epoch", "loss", "train_accuracy",
-                                                                           "test_cost", "test_accuracy")}})
-log.info("n=%d: final train cost %.4g, test cost %.4g", run["n_train"], hist.rows[-1]["loss"], hist.rows[-1]["test_cost"])
+run, p = snakemake.params.run, snakemake.params
+noise = float(snakemake.wildcards.noise)
+d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
+n = run["n_train"]
+X, Y = d["X_train"][:n], d["y_train"][:n].clone()
+gen = torch.Generator().manual_seed(p.seed)
+flip = torch.rand(n, generator=gen) < noise  # these labels are replaced by random ones (possibly the true one again)
+Y[flip] = torch.randint(0, 10, (int(flip.sum()),), generator=gen)
+test = SpanEvaluation(X, d["X_test"], d["y_test"], init_params(p.seed, p.init_std)[0])
+W, b, history, lr = full_batch_subset(X, Y, n, run["epochs"], run["lr_fraction"], p.init_std, p.seed,
+                                      evaluate=lambda W, b: metrics(X, Y, W, b) + test(W, b))
+write_json(snakemake.output.json, {
+    "n_train": n, "epochs": run["epochs"], "lr": lr, "label_noise": noise, "labels_changed": int((Y != d["y_train"][:n]).sum()),
+    **{k: [h[i] for h in history] for i, k in enumerate(("train_cost", "train_accuracy", "test_cost", "test_accuracy"))},
+})
+log.info("noise %g: final train cost %.4g, test cost %.4g, test accuracy %.4f", noise, history[-1][0], history[-1][2],
+         history[-1][3])

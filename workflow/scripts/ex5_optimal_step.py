@@ -1,27 +1,31 @@
-"""Exercise 5: the Hessian's condition number, the optimal step gᵀg/gᵀHg, exact line search against the best fixed rate."""
+"""Exercise 5: on Exercise 1's data (one feature variant), the Hessian's condition number, the optimal step
+gᵀg/gᵀHg, and steepest descent with that exact line search against GD at the best fixed rate."""
 
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.linalg import add_bias
-from gdlab.linreg import (LinearRegressionHand, LinearRegressionLineSearch, curvature, epochs_to_reach, mse_grad,
-                          mse_hessian, normal_equations)
-from gdlab.linreg_data import arrays, read_linreg_csv
+from gdlab.linreg import curvature, epochs_to_reach, gradient_cost, load, normal_equations, optimal_step
 
 setup_logging(snakemake.log[0])
-tol, max_epochs = snakemake.params.tol, snakemake.params.max_epochs
-X, y = map(torch.from_numpy, arrays(read_linreg_csv(snakemake.input.csv)))
-X1 = add_bias(X)
-star = normal_equations(X1, y)
-theta0 = torch.full((X1.shape[1],), float(snakemake.params.theta0), dtype=torch.float64)
-curv = curvature(X1)
-g = mse_grad(theta0, X1, y)
+p = snakemake.params
+X, Y = load(snakemake.input.csv, p.feature, p.target, p.variant)
+a_star = normal_equations(X, Y)
+a0 = torch.zeros_like(a_star)
+curv = curvature(X)
+
+
+def line_search(a):
+    """The step of steepest descent with exact line search, as a 'gradient' for GD with lr 1."""
+    return optimal_step(X, Y, a) * gradient_cost(X, Y, a)
+
+
 write_json(snakemake.output.json, {
-    "condition_number": curv.condition_number, "lambda_max": curv.lambda_max, "lambda_min": curv.lambda_min,
-    "optimal_step_at_start": float(g @ g / (g @ mse_hessian(X1) @ g)), "one_over_lambda_max": 1 / curv.lambda_max,
-    "one_over_lambda_min": 1 / curv.lambda_min, "tol": tol, "fixed_optimal_lr": curv.optimal_lr,
-    "epochs_line_search": epochs_to_reach(LinearRegressionLineSearch(theta0), X1, y, star, 0.0, tol, max_epochs),
-    "epochs_fixed_optimal_lr": epochs_to_reach(LinearRegressionHand(theta0), X1, y, star, curv.optimal_lr, tol, max_epochs),
+    "variant": p.variant, "condition_number": curv.condition_number, "lambda_max": curv.lambda_max,
+    "lambda_min": curv.lambda_min, "optimal_step_at_start": optimal_step(X, Y, a0),
+    "one_over_lambda_max": 1 / curv.lambda_max, "one_over_lambda_min": 1 / curv.lambda_min, "tol": p.tol,
+    "fixed_optimal_lr": curv.optimal_lr,
+    "epochs_line_search": epochs_to_reach(line_search, a_star, 1.0, p.tol, p.max_epochs),
+    "epochs_fixed_optimal_lr": epochs_to_reach(lambda a: gradient_cost(X, Y, a), a_star, curv.optimal_lr, p.tol, p.max_epochs),
     # The worst-case contraction per step of GD with the best fixed rate: (κ-1)/(κ+1).
     "contraction_fixed": (curv.condition_number - 1) / (curv.condition_number + 1),
 })

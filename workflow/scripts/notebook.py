@@ -1,4 +1,4 @@
-"""One notebook as handed in: the run notebook's Markdown cells filled with the same answers as the sheet."""
+"""One notebook as handed in: the run notebook's Markdown cells filled with the answers (the sheet's text)."""
 
 from pathlib import Path
 
@@ -7,12 +7,12 @@ import yaml
 
 from gdlab.io import setup_logging
 from gdlab.notebooks import render, write
-from gdlab.report import Renderer, figure_paths, load_context
+from gdlab.report import Renderer, load_context
 
 log = setup_logging(snakemake.log[0])
 inputs, out = snakemake.input, Path(snakemake.output.ipynb)
 context = load_context(inputs, snakemake.params.text)
-renderer = Renderer(Path("report"), context, "notebook", figure_paths(inputs.figures), out,
-                    context["listings"], yaml.safe_load(Path(inputs.practical).read_text()))
+renderer = Renderer(Path("report"), context, "notebook", {}, out, context["listings"],
+                    yaml.safe_load(Path(inputs.practical).read_text()))
 write(render(nbformat.read(inputs.run, as_version=4), renderer, "markdown"), out)
 log.info("filled %s -> %s", inputs.run, out)

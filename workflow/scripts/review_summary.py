@@ -3,19 +3,29 @@
 import math
 
 from gdlab.facts import direction, epochs_falling, strictly_increasing
+from gdlab.io import read_json, setup_logging, write_json
 
 # GD on c₁ counts as stuck from a start where its steps lowered c₁ by less than this fraction of where it began.
 STUCK_FRACTION = 0.1
-from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
-over = read_json(snakemake.input.overfit)
-h = over["history"]
+overfit = sorted((read_json(p) for p in snakemake.input.overfit), key=lambda r: r["label_noise"])
 sizes = sorted((read_json(p) for p in snakemake.input.data_size), key=lambda r: r["n_train"])
-best_cost = epochs_falling(h["test_cost"])  # the epoch of the lowest test cost
-test_error = [1 - a for a in h["test_accuracy"]]
-best_error = epochs_falling(test_error)
 calc = read_json(snakemake.input.calculus)
+
+
+def overfitting(run):
+    """Where the test cost and the test error were lowest, where they end, and how far each rose after its minimum."""
+    error = [1 - a for a in run["test_accuracy"]]
+    low_cost, low_error = epochs_falling(run["test_cost"]), epochs_falling(error)
+    return {"label_noise": run["label_noise"], "labels_changed": run["labels_changed"],
+            "final_train_cost": run["train_cost"][-1], "final_train_error": 1 - run["train_accuracy"][-1],
+            "min_test_cost": run["test_cost"][low_cost], "min_test_cost_epoch": low_cost,
+            "final_test_cost": run["test_cost"][-1], "cost_rise": run["test_cost"][-1] - run["test_cost"][low_cost],
+            "min_test_error": error[low_error], "min_test_error_epoch": low_error, "final_test_error": error[-1],
+            "error_rise": error[-1] - error[low_error], "error_at_min_cost": error[low_cost],
+            "error_after_min_cost": direction(error[low_cost], error[-1]),
+            "train_cost_falls_throughout": all(b <= a for a, b in zip(run["train_cost"], run["train_cost"][1:]))}
 
 
 def progress(path):
@@ -30,18 +40,8 @@ descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], 
             "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p),
             "drop_fraction": (p["c1"][0] - p["c1"][-1]) / p["c1"][0]} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
-    "overfit": {"n_train": over["n_train"], "epochs": over["epochs"], "lr": over["lr"],
-                "final_train_cost": h["loss"][-1], "final_train_accuracy": h["train_accuracy"][-1],
-                "final_train_error": 1 - h["train_accuracy"][-1],
-                "min_test_cost": h["test_cost"][best_cost], "min_test_cost_epoch": h["epoch"][best_cost],
-                "final_test_cost": h["test_cost"][-1], "test_cost_rise": h["test_cost"][-1] - h["test_cost"][best_cost],
-                "min_test_error": test_error[best_error], "min_test_error_epoch": h["epoch"][best_error],
-                "final_test_error": test_error[-1], "test_error_rise": test_error[-1] - test_error[best_error],
-                "test_cost_rises": h["test_cost"][-1] > h["test_cost"][best_cost],
-                # Does the error follow the cost once the cost has passed its minimum?
-                "error_at_min_cost": test_error[best_cost],
-                "error_after_min_cost": direction(test_error[best_cost], test_error[-1]),
-                "train_cost_falls_throughout": all(b <= a for a, b in zip(h["loss"], h["loss"][1:]))},
+    "overfit": {"n_train": overfit[0]["n_train"], "epochs": overfit[0]["epochs"], "lr": overfit[0]["lr"],
+                "clean": overfitting(overfit[0]), "noisy": overfitting(overfit[-1])},
     "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
                   "train_cost_grows_with_n_at_half": strictly_increasing([r["half_train_cost"] for r in sizes]),

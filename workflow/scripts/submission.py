@@ -1,11 +1,14 @@
-"""The hand-in as the practical asks for it: the executed notebooks and the maths PDF, as a folder and a zip."""
+"""The hand-in as the course collects it: the folder G<group>_<names> (notebooks, maths PDF, data), zipped."""
 
+import shutil
 from pathlib import Path
 
-from gdlab.io import setup_logging
-from gdlab.notebooks import bundle
+from gdlab.io import atomic_path, setup_logging
+from gdlab.notebooks import zip_folder
 
 log = setup_logging(snakemake.log[0])
-files = [Path(p) for p in [*snakemake.input.notebooks, snakemake.input.maths]]
-bundle(files, [Path(p) for p in snakemake.output.files], Path(snakemake.output.zip))
-log.info("submission: %s", [f.name for f in files])
+with atomic_path(snakemake.output.maths) as tmp:
+    shutil.copyfile(snakemake.input.maths, tmp)
+files = [Path(p) for p in [*snakemake.input.notebooks, *snakemake.input.data, snakemake.output.maths]]
+zip_folder(Path(snakemake.params.folder), files, Path(snakemake.output.zip))
+log.info("submission: %d files in %s", len(files), snakemake.output.zip)

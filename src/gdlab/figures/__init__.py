@@ -1,15 +1,22 @@
 """The sheet's figures, one module per part (ex1, ex2, ex3, review). Each public function of a module draws
 one figure, named after it: ``name(inputs, out, params)`` reads result files named in ``inputs`` and writes
-the PNG ``out`` in ``params.style``. The workflow derives each part's figure list from these functions, so a name is written once."""
+the PNG ``out`` in ``params.style``. The workflow derives each part's figure list from these functions, so a name
+is written once; the function's docstring is the figure's caption in the provenance record."""
 
 from __future__ import annotations
 
-from ..io import setup_logging
+import inspect
+
+from ..io import setup_logging, write_text
 
 
 def draw(module, smk) -> None:
-    """Draw every figure of ``module`` that the Snakemake job ``smk`` lists as an output."""
+    """Draw every figure of ``module`` that the Snakemake job ``smk`` lists as an output, and write its caption."""
     log = setup_logging(smk.log[0])
     for name, out in smk.output.items():
-        getattr(module, name)(smk.input, out, smk.params)
+        if name.endswith("_caption"):
+            continue
+        function = getattr(module, name)
+        function(smk.input, out, smk.params)
+        write_text(smk.output[f"{name}_caption"], inspect.getdoc(function) + "\n")
         log.info("drew %s", out)

@@ -11,20 +11,20 @@ from ..plotting import figure
 
 
 def overfit(inputs, out, params):
-    """Overfitting on a small training set: training and test cost per epoch (left), test error (right)."""
-    r = read_json(inputs.overfit)
-    o = read_json(inputs.summary)["overfit"]
-    h = r["history"]
+    """Overfitting on a small training set: the test cost (left) and the test error (right) per epoch, with the true
+    labels and with a share of them replaced by random ones; dots mark each curve's lowest point."""
+    runs = sorted((read_json(p) for p in inputs.overfit), key=lambda r: r["label_noise"])
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        ax1.plot(h["epoch"], h["loss"], label=f"training cost ({r['n_train']} images)")
-        ax1.plot(h["epoch"], h["test_cost"], label="test cost (10 000 images)")
-        ax1.axvline(o["min_test_cost_epoch"], color="k", ls=":", lw=0.8, label="lowest test cost")
-        ax1.set(xlabel="epoch", ylabel="mean cross-entropy", title="cost")
-        ax1.legend(fontsize=7)
-        ax2.plot(h["epoch"], [100 * (1 - a) for a in h["test_accuracy"]], color="C1", label="test error")
-        ax2.axvline(o["min_test_error_epoch"], color="k", ls=":", lw=0.8, label="lowest test error")
-        ax2.set(xlabel="epoch", ylabel="test error (%)", title="error", ylim=(100 * o["min_test_error"] - 2,
-                                                                              100 * o["min_test_error"] + 6))
+        for k, r in enumerate(runs):
+            label = "true labels" if r["label_noise"] == 0 else f"{r['label_noise']:.0%} of the labels random"
+            epochs = np.arange(len(r["test_cost"]))
+            error = 100 * (1 - np.array(r["test_accuracy"]))
+            for ax, y in ((ax1, np.array(r["test_cost"])), (ax2, error)):
+                ax.plot(epochs, y, color=f"C{k}", label=label)
+                low = int(np.argmin(y))
+                ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
+        ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
+        ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
         ax2.legend(fontsize=7)
 
 

@@ -1,0 +1,161 @@
+# %% [markdown]
+# {% from "notebooks/header.md.j2" import header with context %}{{ header(1, "`lausanne-appart.csv`") }}
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+
+# %% [markdown]
+# ## The data (the course's given code)
+#
+# The week-1 example: the rents of flats in Lausanne. One feature, `{{ cfg.ex1.feature }}`, predicts `{{ cfg.ex1.target }}`; both are standardised with numpy's (population) standard deviation.
+
+# %%
+df = pd.read_csv("lausanne-appart.csv")
+print(df.shape)
+df.head()
+
+# %%
+{{ code("gdlab.linreg_data.standardise") }}
+
+
+x = standardise(df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float))
+y = standardise(df["{{ cfg.ex1.target }}"].to_numpy(dtype=float))
+plt.figure(figsize=(5, 3.2))
+plt.scatter(x, y, s=8)
+plt.xlabel("{{ cfg.ex1.feature }} (standardised)")
+plt.ylabel("{{ cfg.ex1.target }} (standardised)")
+plt.show()
+
+# %% [markdown]
+# {{ question("1a") }}
+#
+# The model is ŷ = α + β x. With the design matrix X (a column of ones, then x) and a = (α, β)ᵀ, the cost C(a) = 1/(2N) Σ (y − ŷ)² is smallest where XᵀX a = XᵀY.
+
+# %%
+{{ code("gdlab.linreg.design") }}
+
+
+{{ code("gdlab.linreg.normal_equations") }}
+
+
+X, Y = design(x, y)
+a_star = normal_equations(X, Y)
+print("X", tuple(X.shape), " Y", tuple(Y.shape))
+print("closed form       a* =", a_star.flatten().tolist())
+print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().tolist())
+
+# %% [markdown]
+# {{ answer("1a") }}
+
+# %% [markdown]
+# {{ question("1b") }}
+
+# %%
+{{ code("gdlab.linreg.cost") }}
+
+
+{{ code("gdlab.linreg.gradient_cost") }}
+
+
+# Test: shapes, and the hand-written gradient against autograd's at a random a.
+a = torch.randn(2, 1, dtype=torch.float64, generator=torch.Generator().manual_seed({{ cfg.seed }}), requires_grad=True)
+cost(X, Y, a).backward()
+print("cost at a random a:", cost(X, Y, a).item(), " gradient shape:", tuple(gradient_cost(X, Y, a.detach()).shape))
+print("largest difference to autograd:", (gradient_cost(X, Y, a.detach()) - a.grad).abs().max().item())
+
+# %%
+{{ code("gdlab.gd.gradient_descent") }}
+
+# %% [markdown]
+# {{ answer("1b") }}
+
+# %% [markdown]
+# {{ question("1c") }}
+
+# %%
+def track(a):
+    """What is recorded per epoch: the cost, and the distance to the closed form."""
+    return cost(X, Y, a).item(), torch.linalg.vector_norm(a - a_star).item()
+
+
+a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
+                              lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
+costs, distances = zip(*history)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
+ax1.plot(costs, label="GD")
+ax1.axhline(cost(X, Y, a_star).item(), color="k", ls=":", label="closed form")
+ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (lr = {{ cfg.ex1.lr }})")
+ax1.legend()
+ax2.semilogy(np.maximum(distances, 1e-17))
+ax2.set(xlabel="epoch", ylabel="‖a − a*‖", title="distance to the closed form")
+plt.show()
+print("a after {{ cfg.ex1.epochs }} epochs:", a.flatten().tolist())
+print(f"distance to a*: after 10 epochs {distances[10]:.3e}, after 100 {distances[100]:.3e}, at the end {distances[-1]:.3e}")
+
+# %% [markdown]
+# {{ answer("1c") }}
+
+# %% [markdown]
+# {{ question("1d") }}
+
+# %%
+tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol
+c_star = cost(X, Y, a_star).item()
+plt.figure(figsize=(7, 4))
+print(f"{'lr':>5} {'final cost':>12} {'epochs to reach a*':>19}")
+for lr in {{ cfg.ex1.lr_study }}:
+    _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64), lr,
+                                  {{ cfg.ex1.epochs }}, track)
+    costs, distances = zip(*history)
+    reached = next((t for t, d in enumerate(distances) if d <= tol), None)
+    print(f"{lr:>5} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19}")
+    plt.semilogy(np.maximum(np.array(costs) - c_star, 1e-17), label=f"lr = {lr}", ls="--" if lr > 1 else "-")
+plt.ylim(1e-17, 1e3)
+plt.xlabel("epoch")
+plt.ylabel("C(a) − C(a*)")
+plt.legend(ncols=2, fontsize=8)
+plt.show()
+
+# %% [markdown]
+# {{ answer("1d") }}
+
+# %% [markdown]
+# {{ question("1e") }}
+
+# %%
+eigenvalues = torch.linalg.eigvalsh(X.T @ X / len(X))  # the Hessian of C, the same at every a
+print("eigenvalues of the Hessian XᵀX/N:", eigenvalues.tolist())
+lr_max = 2 / eigenvalues.max().item()
+print("largest learning rate 2/λmax =", lr_max)
+for factor in {{ cfg.ex1.max_lr.show_factors }}:
+    _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
+                                  factor * lr_max, {{ cfg.ex1.epochs }}, track)
+    costs, distances = zip(*history)
+    print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}")
+
+# %% [markdown]
+# {{ answer("1e") }}
+
+# %% [markdown]
+# {{ beyond(1) }}
+
+# %%
+{{ code("gdlab.linreg.feature_variant") }}
+
+
+{{ code("gdlab.linreg.epochs_to_reach") }}
+
+
+area = df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float)
+print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a*':>19}")
+for variant in {{ cfg.ex1.scaling.variants }}:
+    Xv, Yv = design(feature_variant(area, variant), y)
+    lam = torch.linalg.eigvalsh(Xv.T @ Xv / len(Xv))
+    lr = 2 / (lam.min() + lam.max()).item()  # the fastest fixed rate on a quadratic
+    epochs = epochs_to_reach(lambda a: gradient_cost(Xv, Yv, a), normal_equations(Xv, Yv), lr, {{ cfg.ex1.tol }},
+                             max_epochs={{ cfg.ex1.scaling.max_epochs }})
+    print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
+          f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>19}")

@@ -1,0 +1,275 @@
+# %% [markdown]
+# {% from "notebooks/header.md.j2" import header with context %}{{ header(3, "MNIST under `data/` and the study's table `grid.csv`") }}
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+torch.set_num_threads(1)  # one thread, as the pipeline's jobs: a rerun reproduces the printed numbers digit for digit
+
+# %% [markdown]
+# {{ question("3a") }}
+
+# %%
+training_data = datasets.MNIST(root="data", train=True, download=True, transform=ToTensor())
+test_data = datasets.MNIST(root="data", train=False, download=True, transform=ToTensor())
+print(len(training_data), "training images,", len(test_data), "test images")
+
+fig, axes = plt.subplots(3, 8, figsize=(8, 3.4))
+for ax, i in zip(axes.flat, torch.randint(len(training_data), (24,), generator=torch.Generator().manual_seed({{ cfg.seed }}))):
+    image, label = training_data[int(i)]
+    ax.imshow(image.squeeze(), cmap="gray_r")
+    ax.set_title(label, fontsize=8)
+    ax.axis("off")
+plt.show()
+
+x, y = next(iter(DataLoader(training_data, batch_size=64, shuffle=True)))
+print("one batch of the DataLoader:", tuple(x.shape), tuple(y.shape))
+
+# %% [markdown]
+# The DataLoader converts every image anew in every epoch. The loops below take the same tensors — `ToTensor()` divides each pixel by 255 — once for all, and cut the batches from them: the same numbers, without the per-image work.
+
+# %%
+X_train = training_data.data.unsqueeze(1).float() / 255
+Y_train = training_data.targets
+X_test = test_data.data.unsqueeze(1).float() / 255
+Y_test = test_data.targets
+print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels in", (X_train.min().item(), X_train.max().item()))
+
+# %% [markdown]
+# {{ answer("3a") }}
+
+# %% [markdown]
+# {{ question("3b") }}
+
+# %%
+{{ code("gdlab.softmax.linear_trsf") }}
+
+
+W = torch.randn(10, 784, generator=torch.Generator().manual_seed({{ cfg.seed }}))
+b = torch.zeros(1, 10)
+z = linear_trsf(x, W, b)
+print("linear_trsf:", tuple(z.shape), "nan:", z.isnan().any().item())
+
+# %%
+{{ code("gdlab.softmax.softmax") }}
+
+
+print("softmax:", tuple(softmax(z).shape), "rows sum to 1:", torch.allclose(softmax(z).sum(dim=1), torch.ones(len(z))))
+print("also for logits 10⁴ times larger:", torch.allclose(softmax(1e4 * z).sum(dim=1), torch.ones(len(z))),
+      "nan:", softmax(1e4 * z).isnan().any().item())
+
+# %%
+{{ code("gdlab.softmax.predict") }}
+
+
+uhat = predict(x, W, b)
+print("predict:", tuple(uhat.shape), "nan:", uhat.isnan().any().item())
+
+# %%
+{{ code("gdlab.softmax.loss_ce") }}
+
+
+{{ code("gdlab.softmax.cost_ce") }}
+
+
+print("loss_ce:", tuple(loss_ce(y, uhat).shape), " cost_ce:", cost_ce(y, uhat).item())
+print("cost_ce of a uniform prediction (ln 10 = 2.302585):", cost_ce(y, torch.full((len(y), 10), 0.1)).item())
+
+# %%
+{{ code("gdlab.softmax.grad_loss_ce") }}
+
+
+Wg, bg = W.clone().requires_grad_(), b.clone().requires_grad_()
+cost_ce(y, predict(x, Wg, bg)).backward()
+gradW, gradb = grad_loss_ce(x, F.one_hot(y, 10).float(), uhat)
+print("grad_loss_ce:", tuple(gradW.shape), tuple(gradb.shape))
+print("largest difference to autograd:", max((gradW - Wg.grad).abs().max().item(), (gradb - bg.grad).abs().max().item()))
+
+# %%
+{{ code("gdlab.softmax.metrics") }}
+
+
+print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
+
+# %% [markdown]
+# {{ answer("3b") }}
+
+# %% [markdown]
+# {{ question("3c") }}
+
+# %%
+{{ code("gdlab.gd.train") }}
+
+
+{{ code("gdlab.softmax.hand_step") }}
+
+# %% [markdown]
+# {{ answer("3c") }}
+
+# %% [markdown]
+# {{ question("3d") }}
+
+# %%
+{{ code("gdlab.softmax.init_params") }}
+
+
+nepochs, nbatch, lr = {{ cfg.ex3.reference.nepochs }}, {{ cfg.ex3.reference.nbatch }}, {{ cfg.ex3.reference.lr }}
+
+
+def evaluate(W, b):
+    """What is recorded per epoch: cost and accuracy on the training images, then on the test images."""
+    return lambda: metrics(X_train, Y_train, W, b) + metrics(X_test, Y_test, W, b)
+
+
+def show(history, title):
+    train_cost, train_acc, test_cost, test_acc = zip(*history)
+    print(f"{title}: training cost {train_cost[0]:.4f} -> {train_cost[-1]:.4f}, test accuracy after each epoch:",
+          [round(a, 4) for a in test_acc[1:]])
+    return train_cost, test_acc
+
+
+W, b = init_params({{ cfg.seed }}, std={{ cfg.ex3.reference.init_std }})  # the course's start: W = torch.randn(10, 784), b = 0
+W0, b0 = W.clone(), b.clone()  # the same start, for the nn.Module of part f
+course = show(train(hand_step(W, b, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(W, b)),
+              "W = randn")
+Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, from small weights
+small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
+             "W = {{ cfg.ex3.init_std }}·randn")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
+for (cost_curve, acc_curve), label in ((course, "W = randn (the course's start)"), (small, "W = {{ cfg.ex3.init_std }}·randn")):
+    ax1.semilogy(cost_curve, marker="o", ms=3, label=label)
+    ax2.plot(range(1, nepochs + 1), [100 * a for a in acc_curve[1:]], marker="o", ms=3, label=label)
+ax1.set(xlabel="epoch", ylabel="training cost (log scale)")
+ax2.set(xlabel="epoch", ylabel="test accuracy (%)")
+ax1.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# {{ answer("3d") }}
+
+# %% [markdown]
+# {{ question("3e") }}
+
+# %%
+{{ code("gdlab.softmax.NeuralNetwork") }}
+
+
+{{ code("gdlab.softmax.module_step") }}
+
+
+{{ code("gdlab.softmax.module_params") }}
+
+
+model = NeuralNetwork()
+print(model)
+
+# %% [markdown]
+# {{ answer("3e") }}
+
+# %% [markdown]
+# {{ question("3f") }}
+
+# %%
+with torch.no_grad():  # the hand model's start, so that the two runs can be compared epoch by epoch
+    model.linear.weight.copy_(W0)
+    model.linear.bias.copy_(b0[0])
+module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }},
+                    evaluate(*module_params(model))), "nn.Module")
+print("largest difference of the training cost, hand vs nn.Module:",
+      max(abs(p - q) for p, q in zip(course[0], module[0])))
+
+# %% [markdown]
+# {{ answer("3f") }}
+
+# %% [markdown]
+# {{ question("3g") }}
+#
+# The pipeline trained every point of the study, one job per learning rate and batch size, once per seed, on a fixed split of the 60 000 training images into {{ 60000 - cfg.ex3.val_size }} for training and {{ cfg.ex3.val_size }} for validation: each row of `grid.csv`, which travels with this notebook, is one call of `run_setting` below. Set `RERUN = True` to train all {{ ex3.n_runs }} runs again here (this takes a long while on one core).
+
+# %%
+{{ code("gdlab.softmax.split") }}
+
+
+{{ code("gdlab.facts.STATUSES") }}
+
+
+{{ code("gdlab.facts.status") }}
+
+
+{{ code("gdlab.softmax.stable") }}
+
+
+{{ code("gdlab.softmax.run_setting") }}
+
+
+RERUN = False
+train_idx, val_idx = split(len(Y_train), {{ cfg.ex3.val_size }}, {{ cfg.seed }})
+parts = (X_train[train_idx], Y_train[train_idx], X_train[val_idx], Y_train[val_idx], X_test, Y_test)
+settings = dict(init_std={{ cfg.ex3.init_std }}, max_epochs={{ cfg.ex3.grid.max_epochs }}, window={{ cfg.ex3.grid.stop.window }},
+                min_delta={{ cfg.ex3.grid.stop.min_delta }}, max_cost_factor={{ cfg.outcome.divergence_factor }})
+if RERUN:
+    grid = pd.DataFrame([run_setting(*parts, lr, nbatch, seed, **settings)[3] for lr in {{ cfg.ex3.grid.lrs }}
+                         for nbatch in {{ cfg.ex3.grid.batch_sizes }} for seed in {{ cfg.ex3.grid.seeds }}])
+else:
+    grid = pd.read_csv("grid.csv")
+grid.head()
+
+# %%
+{{ code("gdlab.grid.points_table") }}
+
+
+points = points_table(grid)
+table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
+print("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size")
+print((100 * table).round(2).to_string())
+print("\nits standard deviation over the seeds (percentage points)")
+print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_std")).round(2).to_string())
+print("\nepochs until the validation accuracy was stable (median over the seeds)")
+print(points.pivot(index="lr", columns="batch_size", values="epochs").to_string())
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+image = ax1.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
+ax1.set_xticks(range(table.shape[1]), table.columns)
+ax1.set_yticks(range(table.shape[0]), table.index)
+ax1.set(xlabel="batch size", ylabel="learning rate", title="validation accuracy (%)")
+fig.colorbar(image, ax=ax1)
+best = table.idxmax()
+ax2.loglog(best.index, best.to_numpy(), "o-")
+ax2.set(xlabel="batch size", ylabel="learning rate", title="the best rate per batch size")
+plt.show()
+
+# %% [markdown]
+# {{ answer("3g") }}
+
+# %% [markdown]
+# {{ question("3h") }}
+
+# %%
+{{ code("gdlab.grid.choose_favourite") }}
+
+
+favourite = choose_favourite(points, {{ cfg.ex3.favourite.val_tolerance }})
+print(favourite.to_string())
+W, b, history, row = run_setting(*parts, favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds[0] }}, **settings)
+print(f"\nretrained here with seed {{ cfg.ex3.grid.seeds[0] }}: {row['epochs']} epochs, validation accuracy {row['val_accuracy']:.4f}, "
+      f"test accuracy {row['test_accuracy']:.4f}")
+fig, axes = plt.subplots(2, 5, figsize=(9, 3.8))
+limit = W.abs().max().item()
+for digit, ax in enumerate(axes.flat):
+    image = ax.imshow(W[digit].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(digit)
+    ax.axis("off")
+fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+plt.show()
+
+# %% [markdown]
+# {{ answer("3h") }}
