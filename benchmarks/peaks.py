@@ -28,7 +28,6 @@ class Job:
     runtime_min: float
     peak_mb: float | None = None
     seconds: float | None = None
-    gpu: int = 0
 
     @property
     def within(self) -> bool:
@@ -37,14 +36,13 @@ class Job:
 
 def parse_dry_run(text: str) -> list[Job]:
     """Jobs with a benchmark file, from the text of `snakemake --dry-run --forceall`, with their
-    declared mem_mb, runtime and gpu."""
+    declared mem_mb and runtime."""
     jobs, rule, fields = [], None, {}
 
     def flush():
         if rule and "benchmark" in fields and "resources" in fields:
             res = dict(kv.split("=", 1) for kv in fields["resources"].split(", ") if "=" in kv)
-            jobs.append(Job(rule, fields["benchmark"], float(res["mem_mb"]), float(res["runtime"]),
-                            gpu=int(res.get("gpu", 0))))
+            jobs.append(Job(rule, fields["benchmark"], float(res["mem_mb"]), float(res["runtime"])))
 
     for line in text.splitlines():
         m = re.match(r"^(?:local)?rule (\w+):$", line)

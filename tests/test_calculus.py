@@ -65,10 +65,33 @@ def test_derivations_have_the_promised_shape_and_are_json(derived):
         assert d["title"] and d["result"] and isinstance(d["lhs"], str), name
         assert len(d["steps"]) >= 2 or d["lhs"] == "", name  # a chain shows its steps
         for s in d["steps"]:
-            assert set(s) == {"tex", "why", "check", "passed"}, name
-            assert s["tex"] and s["check"].strip() and isinstance(s["why"], str), name
+            assert set(s) == {"tex", "why", "check", "checked", "passed"}, name
+            assert s["tex"] and s["why"].strip(), name
+            assert s["check"] is None or s["check"].startswith("sympy"), (name, s["check"])
             assert s["passed"] is True
-    json.loads(json.dumps(derived))
+    assert json.loads(json.dumps(derived)) == derived
+
+
+def test_every_checked_step_passed_and_the_unchecked_ones_are_the_two_conclusions(derived):
+    """A step is checked exactly when sympy did it (it has a check); the only unchecked steps are the two
+    conclusions that apply a theorem to the lines before them: c₁ is not convex, c₂ is strictly convex."""
+    steps = [(name, i, s) for name, d in derived.items() for i, s in enumerate(d["steps"])]
+    assert all(s["checked"] is (s["check"] is not None) for _, _, s in steps)
+    assert all(s["passed"] for _, _, s in steps if s["checked"])
+    unchecked = [(name, i, s) for name, i, s in steps if not s["checked"]]
+    assert [(name, i) for name, i, _ in unchecked] == [("6f_c1_sign", 5), ("6g_c2_convex", 2)]
+    assert r"\text{ is not convex}" in unchecked[0][2]["tex"] and "convex" in unchecked[0][2]["why"]
+    assert r"\text{ is strictly convex" in unchecked[1][2]["tex"] and "strictly convex" in unchecked[1][2]["why"]
+    # Each conclusion stands on checked steps just before it.
+    for name, i, _ in unchecked:
+        assert i >= 2 and all(s["checked"] and s["passed"] for s in derived[name]["steps"][:i]), name
+
+
+def test_step_marks_a_missing_check_as_unchecked():
+    assert calculus.step("t", "w", None, True) == {"tex": "t", "why": "w", "check": None, "checked": False,
+                                                   "passed": True}
+    assert calculus.step("t", "w", "sympy: x", 0)["checked"] is True
+    assert calculus.step("t", "w", "sympy: x", 0)["passed"] is False
 
 
 def test_chains_start_from_sympys_own_derivative(derived):
@@ -78,7 +101,7 @@ def test_chains_start_from_sympys_own_derivative(derived):
         assert "sympy.diff" in derived[name]["steps"][0]["check"], name
     for name in ("6c_softplus_asymptote_left", "6c_softplus_asymptote_right_slope",
                  "6c_softplus_asymptote_right_offset", "6f_c1_vanishing_gradient"):
-        assert any("sympy.limit" in s["check"] for s in derived[name]["steps"]), name
+        assert any("sympy.limit" in (s["check"] or "") for s in derived[name]["steps"]), name
 
 
 def test_tex_is_plain_math_for_pandoc(derived):
@@ -224,15 +247,18 @@ def test_sympy_c2_derivatives_equal_autograd(sym):
 
 
 def test_sympy_c2_gradient_equals_the_logistic_cost_gradient(sym):
-    """c2 is the one-example, one-weight logistic cost: sympy's c2' equals gdlab.logreg.gradient_cost."""
-    from gdlab.logreg import gradient_cost
+    """c2 is the one-example, one-weight logistic cost: sympy's c2 and c2' equal gdlab.logreg's cost and
+    gradient_cost with X (1, 1), Y (1, 1), W (1, 1)."""
+    from gdlab.logreg import cost, gradient_cost
 
     for wv, xv, yv in CASES:
-        X1 = torch.tensor([[xv]], dtype=torch.float64)
-        theta = torch.tensor([wv], dtype=torch.float64)
-        g = gradient_cost(theta, X1, torch.tensor([yv], dtype=torch.float64))
-        assert g.shape == (1,)
-        assert float(g[0]) == pytest.approx(sym["c2_grad"](wv, xv, yv), rel=1e-12, abs=1e-15)
+        X = torch.tensor([[xv]], dtype=torch.float64)
+        Y = torch.tensor([[yv]], dtype=torch.float64)
+        W = torch.tensor([[wv]], dtype=torch.float64)
+        g = gradient_cost(X, Y, W)
+        assert g.shape == (1, 1)
+        assert float(g[0, 0]) == pytest.approx(sym["c2_grad"](wv, xv, yv), rel=1e-12, abs=1e-15)
+        assert cost(X, Y, W).item() == pytest.approx(sym["c2"](wv, xv, yv), rel=1e-12)
 
 
 # --- part d) and the numeric facts of part f) -----------------------------------------------

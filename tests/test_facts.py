@@ -6,14 +6,17 @@ import pytest
 import torch
 
 from gdlab.facts import (
-    OUTCOMES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, strictly_increasing, tail, time_verdict,
+    NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, status,
+    strictly_increasing, tail, time_verdict,
 )
 
-RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4}  # config/config.yaml's `outcome`
+RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4, "divergence_factor": 1e3}
 
 
-def out(costs, diverged=False, **rule):
-    return outcome(costs, diverged, **(RULE | rule))
+def out(costs, **rule):
+    result = outcome(costs, **(RULE | rule))
+    assert result in OUTCOMES
+    return result
 
 
 # --- tail ---------------------------------------------------------------------------------------------
@@ -55,10 +58,33 @@ def test_outcome_oscillating():
     assert out(zigzag) == "oscillating"
 
 
-def test_outcome_diverged():
-    assert out([1.0, 0.5, 0.4], diverged=True) == "diverged"  # stopped by the divergence rule
+def test_outcome_diverged_when_the_cost_is_not_finite():
     assert out([1.0, 10.0, float("inf")]) == "diverged"
     assert out([1.0, 0.5, float("nan")]) == "diverged"
+    assert out([1.0, float("nan"), 0.5]) == "diverged"  # at any epoch, even if it comes back
+
+
+def test_outcome_diverged_when_the_cost_exceeds_the_factor_times_its_start():
+    assert out([1.0, 2.0, 1001.0]) == "diverged"
+    assert out([1.0, 1001.0, 0.5, 0.4, 0.4, 0.4, 0.4]) == "diverged"  # once above is enough, even if it ends below
+    assert out([1.0, 1000.0, 0.5, 0.4, 0.4, 0.4, 0.4]) == "converged"  # exactly the factor: not above it
+    assert out([1.0, 20.0, 0.5, 0.4, 0.4, 0.4, 0.4], divergence_factor=10) == "diverged"
+    assert out([1.0, 20.0, 0.5, 0.4, 0.4, 0.4, 0.4], divergence_factor=30) == "converged"
+
+
+def test_outcome_unstable_when_the_run_does_not_end_below_its_start():
+    assert out([1.0, 2.0, 4.0, 8.0]) == "unstable"  # grows, but by less than the divergence factor
+    assert out([1.0, 0.2, 0.1, 0.1, 0.1, 1.0]) == "unstable"  # back where it started
+    assert out([1.0, 1.0, 1.0, 1.0]) == "unstable"  # never moved
+    assert out([1.0]) == "unstable"  # no epoch at all
+    assert out([1.0, 0.9, 1.0 - 0.5 * NOISE]) == "unstable"  # below the start by less than floating-point noise
+    assert out([1.0, 0.9, 1.0 - 2 * NOISE]) == "oscillating"  # really below it: the other rules decide
+    assert out([1.0, 0.5, 0.4, 0.4, 0.4, 0.4]) == "converged"
+
+
+def test_outcome_checks_diverged_then_unstable_then_the_tail():
+    assert out([1.0, 2000.0, 3.0]) == "diverged"  # also not below its start: diverged comes first
+    assert out([1.0, 0.5, 0.4, 0.5, 0.4, 1.5]) == "unstable"  # also oscillating in its tail: unstable comes first
 
 
 def test_outcome_only_the_tail_counts():
@@ -91,22 +117,45 @@ def test_outcome_float_floor_jitter_is_converged():
 
 
 def test_outcome_float_floor_jitter_at_a_zero_minimum_is_converged():
-    from gdlab.linalg import add_bias
-    from gdlab.linreg import LinearRegressionHand, curvature
-    from gdlab.linreg_data import arrays, make_linreg
-    from gdlab.train import fit
+    """A line through exact data: GD reaches a cost of 0 up to rounding, where it jitters by any relative amount."""
+    from gdlab.linreg import curvature, design, run
 
-    X, y = (torch.tensor(a) for a in arrays(make_linreg(40, [1.1, 0.7, -2.3], 0.5, 1.3, 0.0, seed=4)))
-    X1 = add_bias(X)
-    hist = fit(LinearRegressionHand(torch.zeros(3, dtype=torch.float64)), X1, y, epochs=2000,
-               lr=curvature(X1).optimal_lr)
-    costs = hist.column("loss")
+    x = torch.linspace(-1.0, 3.0, 40, dtype=torch.float64)
+    X, Y = design(x.numpy(), (1.1 + 0.7 * x).numpy())
+    _, hist = run(X, Y, curvature(X).optimal_lr, 2000)
+    costs = [c for c, _ in hist]
     assert max(costs[-400:]) < 1e-29 * costs[0]  # it has converged to the rounding floor
-    assert out(costs, hist.diverged) == "converged"
+    assert out(costs) == "converged"
 
 
-def test_outcomes_are_the_four_names():
-    assert OUTCOMES == ("converged", "still decreasing", "oscillating", "diverged")
+def test_outcomes_are_the_five_names():
+    assert OUTCOMES == ("converged", "still decreasing", "oscillating", "unstable", "diverged")
+
+
+# --- status (Exercise 3's study) ----------------------------------------------------------------------
+
+def test_statuses_best_first():
+    assert STATUSES == ("stable", "not yet stable", "unstable", "diverged")
+
+
+@pytest.mark.parametrize("costs, max_cost, stopped_early, expected", [
+    ([2.3, 1.0, 0.5], 23.0, True, "stable"),
+    ([2.3, 1.0, 0.5], 23.0, False, "not yet stable"),
+    ([2.3, 2.4, 2.5], 23.0, True, "unstable"),            # not below the first cost
+    ([2.3, 1.0, 2.3], 23.0, False, "unstable"),           # equal to it: not below
+    ([2.3, 30.0, 24.0], 23.0, True, "diverged"),          # the last cost above max_cost
+    ([2.3, 30.0, 2.0], 23.0, False, "not yet stable"),    # only the last cost counts
+    ([2.3, 23.0], 23.0, True, "unstable"),                # exactly max_cost: not diverged
+    ([2.3, float("nan")], 23.0, True, "diverged"),
+    ([2.3, float("inf")], 23.0, False, "diverged"),
+])
+def test_status_each_way(costs, max_cost, stopped_early, expected):
+    assert status(costs, max_cost, stopped_early) == expected
+    assert expected in STATUSES
+
+
+def test_status_an_infinite_cost_is_diverged_whatever_max_cost():
+    assert status([2.3, float("inf")], float("inf"), False) == "diverged"
 
 
 # --- the other facts ------------------------------------------------------------------------------------

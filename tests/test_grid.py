@@ -1,266 +1,244 @@
-"""gdlab.grid: runs aggregated into tables, the favourite's deterministic choice, and the grid's facts."""
+"""gdlab.grid: Exercise 3's learning-rate × batch-size study aggregated — runs into points, the favourite's
+deterministic choice, the best rate per batch size and its trend, and the grid's facts."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from gdlab.grid import SETTING, choose_favourite, compare, epochs_table, grid_facts, ranked, runs_table, settings_table
+from gdlab.facts import STATUSES
+from gdlab.grid import POINT, best_by_batch, choose_favourite, grid_facts, points_table, ranked, runs_table, trend
 
-RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4}
-
-
-def run(lr=0.1, batch_size=64, seed=1, epochs=3, impl="hand", schedule="constant", loss=None, val=None,
-        diverged=False, test_accuracy=0.9):
-    loss = loss if loss is not None else [2.3 / (1 + e) for e in range(epochs + 1)]
-    val = val if val is not None else [0.1 + 0.2 * e for e in range(len(loss))]
-    return {"impl": impl, "schedule": schedule, "lr": lr, "batch_size": batch_size, "epochs": epochs, "seed": seed,
-            "diverged": diverged, "epochs_run": len(loss) - 1, "test_accuracy": test_accuracy,
-            "history": {"epoch": list(range(len(loss))), "loss": loss, "val_accuracy": val,
-                        "train_accuracy": [v + 0.01 for v in val]}}
+N_TRAIN = 100
 
 
-# --- tables ---------------------------------------------------------------------------------------------
-
-def test_epochs_table_one_row_per_run_and_epoch_sorted():
-    runs = [run(lr=1.0, seed=2), run(lr=0.1, seed=2), run(lr=0.1, seed=1)]
-    t = epochs_table(runs)
-    assert len(t) == 12 and list(t.columns[:6]) == [*SETTING, "seed"]
-    assert list(zip(t["lr"], t["seed"], t["epoch"]))[:5] == [(0.1, 1, 0), (0.1, 1, 1), (0.1, 1, 2), (0.1, 1, 3),
-                                                            (0.1, 2, 0)]
-    assert t[(t["lr"] == 1.0) & (t["epoch"] == 2)]["loss"].item() == pytest.approx(2.3 / 3)
+def row(lr=0.1, batch_size=64, seed=1, epochs=10, status="stable", val_accuracy=0.9, test_accuracy=0.88):
+    """One run's row as gdlab.softmax.run_setting makes it."""
+    return {"lr": lr, "batch_size": batch_size, "seed": seed, "epochs": epochs, "status": status,
+            "val_accuracy": val_accuracy, "start_cost": 2.3, "val_cost": 0.4, "test_accuracy": test_accuracy,
+            "test_cost": 0.45, "examples": epochs * N_TRAIN, "steps": epochs * -(-N_TRAIN // batch_size)}
 
 
-def test_runs_table_summarises_each_run():
-    ok = run(lr=0.1, batch_size=64, epochs=3, val=[0.1, 0.5, 0.7, 0.9])
-    bad = run(lr=1.0, batch_size=30, epochs=3, loss=[2.3, 50.0], val=[0.1, 0.05], diverged=True, test_accuracy=0.1)
-    t = runs_table([bad, ok], n_train=100, summary_epochs=2, outcome_rule=RULE).set_index("lr")
-    assert t.loc[0.1, "val_accuracy"] == pytest.approx(0.8)  # mean of the last 2 epochs
-    assert t.loc[0.1, "final_val_accuracy"] == 0.9 and t.loc[0.1, "cost"] == pytest.approx(2.3 / 4)
-    assert t.loc[0.1, "train_accuracy"] == pytest.approx(0.91) and t.loc[0.1, "test_accuracy"] == 0.9
-    assert t.loc[0.1, "outcome"] == "still decreasing" and not t.loc[0.1, "diverged"]
-    assert t.loc[0.1, "examples"] == 300 and t.loc[0.1, "steps"] == 3 * 2  # ceil(100/64) = 2 steps an epoch
-    # A run stopped after one epoch: its summary is that epoch alone, its cost is still the configured one.
-    assert t.loc[1.0, "val_accuracy"] == 0.05 and t.loc[1.0, "epochs_run"] == 1
-    assert t.loc[1.0, "outcome"] == "diverged" and t.loc[1.0, "diverged"]
-    assert t.loc[1.0, "examples"] == 300 and t.loc[1.0, "steps"] == 3 * 4  # ceil(100/30) = 4
-    assert list(t.index) == [0.1, 1.0]  # sorted by setting
+def points_of(rows):
+    """rows grouped as the point files hold them: {"lr", "batch_size", "runs": [{"row": ...}]}."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["lr"], r["batch_size"]), []).append({"row": r, "val_cost": [2.3, r["val_cost"]]})
+    return [{"lr": lr, "batch_size": bs, "runs": runs} for (lr, bs), runs in groups.items()]
 
 
-def test_settings_table_mean_sample_std_and_worst_outcome():
-    runs = [run(seed=s, val=[0.1, 0.2, 0.3, v]) for s, v in ((1, 0.80), (2, 0.84), (3, 0.86))]
-    runs[1]["history"]["loss"] = [2.3, 1.0, 1.2, 1.0]  # this seed oscillates
-    runs.append(run(lr=1.0, seed=1, val=[0.1, 0.9, 0.9, 0.9]))
-    runs.append(run(lr=1.0, seed=2, loss=[2.3, 99.0], val=[0.1, 0.1], diverged=True))
-    s = settings_table(runs_table(runs, n_train=100, summary_epochs=1, outcome_rule=RULE)).set_index("lr")
-    a = np.array([0.80, 0.84, 0.86])
-    assert s.loc[0.1, "val_accuracy"] == pytest.approx(a.mean())
-    assert s.loc[0.1, "val_accuracy_std"] == pytest.approx(np.std(a, ddof=1))
-    assert s.loc[0.1, "n_seeds"] == 3 and not s.loc[0.1, "diverged"]
-    assert s.loc[0.1, "outcome"] == "oscillating"  # the worst of still decreasing, oscillating, still decreasing
-    assert s.loc[1.0, "diverged"] and s.loc[1.0, "outcome"] == "diverged"  # one diverged seed is enough
-    assert s.loc[0.1, "examples"] == 300 and s.loc[0.1, "steps"] == 6
-    for m in ("val_accuracy", "final_val_accuracy", "cost", "train_accuracy", "test_accuracy"):
-        assert f"{m}_std" in s.columns
+def test_module_does_not_import_torch():
+    code = "import sys, gdlab.grid; assert 'torch' not in sys.modules, 'gdlab.grid pulled in torch'"
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_single_seed_has_zero_spread():
-    s = settings_table(runs_table([run(seed=1), run(lr=0.5, seed=1)], 100, 1, RULE))
-    assert (s["val_accuracy_std"] == 0).all() and (s["n_seeds"] == 1).all()
+# --- the tables -------------------------------------------------------------------------------------------
+
+def test_runs_table_one_row_per_run_sorted_by_point_and_seed():
+    rows = [row(lr=1.0, seed=2), row(lr=0.1, batch_size=256, seed=1), row(lr=0.1, seed=2), row(lr=0.1, seed=1)]
+    t = runs_table(points_of(rows))
+    assert len(t) == 4 and list(t.index) == [0, 1, 2, 3]
+    assert list(zip(t["lr"], t["batch_size"], t["seed"])) == [(0.1, 64, 1), (0.1, 64, 2), (0.1, 256, 1), (1.0, 64, 2)]
+    assert set(t.columns) == set(rows[0])
 
 
-# --- the favourite ----------------------------------------------------------------------------------------
+def test_points_table_mean_sample_std_medians_and_worst_status():
+    accs = [0.80, 0.84, 0.86]
+    rows = [row(seed=s, val_accuracy=a, epochs=e, test_accuracy=a - 0.01, status=st)
+            for s, a, e, st in zip((1, 2, 3), accs, (8, 12, 30), ("stable", "not yet stable", "stable"))]
+    rows += [row(lr=1.0, seed=1, status="stable"), row(lr=1.0, seed=2, status="diverged", val_accuracy=0.1),
+             row(lr=1.0, seed=3, status="unstable", val_accuracy=0.5)]
+    p = points_table(runs_table(points_of(rows))).set_index("lr")
+    assert list(p.reset_index().columns[:2]) == POINT and len(p) == 2
+    assert p.loc[0.1, "val_accuracy"] == pytest.approx(np.mean(accs))
+    assert p.loc[0.1, "val_accuracy_std"] == pytest.approx(np.std(accs, ddof=1))
+    assert p.loc[0.1, "test_accuracy"] == pytest.approx(np.mean(accs) - 0.01)
+    assert (p.loc[0.1, "epochs"], p.loc[0.1, "max_epochs"]) == (12, 30)  # the median and the largest
+    assert (p.loc[0.1, "examples"], p.loc[0.1, "steps"]) == (12 * N_TRAIN, 12 * 2)
+    assert p.loc[0.1, "n_seeds"] == 3
+    assert p.loc[0.1, "status"] == "not yet stable" and p.loc[0.1, "seeds_unstable"] == 0
+    assert p.loc[1.0, "status"] == "diverged" and p.loc[1.0, "seeds_unstable"] == 2  # the worst; unstable + diverged
 
-def settings(rows):
-    cols = ["impl", "schedule", "lr", "batch_size", "epochs", "val_accuracy", "examples", "steps", "diverged"]
-    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+
+@pytest.mark.parametrize("statuses, worst", [
+    (["stable", "stable"], "stable"), (["stable", "not yet stable"], "not yet stable"),
+    (["not yet stable", "unstable"], "unstable"), (["unstable", "diverged", "stable"], "diverged"),
+])
+def test_points_table_status_is_the_worst_of_the_seeds(statuses, worst):
+    rows = [row(seed=s, status=st) for s, st in enumerate(statuses)]
+    p = points_table(runs_table(points_of(rows))).iloc[0]
+    assert p["status"] == worst
+    assert p["seeds_unstable"] == sum(st in ("unstable", "diverged") for st in statuses)
+
+
+def test_a_single_seed_has_zero_spread():
+    p = points_table(runs_table(points_of([row(seed=1), row(lr=0.5, seed=1)])))
+    assert (p["val_accuracy_std"] == 0).all() and (p["n_seeds"] == 1).all()
+
+
+# --- the favourite ------------------------------------------------------------------------------------------
+
+def points(rows):
+    """(lr, batch_size, val_accuracy, examples, steps, seeds_unstable) per point."""
+    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "examples": ex, "steps": st,
+                          "seeds_unstable": un} for lr, bs, acc, ex, st, un in rows])
+
+
+def pick(p, tol):
+    f = choose_favourite(p, tol)
+    return f["lr"], f["batch_size"]
 
 
 def test_favourite_is_the_best_when_nothing_is_near_it():
-    s = settings([("hand", "constant", 0.1, 64, 10, 0.90, 500, 80, False),
-                  ("hand", "constant", 0.01, 64, 10, 0.85, 500, 80, False)])
-    assert choose_favourite(s, 0.001)["lr"] == 0.1
+    p = points([(0.1, 64, 0.90, 500, 80, 0), (0.01, 64, 0.85, 100, 10, 0)])
+    assert pick(p, 0.001) == (0.1, 64)
 
 
-def test_favourite_within_tolerance_processes_fewest_examples_then_fewest_steps_then_smaller_rate():
-    s = settings([("hand", "constant", 0.1, 64, 30, 0.9000, 1500, 240, False),   # best, but 3× the examples
-                  ("hand", "constant", 0.1, 64, 10, 0.8995, 500, 80, False),
-                  ("hand", "constant", 0.1, 256, 10, 0.8992, 500, 20, False),    # same examples, fewer steps
-                  ("hand", "constant", 0.05, 256, 10, 0.8991, 500, 20, False),   # ... and a smaller rate
-                  ("hand", "constant", 0.1, 16, 5, 0.8900, 250, 80, False)])     # cheapest, but not near the best
-    assert choose_favourite(s, 0.0)["epochs"] == 30  # no tolerance: the best
-    fav = choose_favourite(s, 0.001)
-    assert (fav["lr"], fav["batch_size"]) == (0.05, 256)
-    fav = choose_favourite(s, 0.00085)  # 0.8991 is no longer near
-    assert (fav["lr"], fav["batch_size"]) == (0.1, 256)
-    fav = choose_favourite(s, 0.0006)  # only 0.9000 and 0.8995
-    assert (fav["lr"], fav["batch_size"], fav["epochs"]) == (0.1, 64, 10)
+def test_favourite_within_tolerance_fewest_examples_then_steps_then_lr_then_batch():
+    p = points([(0.1, 64, 0.9000, 1500, 240, 0),    # best, but 3× the examples
+                (0.1, 64 + 1, 0.8995, 500, 80, 0),
+                (0.1, 256, 0.8992, 500, 20, 0),       # same examples, fewer steps
+                (0.05, 256, 0.8991, 500, 20, 0),      # ... and a smaller rate
+                (0.1, 16, 0.8900, 250, 80, 0)])       # cheapest, but not near the best
+    assert pick(p, 0.0) == (0.1, 64)  # no tolerance: the best
+    assert pick(p, 0.001) == (0.05, 256)
+    assert pick(p, 0.00085) == (0.1, 256)  # 0.8991 is no longer near
+    assert pick(p, 0.0006) == (0.1, 65)  # only 0.9000 and 0.8995
+    same = points([(0.1, 128, 0.9, 500, 20, 0), (0.1, 64, 0.9, 500, 20, 0)])  # all equal but the batch
+    assert pick(same, 0.0) == (0.1, 64)
 
 
 def test_favourite_counts_examples_before_steps():
-    s = settings([("hand", "constant", 0.1, 1024, 10, 0.900, 500, 5, False),    # few steps, more examples
-                  ("hand", "constant", 0.1, 16, 5, 0.900, 250, 80, False)])     # fewer examples, more steps
-    assert choose_favourite(s, 0.001)["batch_size"] == 16
+    p = points([(0.1, 1024, 0.900, 500, 5, 0), (0.1, 16, 0.900, 250, 80, 0)])
+    assert pick(p, 0.001) == (0.1, 16)
 
 
-def test_favourite_never_a_setting_where_a_seed_diverged():
-    s = settings([("hand", "constant", 1.0, 64, 10, 0.95, 500, 80, True),
-                  ("hand", "constant", 0.1, 64, 10, 0.90, 500, 80, False)])
-    assert choose_favourite(s, 0.1)["lr"] == 0.1
-    with pytest.raises(ValueError, match="every setting diverged"):
-        choose_favourite(s.assign(diverged=True), 0.1)
+def test_favourite_is_never_a_point_with_an_unstable_or_diverged_seed():
+    p = points([(1.0, 64, 0.95, 100, 10, 1), (0.1, 64, 0.90, 500, 80, 0), (0.5, 64, 0.93, 100, 10, 2)])
+    assert pick(p, 0.1) == (0.1, 64)
+    with pytest.raises(ValueError, match="no point of the grid trained without an unstable or diverged seed"):
+        choose_favourite(p.assign(seeds_unstable=1), 0.1)
 
 
 def test_favourite_does_not_depend_on_row_order():
-    s = settings([("hand", "constant", lr, bs, ep, acc, ep * 100, ep * -(-100 // bs), False)
-                  for lr, bs, ep, acc in [(0.1, 64, 10, 0.900), (0.1, 16, 10, 0.900), (0.01, 64, 10, 0.900),
-                                          (0.1, 64, 5, 0.8995), (1.0, 64, 5, 0.8995), (0.1, 256, 30, 0.901)]])
-    choices = {tuple(choose_favourite(s.sample(frac=1.0, random_state=k), 0.002)[SETTING]) for k in range(20)}
-    assert choices == {("hand", "constant", 0.1, 64, 5)}
+    p = points([(lr, bs, acc, ep * 100, ep * -(-100 // bs), 0)
+                for lr, bs, ep, acc in [(0.1, 64, 10, 0.900), (0.1, 16, 10, 0.900), (0.01, 64, 10, 0.900),
+                                        (0.1, 64, 5, 0.8995), (1.0, 64, 5, 0.8995), (0.1, 256, 30, 0.901),
+                                        (0.1, 60, 5, 0.8995)]])
+    choices = {pick(p.sample(frac=1.0, random_state=k), 0.002) for k in range(20)}
+    assert choices == {(0.1, 60)}  # 500 examples, 10 steps: ties (0.1, 64) on both, the smaller batch wins
 
 
-def test_favourite_does_not_depend_on_row_order_when_batch_sizes_give_the_same_steps():
-    s = settings([("hand", "constant", 0.1, 60, 10, 0.90, 1000, 20, False),
-                  ("hand", "constant", 0.1, 70, 10, 0.90, 1000, 20, False)])
-    assert choose_favourite(s, 0.001)["batch_size"] == choose_favourite(s.iloc[::-1], 0.001)["batch_size"]
+# --- ranking, the best rate per batch size, its trend -----------------------------------------------------------
+
+def grid(rows):
+    """(lr, batch_size, val_accuracy, val_accuracy_std, status) per point, as points_table gives them."""
+    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd, "epochs": 10.0,
+                          "status": st, "seeds_unstable": int(st in ("unstable", "diverged"))}
+                         for lr, bs, acc, sd, st in rows]).sort_values(POINT, ignore_index=True)
 
 
-# --- the grid's facts ---------------------------------------------------------------------------------------
+def test_ranked_worst_first_ties_kept_in_grid_order():
+    g = grid([(0.01, 16, 0.90, 0.0, "stable"), (0.1, 16, 0.90, 0.0, "stable"), (0.001, 16, 0.80, 0.0, "stable")])
+    assert ranked(g)["lr"].tolist() == [0.001, 0.01, 0.1]
+    assert ranked(g.iloc[::-1])["lr"].tolist() == [0.001, 0.1, 0.01]
 
-def grid(points):
-    """(lr, batch_size, val_accuracy, val_accuracy_std, outcome) per point; diverged iff its outcome says so."""
-    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd, "outcome": o,
-                          "diverged": o == "diverged", "largest_rise": 0.5 if o == "oscillating" else 0.0,
-                          "above_start": False, "seeds_above_start": 0, "n_seeds": 3} for lr, bs, acc, sd, o in points])
 
+def test_best_by_batch_and_the_rates_level_with_it():
+    g = grid([(0.01, 16, 0.90, 0.002, "stable"), (0.1, 16, 0.92, 0.002, "stable"), (1.0, 16, 0.917, 0.002, "stable"),
+              (0.01, 256, 0.80, 0.01, "stable"), (0.1, 256, 0.86, 0.01, "stable"), (1.0, 256, 0.87, 0.01, "stable")])
+    b16, b256 = best_by_batch(g)
+    assert b16 == {"batch_size": 16, "lr": 0.1, "val_accuracy": 0.92, "val_accuracy_std": 0.002, "epochs": 10.0,
+                   "level_lrs": [0.1, 1.0]}  # 0.92 − 0.917 ≤ 0.002 + 0.002; 0.02 is not
+    assert b256["lr"] == 1.0 and b256["level_lrs"] == [0.1, 1.0]  # 0.87 − 0.86 ≤ 0.01 + 0.01
+    assert all(isinstance(b["batch_size"], int) and isinstance(b["lr"], float) for b in (b16, b256))
+
+
+def best(*lrs_and_levels):
+    return [{"batch_size": 16 * 4**i, "lr": lr, "level_lrs": level} for i, (lr, level) in enumerate(lrs_and_levels)]
+
+
+@pytest.mark.parametrize("per_batch, expected", [
+    (best((0.01, [0.01]), (0.1, [0.1])), "grows"),
+    (best((0.01, [0.01]), (0.01, [0.01, 0.1]), (0.1, [0.1, 1.0])), "grows"),     # never falls, ends above
+    (best((0.1, [0.1]), (0.01, [0.01])), "shrinks"),
+    (best((1.0, [0.1, 1.0]), (0.1, [0.1]), (0.01, [0.01])), "shrinks"),
+    (best((0.01, [0.01, 0.1]), (0.1, [0.01, 0.1])), "unclear"),                 # higher, but within the spread
+    (best((0.01, [0.01]), (0.1, [0.1]), (0.01, [0.01])), "unclear"),            # up, then down
+    (best((0.01, [0.01]), (0.01, [0.01])), "unclear"),                          # the same rate
+    (best((0.1, [0.1])), "unclear"),                                            # one batch size
+])
+def test_trend_each_way(per_batch, expected):
+    assert trend(per_batch) == expected
+
+
+# --- the grid's facts -------------------------------------------------------------------------------------------
 
 # Too small a rate gets nowhere: the worst point is at the smallest rate. The best rate grows with the batch.
-SLOW = grid([(0.001, 16, 0.85, 0.002, "still decreasing"), (0.001, 256, 0.70, 0.002, "still decreasing"),
-             (0.01, 16, 0.91, 0.002, "converged"), (0.01, 256, 0.86, 0.002, "still decreasing"),
-             (0.1, 16, 0.90, 0.003, "oscillating"), (0.1, 256, 0.92, 0.001, "converged")])
+SLOW = grid([(0.001, 16, 0.85, 0.002, "not yet stable"), (0.001, 256, 0.70, 0.002, "not yet stable"),
+             (0.01, 16, 0.91, 0.002, "stable"), (0.01, 256, 0.86, 0.002, "not yet stable"),
+             (0.1, 16, 0.90, 0.003, "stable"), (0.1, 256, 0.92, 0.001, "stable")])
 # Too large a rate bounces: the worst point is at the largest rate. The best rate shrinks with the batch.
-FAST = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.01, 256, 0.903, 0.002, "converged"),
-             (0.1, 16, 0.92, 0.002, "converged"), (0.1, 256, 0.895, 0.002, "oscillating"),
-             (1.0, 16, 0.60, 0.050, "oscillating"), (1.0, 256, 0.40, 0.200, "diverged")])
+FAST = grid([(0.01, 16, 0.90, 0.002, "stable"), (0.01, 64, 0.903, 0.002, "stable"), (0.01, 256, 0.905, 0.002, "stable"),
+             (0.1, 16, 0.92, 0.002, "stable"), (0.1, 64, 0.895, 0.002, "stable"), (0.1, 256, 0.89, 0.002, "unstable"),
+             (1.0, 16, 0.60, 0.050, "unstable"), (1.0, 64, 0.50, 0.1, "diverged"), (1.0, 256, 0.40, 0.2, "diverged")])
 
 
-def test_grid_facts_worst_point_at_the_smallest_rate():
+def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     f = grid_facts(SLOW)
-    assert f["worst"] == {"lr": 0.001, "batch_size": 256, "val_accuracy": 0.70, "val_accuracy_std": 0.002,
-                          "outcome": "still decreasing", "largest_rise": 0.0, "above_start": False,
-                          "seeds_above_start": 0, "n_seeds": 3}
-    assert f["best"]["lr"] == 0.1 and f["best"]["batch_size"] == 256 and f["best"]["outcome"] == "converged"
-    assert f["best_lr_by_batch"] == [{"batch_size": 16, "lr": 0.01, "val_accuracy": 0.91},
-                                     {"batch_size": 256, "lr": 0.1, "val_accuracy": 0.92}]
-    assert f["best_lr_grows_with_batch"] is True
-    assert f["any_diverged"] is False and f["n_diverged"] == 0
-    json.dumps(f)  # plain Python values: the summary is JSON
+    assert (f["best"]["lr"], f["best"]["batch_size"], f["best"]["val_accuracy"]) == (0.1, 256, 0.92)
+    assert (f["worst"]["lr"], f["worst"]["batch_size"]) == (0.001, 256)
+    assert f["best"] == SLOW.iloc[5].to_dict()
+    assert f["worst_at"] == "the smallest rate and the largest batch"
+    assert f["best_at"] == "the largest rate and the largest batch"
+    assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
+    assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
+    assert f["status_counts"] == {"stable": 3, "not yet stable": 3, "unstable": 0, "diverged": 0}
+    assert json.loads(json.dumps(f)) == f  # plain Python values: the summary is JSON
 
 
-def test_grid_facts_worst_point_at_the_largest_rate():
+def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():
     f = grid_facts(FAST)
-    # The diverged point is never best or worst; the worst that trained is the largest rate, bouncing.
-    assert f["worst"]["lr"] == 1.0 and f["worst"]["batch_size"] == 16 and f["worst"]["outcome"] == "oscillating"
-    assert (f["best"]["lr"], f["best"]["batch_size"]) == (0.1, 16)
-    assert [(b["batch_size"], b["lr"]) for b in f["best_lr_by_batch"]] == [(16, 0.1), (256, 0.01)]
-    assert f["best_lr_grows_with_batch"] is False
-    assert f["any_diverged"] is True and f["n_diverged"] == 1
+    assert (f["best"]["lr"], f["best"]["batch_size"]) == (0.1, 16) and f["best_at"] == "the smallest batch"
+    assert (f["worst"]["lr"], f["worst"]["batch_size"]) == (1.0, 256)
+    assert f["worst_at"] == "the largest rate and the largest batch"
+    assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.1), (64, 0.01), (256, 0.01)]
+    assert f["trend"] == "shrinks"
+    assert f["status_counts"] == {"stable": 5, "not yet stable": 0, "unstable": 2, "diverged": 2}
+    assert sum(f["status_counts"].values()) == f["n_points"] == 9 and list(f["status_counts"]) == list(STATUSES)
     json.dumps(f)
 
 
-def test_best_lr_must_strictly_grow_somewhere():
-    flat = grid([(0.01, 16, 0.9, 0.0, "converged"), (0.1, 16, 0.8, 0.0, "converged"),
-                 (0.01, 64, 0.9, 0.0, "converged"), (0.1, 64, 0.8, 0.0, "converged")])
-    assert grid_facts(flat)["best_lr_grows_with_batch"] is False
-    one_batch = grid([(0.01, 16, 0.9, 0.0, "converged"), (0.1, 16, 0.8, 0.0, "converged")])
-    assert grid_facts(one_batch)["best_lr_grows_with_batch"] is False
+def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch():
+    """SLOW by hand: the best per batch is 0.91 (batch 16, sd 0.002) and 0.92 (batch 256, sd 0.001)."""
+    f = grid_facts(SLOW)
+    assert f["best_max_sd"] == 0.002
+    small, large = f["smallest_rate"], f["largest_rate"]
+    assert small == {"lr": 0.001, "min_gap": pytest.approx(0.91 - 0.85), "max_gap": pytest.approx(0.92 - 0.70),
+                     "points": 2, "not_yet_stable": 2, "max_sd": 0.002, "noisier_than_best": False}
+    assert large == {"lr": 0.1, "min_gap": 0.0, "max_gap": pytest.approx(0.91 - 0.90), "points": 2,
+                     "not_yet_stable": 0, "max_sd": 0.003, "noisier_than_best": True}
+    fast = grid_facts(FAST)["largest_rate"]  # 1.0: far below the best at every batch size, and noisy
+    assert fast["min_gap"] == pytest.approx(0.92 - 0.60) and fast["max_gap"] == pytest.approx(0.905 - 0.40)
+    assert fast["noisier_than_best"] and fast["max_sd"] == 0.2 and fast["not_yet_stable"] == 0
 
 
-def test_batch_effect_verdicts_per_rate():
-    slow = {e["lr"]: e for e in grid_facts(SLOW)["batch_effect"]}
-    assert [e for e in slow] == [0.001, 0.01, 0.1]
-    assert slow[0.001]["large_vs_small"] == "lower"  # 0.70 vs 0.85, spreads 0.004
-    assert slow[0.1]["large_vs_small"] == "higher"  # 0.92 vs 0.90, spreads 0.004
-    assert slow[0.1]["small"]["batch_size"] == 16 and slow[0.1]["large"]["batch_size"] == 256
-    fast = {e["lr"]: e for e in grid_facts(FAST)["batch_effect"]}
-    assert fast[0.01]["large_vs_small"] == "within spread"  # 0.903 vs 0.900, spreads 0.004
-    assert fast[0.1]["large_vs_small"] == "lower"
-    assert fast[1.0]["large_vs_small"] == "large diverged"
+def test_grid_facts_a_best_point_inside_the_grid():
+    g = grid([(lr, bs, acc, 0.001, "stable") for lr, bs, acc in [
+        (0.01, 16, 0.80), (0.1, 16, 0.85), (1.0, 16, 0.70),
+        (0.01, 64, 0.81), (0.1, 64, 0.95), (1.0, 64, 0.75),
+        (0.01, 256, 0.79), (0.1, 256, 0.84), (1.0, 256, 0.72)]])
+    f = grid_facts(g)
+    assert (f["best"]["lr"], f["best"]["batch_size"], f["best_at"]) == (0.1, 64, "inside")
+    assert f["worst_at"] == "the largest rate and the smallest batch"
+    assert not f["best_at_edge"] and f["trend"] == "unclear"  # 0.1 at every batch size
 
 
-def test_batch_effect_divergence_verdicts():
-    def verdict(small, large):
-        g = grid([(0.5, 16, 0.5, 0.0, small), (0.5, 64, 0.6, 0.0, large), (0.01, 16, 0.9, 0.0, "converged")])
-        return {e["lr"]: e["large_vs_small"] for e in grid_facts(g)["batch_effect"]}[0.5]
-
-    assert verdict("converged", "diverged") == "large diverged"
-    assert verdict("diverged", "converged") == "small diverged"
-    assert verdict("diverged", "diverged") == "both diverged"
-    assert verdict("converged", "converged") == "higher"
-
-
-def test_grid_facts_when_every_point_diverged():
-    f = grid_facts(grid([(1.0, 16, 0.10, 0.0, "diverged"), (2.0, 16, 0.08, 0.0, "diverged")]))
-    assert f["any_diverged"] and f["n_diverged"] == 2 and f["worst"]["lr"] == 2.0
-
-
-def test_compare_uses_the_seeds_spread():
-    a = pd.Series({"val_accuracy": 0.92, "val_accuracy_std": 0.001})
-    b = pd.Series({"val_accuracy": 0.90, "val_accuracy_std": 0.002})
-    assert compare(a, b) == "higher" and compare(b, a) == "lower"
-    assert compare(a, b.copy().replace({0.002: 0.03})) == "within spread"
-
-
-def test_where_the_worst_point_is_and_how_the_best_rate_grows():
-    slow, fast = grid_facts(SLOW), grid_facts(FAST)
-    assert slow["worst_at"] == "the smallest rate" and fast["worst_at"] == "the largest rate"
-    middle = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.1, 16, 0.80, 0.002, "oscillating"),
-                   (1.0, 16, 0.85, 0.002, "oscillating")])
-    assert grid_facts(middle)["worst_at"] == "a middle rate"
-    # SLOW: best 0.01 at batch 16, 0.1 at 256: ten times the rate for sixteen times the batch.
-    assert slow["best_lr_grows_with_batch"] and slow["best_lr_grows_less_than_batch"]
-    steep = grid([(0.001, 16, 0.91, 0.002, "converged"), (0.001, 32, 0.80, 0.002, "still decreasing"),
-                  (0.1, 16, 0.85, 0.002, "oscillating"), (0.1, 32, 0.92, 0.002, "converged")])
-    f = grid_facts(steep)  # a hundred times the rate for twice the batch: more than proportionally
-    assert f["best_lr_grows_with_batch"] and not f["best_lr_grows_less_than_batch"]
-    assert f["worst"]["largest_rise"] == 0.0 and grid_facts(middle)["worst"]["largest_rise"] == 0.5
-
-
-def test_runs_table_records_the_largest_rise_and_a_cost_above_its_start():
-    runs = [{"impl": "hand", "schedule": "constant", "lr": lr, "batch_size": 64, "epochs": 4, "seed": 1,
-             "epochs_run": 4, "diverged": False, "test_accuracy": 0.9,
-             "history": {"loss": loss, "val_accuracy": [0.1, 0.5, 0.6, 0.7, 0.8], "train_accuracy": [0.1] * 5}}
-            for lr, loss in ((0.1, [2.3, 1.0, 0.8, 0.7, 0.6]), (1.0, [2.3, 1.0, 3.0, 1.5, 2.4]))]
-    table = runs_table(runs, n_train=100, summary_epochs=2,
-                       outcome_rule={"tail_fraction": 0.5, "min_tail_epochs": 2, "rtol": 1e-4})
-    calm, wild = table.iloc[0], table.iloc[1]
-    assert calm["largest_rise"] == 0.0 and not calm["above_start"] and calm["outcome"] == "still decreasing"
-    assert wild["largest_rise"] == pytest.approx(0.6) and wild["above_start"] and wild["outcome"] == "oscillating"
-    assert settings_table(table)["largest_rise"].tolist() == [0.0, pytest.approx(0.6)]
-
-
-def test_settings_table_counts_the_seeds_that_end_above_their_start():
-    def run(seed, loss):
-        return {"impl": "hand", "schedule": "constant", "lr": 1.0, "batch_size": 64, "epochs": 4, "seed": seed,
-                "epochs_run": 4, "diverged": False, "test_accuracy": 0.9,
-                "history": {"loss": loss, "val_accuracy": [0.5] * 5, "train_accuracy": [0.5] * 5}}
-    rule = {"tail_fraction": 0.5, "min_tail_epochs": 2, "rtol": 1e-4}
-    table = runs_table([run(1, [2.3, 1.0, 3.0, 1.5, 2.4]), run(2, [2.3, 5.0, 0.5, 1.9, 0.4]),
-                        run(3, [2.3, 1.0, 0.9, 0.8, 0.7])], n_train=100, summary_epochs=2, outcome_rule=rule)
-    row = settings_table(table).iloc[0]
-    # One seed of three ends above its start; the largest rise (seed 2: 0.5 -> 1.9) is another seed's.
-    assert row["above_start"] and row["seeds_above_start"] == 1 and row["n_seeds"] == 3
-    assert row["largest_rise"] == pytest.approx(2.8)
-    calm = settings_table(table[table["seed"] == 3]).iloc[0]
-    assert not calm["above_start"] and calm["seeds_above_start"] == 0
-
-
-def test_ranked_puts_the_best_point_last_ties_by_rate_and_diverged_points_only_when_all_did():
-    g = grid([(0.01, 16, 0.90, 0.002, "converged"), (0.1, 16, 0.90, 0.002, "converged"),
-              (1.0, 16, 0.95, 0.002, "diverged"), (0.001, 16, 0.80, 0.002, "still decreasing")])
-    order = ranked(g)
-    assert order["lr"].tolist() == [0.001, 0.01, 0.1]  # the diverged point (0.95) is never the best
-    assert order.iloc[-1]["lr"] == 0.1  # a tie goes to the larger rate, the last in the order
-    every = grid([(0.1, 16, 0.30, 0.01, "diverged"), (1.0, 16, 0.20, 0.01, "diverged")])
-    assert ranked(every)["lr"].tolist() == [1.0, 0.1]  # all diverged: the least bad last
+def test_grid_facts_place_names_one_axis_when_the_other_is_inside():
+    g = grid([(lr, bs, 0.9 - 0.01 * i, 0.001, "stable") for i, (lr, bs) in enumerate(
+        [(0.01, 64), (0.1, 16), (0.1, 64), (0.1, 256), (1.0, 64)])])
+    f = grid_facts(g)
+    assert f["best_at"] == "the smallest rate" and f["worst_at"] == "the largest rate"

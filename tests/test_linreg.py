@@ -1,226 +1,334 @@
-"""Exercise 1 numerics (gdlab.linreg, gdlab.linalg): hand gradient vs autograd, closed form vs lstsq, GD's limits,
-the line search."""
+"""Exercise 1 numerics (gdlab.linreg): the design, hand gradient and Hessian vs autograd, closed form vs lstsq, the
+curvature and GD's limits, the optimal step, epochs to a tolerance measured and predicted, the feature variants."""
 
 import numpy as np
 import pytest
 import torch
 
-from gdlab.linalg import add_bias, gram_eigenvalues
+from conftest import data_mirror
+from gdlab.gd import gradient_descent
 from gdlab.linreg import (
-    LinearRegressionHand, LinearRegressionLineSearch, curvature, distance_to, epochs_to_reach, mse, mse_grad,
-    mse_hessian, normal_equations,
+    contraction, cost, curvature, design, epochs_to_reach, feature_variant, gradient_cost, hessian, load,
+    normal_equations, optimal_step, predicted_epochs, run,
 )
-from gdlab.linreg_data import arrays, make_linreg
-from gdlab.train import AutogradModel, bisect_max_lr, cost_grows, fit
+from gdlab.linreg_data import standardise
+from gdlab.studies import bisect_max_lr, cost_grows
 
 
-def tensors(frame):
-    X, y = arrays(frame)
-    return torch.tensor(X), torch.tensor(y)
+def rents(n, seed, mean=70.0, std=25.0):
+    """A rents-like sample: y = 300 + 25 x + noise, x around ``mean`` (so the raw design is ill-conditioned)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(mean, std, n)
+    return x, 300 + 25 * x + rng.normal(0, 150, n)
 
 
-@pytest.fixture(params=[([1.5, -2.0], 1.0, 1.0), ([0.3, 2.0, -1.0, 0.5], 2.0, 3.0)], ids=["d1", "d3"])
+@pytest.fixture(params=["raw", "standardised"])
 def data(request):
-    theta, mean, std = request.param
-    X, y = tensors(make_linreg(60, theta, mean, std, 0.3, seed=7))
-    return add_bias(X), y
+    x, y = rents(60, 7)
+    if request.param == "standardised":
+        x, y = standardise(x), standardise(y)
+    return design(x, y)
 
 
-def zeros(X1):
-    return torch.zeros(X1.shape[1], dtype=torch.float64)
+def random_a(seed=1):
+    return torch.randn(2, 1, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 
-# --- the design matrix ----------------------------------------------------------------------------------
-
-def test_add_bias_prepends_ones_and_keeps_dtype():
-    X = torch.tensor([[2.0, 3.0], [4.0, 5.0]], dtype=torch.float32)
-    X1 = add_bias(X)
-    assert X1.dtype == torch.float32 and X1.tolist() == [[1.0, 2.0, 3.0], [1.0, 4.0, 5.0]]
-
-
-def test_gram_eigenvalues_ascending_float64_equal_numpy(data):
-    X1, _ = data
-    ev = gram_eigenvalues(X1.to(torch.float32))
-    assert ev.dtype == torch.float64 and torch.all(ev[1:] >= ev[:-1])
-    X = X1.numpy()
-    np.testing.assert_allclose(ev.numpy(), np.linalg.eigvalsh(X.T @ X / len(X)), rtol=1e-6)
+def lausanne():
+    m = data_mirror()
+    path = m / "lausanne" / "lausanne-appart.csv" if m else None
+    if path is None or not path.is_file():
+        pytest.skip("the week-1 data lausanne-appart.csv is not in the data mirror")
+    return path
 
 
-# --- cost, gradient, Hessian, closed form ---------------------------------------------------------------
+# --- the design ---------------------------------------------------------------------------------------------
 
-def test_hand_gradient_equals_autograd(data):
-    X1, y = data
-    theta = torch.randn(X1.shape[1], dtype=torch.float64, generator=torch.Generator().manual_seed(1), requires_grad=True)
-    mse(theta, X1, y).backward()
-    torch.testing.assert_close(mse_grad(theta.detach(), X1, y), theta.grad, rtol=1e-12, atol=1e-12)
-
-
-def test_mse_is_the_mean_squared_residual(data):
-    X1, y = data
-    theta = torch.linspace(-1, 1, X1.shape[1], dtype=torch.float64)
-    assert float(mse(theta, X1, y)) == pytest.approx(float(torch.mean((X1 @ theta - y) ** 2)), rel=1e-14)
+def test_design_is_a_column_of_ones_then_x_and_targets_as_a_column():
+    X, Y = design([2, 3.5, -1], np.array([1.0, 2.0, 3.0]))
+    assert X.dtype == Y.dtype == torch.float64 and X.shape == (3, 2) and Y.shape == (3, 1)
+    assert X.tolist() == [[1.0, 2.0], [1.0, 3.5], [1.0, -1.0]] and Y.tolist() == [[1.0], [2.0], [3.0]]
 
 
-def test_hessian_equals_autograd(data):
-    X1, y = data
-    H = torch.autograd.functional.hessian(lambda t: mse(t, X1, y), zeros(X1))
-    torch.testing.assert_close(mse_hessian(X1), H, rtol=1e-12, atol=1e-12)
+# --- cost, gradient, Hessian, closed form -------------------------------------------------------------------
+
+def test_cost_is_half_the_mean_squared_residual(data):
+    X, Y = data
+    a = random_a()
+    r = (Y - X @ a).numpy()
+    assert cost(X, Y, a).item() == pytest.approx(0.5 * np.mean(r**2), rel=1e-13)
 
 
-def test_normal_equations_equal_lstsq(data):
-    X1, y = data
-    expected = np.linalg.lstsq(X1.numpy(), y.numpy(), rcond=None)[0]
-    np.testing.assert_allclose(normal_equations(X1, y).numpy(), expected, rtol=1e-10, atol=1e-12)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hand_gradient_equals_autograd(data, seed):
+    X, Y = data
+    a = random_a(seed).requires_grad_()
+    cost(X, Y, a).backward()
+    g = gradient_cost(X, Y, a.detach())
+    assert g.shape == (2, 1)
+    torch.testing.assert_close(g, a.grad, rtol=1e-12, atol=1e-12)
 
 
-def test_gradient_vanishes_at_closed_form(data):
-    X1, y = data
-    assert torch.linalg.vector_norm(mse_grad(normal_equations(X1, y), X1, y)) < 1e-10
+def test_hessian_equals_autograd_at_any_point(data):
+    X, Y = data
+    for a in (torch.zeros(2, 1, dtype=torch.float64), random_a(4)):
+        H = torch.autograd.functional.hessian(lambda v: cost(X, Y, v.reshape(2, 1)), a.flatten())
+        torch.testing.assert_close(hessian(X), H, rtol=1e-12, atol=1e-12)
+
+
+def test_normal_equations_equal_lstsq_and_zero_the_gradient(data):
+    X, Y = data
+    a_star = normal_equations(X, Y)
+    expected = np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0]
+    assert a_star.shape == (2, 1)
+    np.testing.assert_allclose(a_star.numpy(), expected, rtol=1e-9, atol=1e-12)
+    g = gradient_cost(X, Y, a_star)
+    assert float(torch.linalg.vector_norm(g)) < 1e-9 * (1 + float(torch.linalg.vector_norm(X.T @ Y)) / len(X))
 
 
 def test_curvature_is_the_hessian_spectrum(data):
-    X1, _ = data
-    c = curvature(X1)
-    ev = torch.linalg.eigvalsh(mse_hessian(X1))
-    np.testing.assert_allclose(c.eigenvalues, ev.numpy(), rtol=1e-10)
-    assert c.lambda_max == pytest.approx(float(ev[-1])) and c.lambda_min == pytest.approx(float(ev[0]))
-    assert c.max_lr == pytest.approx(2 / float(ev[-1])) and c.condition_number == pytest.approx(float(ev[-1] / ev[0]))
-    assert c.optimal_lr == pytest.approx(2 / float(ev[0] + ev[-1]))
+    X, _ = data
+    c = curvature(X)
+    ev = np.linalg.eigvalsh(X.numpy().T @ X.numpy() / len(X))
+    np.testing.assert_allclose(c.eigenvalues, ev, rtol=1e-10)
+    assert c.eigenvalues == sorted(c.eigenvalues)
+    assert (c.lambda_min, c.lambda_max) == (pytest.approx(ev[0]), pytest.approx(ev[-1]))
+    assert c.max_lr == pytest.approx(2 / ev[-1]) and c.optimal_lr == pytest.approx(2 / (ev[0] + ev[-1]))
+    assert c.condition_number == pytest.approx(ev[-1] / ev[0])
+
+
+def test_curvature_of_a_constant_feature_has_infinite_condition_number():
+    X, _ = design([3.0, 3.0, 3.0], [1.0, 2.0, 3.0])
+    c = curvature(X)
+    assert c.lambda_min == pytest.approx(0, abs=1e-12) and c.condition_number > 1e12
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.99, 1.0, 1.5, 1.9])
+def test_contraction_is_the_factor_of_the_slowest_mode_late_in_a_run(data, fraction):
+    """e_{t+1} = (I − lr H) e_t: one step exactly, and late in a run ‖e‖ shrinks by max|1 − lr λ| per epoch."""
+    X, Y = data
+    c, a_star, H = curvature(X), normal_equations(X, Y), hessian(X)
+    lr = fraction * c.optimal_lr
+    a0 = random_a(5)
+    a1, _ = gradient_descent(lambda a: gradient_cost(X, Y, a), a0, lr, 1, lambda a: None)
+    torch.testing.assert_close(a1 - a_star, (torch.eye(2, dtype=torch.float64) - lr * H) @ (a0 - a_star),
+                               rtol=1e-8, atol=1e-10)
+    q = contraction(c, lr)
+    assert q == pytest.approx(max(abs(1 - lr * lam) for lam in np.linalg.eigvalsh(H.numpy())))
+    n = int(min(2000, np.ceil(np.log(1e-6) / np.log(q)))) if q < 1 else 50
+    _, dist = gradient_descent(lambda a: gradient_cost(X, Y, a), a0, lr, n,
+                               lambda a: float(torch.linalg.vector_norm(a - a_star)))
+    if dist[-1] > 1e-12 * dist[0]:  # above the rounding floor
+        assert dist[-1] / dist[-2] == pytest.approx(q, rel=1e-3)
 
 
 # --- gradient descent -----------------------------------------------------------------------------------
 
-def test_gd_reaches_closed_form(data):
-    X1, y = data
-    model = LinearRegressionHand(zeros(X1))
-    hist = fit(model, X1, y, epochs=20000, lr=curvature(X1).optimal_lr)
-    assert not hist.diverged
-    star = normal_equations(X1, y)
-    assert torch.linalg.vector_norm(model.theta - star) <= 1e-9 * (1 + torch.linalg.vector_norm(star))
+def test_run_records_epoch_zero_and_every_epoch_and_contracts_as_theory_says(data):
+    """‖a_T − a*‖ ≤ max|1 − lr λ|^T ‖a_0 − a*‖ (the error is multiplied by I − lr H each epoch), and the cost never
+    rises below 2/λmax; standardised, that reaches the closed form."""
+    X, Y = data
+    c, a_star = curvature(X), normal_equations(X, Y)
+    T = 3000
+    a, hist = run(X, Y, c.optimal_lr, T)
+    assert len(hist) == T + 1
+    assert hist[0] == (pytest.approx(float(cost(X, Y, torch.zeros(2, 1, dtype=torch.float64)))), [0.0, 0.0])
+    assert hist[-1] == (pytest.approx(float(cost(X, Y, a)), rel=1e-15), a.flatten().tolist())
+    costs = [c_ for c_, _ in hist]
+    assert all(b <= a_ + 1e-15 * costs[0] for a_, b in zip(costs, costs[1:]))
+    e0 = float(torch.linalg.vector_norm(a_star))
+    bound = contraction(c, c.optimal_lr) ** T * e0
+    assert float(torch.linalg.vector_norm(a - a_star)) <= bound * (1 + 1e-6) + 1e-12 * e0
+    if c.condition_number < 10:
+        assert float(torch.linalg.vector_norm(a - a_star)) <= 1e-12 * (1 + e0)
 
 
-def test_error_obeys_the_linear_recursion(data):
-    """e_{t+1} = (I − η H) e_t: one step and, late in a run, the slowest mode's factor max|1 − ηλ|."""
-    X1, y = data
-    star, H, c = normal_equations(X1, y), mse_hessian(X1), curvature(X1)
-    lr = 0.3 * c.max_lr
-    model = LinearRegressionHand(torch.ones(X1.shape[1], dtype=torch.float64))
-    e0 = model.theta - star
-    model.step(X1, y, lr)
-    torch.testing.assert_close(model.theta - star, e0 - lr * H @ e0, rtol=1e-9, atol=1e-12)
-    hist = fit(LinearRegressionHand(zeros(X1)), X1, y, epochs=4000, lr=lr, metrics=distance_to(star, X1, y))
-    d = hist.column("distance")
-    t = max(i for i, v in enumerate(d) if v > 1e-7)  # well above the rounding floor
-    factor = max(abs(1 - lr * lam) for lam in c.eigenvalues)
-    assert d[t] / d[t - 1] == pytest.approx(factor, rel=1e-5)
+def test_run_starts_where_asked():
+    X, Y = design([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    a0 = torch.tensor([[1.0], [2.0]], dtype=torch.float64)  # the exact fit
+    a, hist = run(X, Y, 0.1, 5, a0)
+    assert [c for c, _ in hist] == [0.0] * 6 and torch.equal(a, a0)
 
 
-def test_theory_and_bisection_agree_within_two_percent(data):
-    X1, y = data
-    theory = curvature(X1).max_lr
-    lo, hi, probes = bisect_max_lr(lambda lr: cost_grows(lambda: LinearRegressionHand(zeros(X1)), X1, y, lr, 400),
-                                   lr_start=1e-4, rtol=0.01)
-    assert (hi - lo) / lo <= 0.01
-    assert lo <= theory * 1.001 and hi >= theory * 0.999  # the bracket holds the theoretical limit
-    assert abs(0.5 * (lo + hi) - theory) / theory < 0.02
-    assert any(d for _, d in probes) and any(not d for _, d in probes)
-
-
-def test_just_below_converges_just_above_diverges(data):
-    X1, y = data
-    theory = curvature(X1).max_lr
+def test_just_below_two_over_lambda_max_converges_just_above_diverges(data):
+    X, Y = data
+    theory = curvature(X).max_lr
+    a0 = torch.zeros(2, 1, dtype=torch.float64)
 
     def grows(lr):
-        return cost_grows(lambda: LinearRegressionHand(zeros(X1)), X1, y, lr, 500)
+        return cost_grows(lambda a: gradient_cost(X, Y, a), lambda a: cost(X, Y, a), a0, lr, 2000)
 
-    assert not grows(0.98 * theory)
-    assert grows(1.02 * theory)
-
-
-def test_divergence_is_recorded_not_raised(data):
-    X1, y = data
-    model = LinearRegressionHand(zeros(X1))
-    hist = fit(model, X1, y, epochs=10_000, lr=3 * curvature(X1).max_lr, divergence_factor=1e6)
-    assert hist.diverged and hist.epochs_run < 10_000
-    assert hist.rows[-1]["loss"] > 1e6 * hist.rows[0]["loss"]
+    assert not grows(0.98 * theory) and grows(1.02 * theory)
 
 
-def test_one_loop_serves_hand_and_module_models(data):
-    """The same fit() drives the hand-gradient model and an nn.Module with autograd: same path."""
-    X1, y = data
-    d = X1.shape[1]
-    hand = LinearRegressionHand(zeros(X1))
-    lin = torch.nn.Linear(d, 1, bias=False, dtype=torch.float64)
-    torch.nn.init.zeros_(lin.weight)
-    auto = AutogradModel(lin, lambda out, t: torch.mean((out.squeeze(1) - t) ** 2))
-    lr = 0.5 * curvature(X1).max_lr
-    h1 = fit(hand, X1, y, epochs=50, lr=lr)
-    h2 = fit(auto, X1, y, epochs=50, lr=lr)
-    torch.testing.assert_close(lin.weight.detach().squeeze(0), hand.theta, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(h1.column("loss"), h2.column("loss"), rtol=1e-10)
-    assert h1.rows[-1]["loss"] < 0.5 * h1.rows[0]["loss"]  # it did train
+def test_theory_and_bisection_agree(data):
+    X, Y = data
+    theory = curvature(X).max_lr
+    a0 = torch.zeros(2, 1, dtype=torch.float64)
+    lo, hi, probes = bisect_max_lr(
+        lambda lr: cost_grows(lambda a: gradient_cost(X, Y, a), lambda a: cost(X, Y, a), a0, lr, 1000),
+        lr_start=theory / 1000, rtol=0.005)
+    assert (hi - lo) / lo <= 0.005
+    assert abs(0.5 * (lo + hi) - theory) / theory < 0.01
+    assert any(g for _, g in probes) and any(not g for _, g in probes)
 
 
-def test_epochs_to_reach_follows_the_rate(data):
-    X1, y = data
-    star = normal_equations(X1, y)
-    c = curvature(X1)
-    fast = epochs_to_reach(LinearRegressionHand(zeros(X1)), X1, y, star, c.optimal_lr, 1e-6, 100_000)
-    slow = epochs_to_reach(LinearRegressionHand(zeros(X1)), X1, y, star, 0.1 * c.optimal_lr, 1e-6, 100_000)
-    assert fast is not None and slow is not None and slow > 5 * fast
-    # It is the first epoch within the tolerance.
-    hist = fit(LinearRegressionHand(zeros(X1)), X1, y, epochs=fast, lr=c.optimal_lr, metrics=distance_to(star, X1, y))
-    target = 1e-6 * float(torch.linalg.vector_norm(star))
-    assert hist.column("distance")[fast] <= target < hist.column("distance")[fast - 1]
-    assert epochs_to_reach(LinearRegressionHand(zeros(X1)), X1, y, star, 1e-6, 1e-6, 10) is None
-    # A diverging rate never reaches it (the cost becomes non-finite and fit stops).
-    assert epochs_to_reach(LinearRegressionHand(zeros(X1)), X1, y, star, 3 * c.max_lr, 1e-6, 5000) is None
+def test_standardised_feature_lands_in_one_step_at_lr_one():
+    """Standardised x: XᵀX/N = I, so 2/λmax = 2 and lr = 1 jumps to the minimum in one epoch."""
+    x, y = rents(50, 3)
+    X, Y = design(feature_variant(x, "standardised"), standardise(y))
+    c = curvature(X)
+    assert c.eigenvalues == pytest.approx([1.0, 1.0]) and c.max_lr == pytest.approx(2.0)
+    a, hist = run(X, Y, 1.0, 1)
+    torch.testing.assert_close(a, normal_equations(X, Y), rtol=1e-12, atol=1e-14)
 
 
-def test_distance_to_is_the_euclidean_distance_fit_records():
-    theta_star = torch.tensor([1.0, -2.0], dtype=torch.float64)
-    X1 = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
-    y = X1 @ theta_star
-    m = LinearRegressionHand(torch.tensor([4.0, 2.0], dtype=torch.float64))
-    row = distance_to(theta_star, X1, y)(m)
-    assert row == {"loss": pytest.approx(float(mse(m.theta, X1, y))), "distance": 5.0}  # a 3-4-5 triangle
-    hist = fit(m, X1, y, epochs=5, lr=0.1, metrics=distance_to(theta_star, X1, y))
-    assert hist.column("distance")[0] == 5.0 and hist.column("distance")[-1] < 5.0
+# --- the optimal step (Exercise 5) ------------------------------------------------------------------------
+
+def test_optimal_step_is_the_exact_minimiser_along_the_gradient(data):
+    X, Y = data
+    a = random_a(6)
+    g = gradient_cost(X, Y, a)
+    eps = optimal_step(X, Y, a)
+    H = torch.autograd.functional.hessian(lambda v: cost(X, Y, v.reshape(2, 1)), a.flatten())
+    assert eps == pytest.approx(float(g.T @ g) / float(g.flatten() @ H @ g.flatten()), rel=1e-12)
+    new = a - eps * g
+    # The new gradient is orthogonal to the old one, and nearby steps along −g cost more.
+    assert abs(float(gradient_cost(X, Y, new).T @ g)) < 1e-9 * float(g.T @ g)
+    best = float(cost(X, Y, new))
+    assert best < float(cost(X, Y, a - 0.99 * eps * g)) and best < float(cost(X, Y, a - 1.01 * eps * g))
 
 
-# --- the line search (Exercise 5) -------------------------------------------------------------------------
-
-def test_line_search_step_is_the_exact_minimiser_along_the_gradient(data):
-    X1, y = data
-    theta0 = torch.ones(X1.shape[1], dtype=torch.float64)
-    t = theta0.clone().requires_grad_()
-    mse(t, X1, y).backward()
-    g = t.grad
-    H = torch.autograd.functional.hessian(lambda v: mse(v, X1, y), theta0)
-    eps = float(g @ g) / float(g @ H @ g)  # ε* = gᵀg / gᵀHg
-    m = LinearRegressionLineSearch(theta0)
-    m.step(X1, y, lr=123.0)  # the rate handed in is ignored
-    torch.testing.assert_close(m.theta, theta0 - eps * g, rtol=1e-12, atol=1e-12)
-    # The exact minimiser along −g: the new gradient is orthogonal to the old one, and nearby steps cost more.
-    assert abs(float(mse_grad(m.theta, X1, y) @ g)) < 1e-9 * float(g @ g)
-    J = float(mse(m.theta, X1, y))
-    assert J < float(mse(theta0 - 0.99 * eps * g, X1, y)) and J < float(mse(theta0 - 1.01 * eps * g, X1, y))
+def test_optimal_step_is_zero_at_the_minimum_and_one_over_lambda_when_h_is_isotropic():
+    X = torch.tensor([[1.0, 1.0], [1.0, -1.0], [1.0, 1.0], [1.0, -1.0]], dtype=torch.float64)  # XᵀX/N = I
+    Y = torch.tensor([[3.0], [-1.0], [2.0], [0.0]], dtype=torch.float64)
+    a0 = torch.zeros(2, 1, dtype=torch.float64)
+    assert optimal_step(X, Y, a0) == pytest.approx(1.0)
+    torch.testing.assert_close(a0 - gradient_cost(X, Y, a0), normal_equations(X, Y), rtol=1e-14, atol=1e-14)
+    assert optimal_step(X, Y, normal_equations(X, Y)) == 0.0
 
 
-def test_line_search_reaches_the_closed_form_and_stays_there(data):
-    X1, y = data
-    star = normal_equations(X1, y)
-    n = epochs_to_reach(LinearRegressionLineSearch(zeros(X1)), X1, y, star, 0.0, 1e-8, 100_000)
-    assert n is not None
-    at_star = LinearRegressionLineSearch(star)
-    at_star.step(X1, y, 0.0)  # gradient (nearly) zero: no NaN, no move beyond rounding
-    assert torch.isfinite(at_star.theta).all() and torch.allclose(at_star.theta, star, rtol=1e-10, atol=1e-12)
+# --- epochs to a tolerance, measured and predicted ----------------------------------------------------------
+
+def small_problem():
+    """A quadratic with condition number about 30 (x not centred): tens to hundreds of epochs to 1e-6."""
+    x, y = rents(40, 11, mean=2.0, std=0.5)
+    return design(x, y)
 
 
-def test_line_search_solves_an_isotropic_quadratic_in_one_step():
-    # Orthogonal, centred columns with equal norms: H is a multiple of I, so −g points at θ*.
-    X1 = torch.tensor([[1.0, 1.0], [1.0, -1.0], [1.0, 1.0], [1.0, -1.0]], dtype=torch.float64)
-    y = torch.tensor([3.0, -1.0, 2.0, 0.0], dtype=torch.float64)
-    m = LinearRegressionLineSearch(torch.zeros(2, dtype=torch.float64))
-    m.step(X1, y, 0.0)
-    torch.testing.assert_close(m.theta, normal_equations(X1, y), rtol=1e-14, atol=1e-14)
+def test_epochs_to_reach_is_the_first_epoch_within_the_tolerance():
+    X, Y = small_problem()
+    a_star, c = normal_equations(X, Y), curvature(X)
+    grad = lambda a: gradient_cost(X, Y, a)  # noqa: E731
+    n = epochs_to_reach(grad, a_star, c.optimal_lr, 1e-6, 100_000)
+    target = 1e-6 * float(torch.linalg.vector_norm(a_star))
+    _, dist = gradient_descent(grad, torch.zeros_like(a_star), c.optimal_lr, n,
+                               lambda a: float(torch.linalg.vector_norm(a - a_star)))
+    assert n > 5 and dist[n] <= target < min(dist[:n])
+    # The chunk size changes nothing; too few epochs allowed gives None.
+    assert epochs_to_reach(grad, a_star, c.optimal_lr, 1e-6, 100_000, chunk=7) == n
+    assert epochs_to_reach(grad, a_star, c.optimal_lr, 1e-6, n - 1) is None
+    assert epochs_to_reach(grad, a_star, c.optimal_lr, 1e-6, n) == n
+    # A slower rate needs more epochs; a diverging one never gets there.
+    assert epochs_to_reach(grad, a_star, 0.1 * c.optimal_lr, 1e-6, 100_000) > 5 * n
+    assert epochs_to_reach(grad, a_star, 1.1 * c.max_lr, 1e-6, 3000) is None
+
+
+def test_epochs_to_reach_zero_when_the_start_is_already_there():
+    X, Y = small_problem()
+    zero = torch.zeros(2, 1, dtype=torch.float64)
+    assert epochs_to_reach(lambda a: gradient_cost(X, Y, a), zero, 0.1, 1e-6, 10) == 0
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, "optimal", 0.9, 0.99])  # of 2/λmax
+@pytest.mark.parametrize("tol", [1e-3, 1e-8])
+def test_predicted_epochs_equal_the_measured_ones(fraction, tol):
+    X, Y = small_problem()
+    a_star, c = normal_equations(X, Y), curvature(X)
+    lr = c.optimal_lr if fraction == "optimal" else fraction * c.max_lr
+    measured = epochs_to_reach(lambda a: gradient_cost(X, Y, a), a_star, lr, tol, 100_000)
+    lam, V = np.linalg.eigh(hessian(X).numpy())
+    target = tol * float(torch.linalg.vector_norm(a_star))
+    predicted = predicted_epochs((lam, V), (0 - a_star).numpy(), lr, target)
+    assert measured is not None and predicted is not None and measured > 0
+    assert abs(predicted - measured) <= 1
+
+
+def test_predicted_epochs_none_above_the_limit_zero_at_the_start_and_capped():
+    X, _ = small_problem()
+    lam, V = np.linalg.eigh(hessian(X).numpy())
+    e0 = np.array([1.0, -2.0])
+    c = curvature(X)
+    assert predicted_epochs((lam, V), e0, 1.01 * c.max_lr, 1e-6) is None
+    assert predicted_epochs((lam, V), e0, 0.5, 10.0) == 0  # ‖e0‖ < 10 already
+    n = predicted_epochs((lam, V), e0, 0.1 * c.optimal_lr, 1e-6)
+    assert n > 1 and predicted_epochs((lam, V), e0, 0.1 * c.optimal_lr, 1e-6, max_epochs=n - 1) is None
+    # A mode the error does not touch does not count (its factor 0 here: lr λ = 1).
+    assert predicted_epochs((np.array([1.0, 2.0]), np.eye(2)), np.array([1.0, 0.0]), 0.5, 0.5**5) == 5
+
+
+def test_predicted_epochs_ignore_an_untouched_mode_whatever_its_factor():
+    """e0 has no component along λ = 10, so the error is 0.5^t along λ = 1 only: 5 epochs to 0.5^5, even though
+    |1 − 0.5·10| = 4 > 1 (the function's own test ``(q >= 1) & (c2 > 0)`` means to skip such a mode)."""
+    assert predicted_epochs((np.array([1.0, 10.0]), np.eye(2)), np.array([1.0, 0.0]), 0.5, 0.5**5) == 5
+
+
+# --- the feature variants ---------------------------------------------------------------------------------
+
+def test_feature_variants():
+    x, _ = rents(30, 2)
+    np.testing.assert_array_equal(feature_variant(x, "raw"), x)
+    assert abs(feature_variant(x, "centred").mean()) < 1e-12 * abs(x.mean())
+    np.testing.assert_allclose(feature_variant(x, "centred") + x.mean(), x, rtol=1e-14)
+    assert feature_variant(x, "scaled").std() == pytest.approx(1.0, rel=1e-14)
+    np.testing.assert_allclose(feature_variant(x, "scaled") * x.std(), x, rtol=1e-14)
+    z = feature_variant(list(x), "standardised")
+    assert abs(z.mean()) < 1e-14 and z.std() == pytest.approx(1.0, rel=1e-14)  # population std
+    with pytest.raises(KeyError):
+        feature_variant(x, "whitened")
+
+
+def test_standardised_feature_makes_the_hessian_the_identity():
+    x, _ = rents(30, 4)
+    X, _ = design(feature_variant(x, "standardised"), np.zeros(30))
+    torch.testing.assert_close(X.T @ X / len(X), torch.eye(2, dtype=torch.float64), rtol=0, atol=1e-14)
+    assert curvature(design(feature_variant(x, "raw"), np.zeros(30))[0]).condition_number > 100
+    assert curvature(design(feature_variant(x, "centred"), np.zeros(30))[0]).condition_number == pytest.approx(
+        x.var(), rel=1e-10)  # centred: H = diag(1, var x)
+
+
+# --- load -----------------------------------------------------------------------------------------------
+
+def test_load_standardises_the_target_and_the_feature_as_asked(tmp_path):
+    x, y = rents(20, 5)
+    p = tmp_path / "rents.csv"
+    p.write_text("living_area,nb_rooms,rent_price\n" + "".join(f"{float(a)!r},3,{float(b)!r}\n" for a, b in zip(x, y)))
+    X, Y = load(p, "living_area", "rent_price")
+    torch.testing.assert_close(Y.flatten(), torch.tensor(standardise(y)), rtol=1e-14, atol=1e-14)
+    torch.testing.assert_close(X[:, 1], torch.tensor(standardise(x)), rtol=1e-14, atol=1e-14)
+    Xr, Yr = load(p, "living_area", "rent_price", "raw")
+    torch.testing.assert_close(Xr[:, 1], torch.tensor(x), rtol=0, atol=0)
+    torch.testing.assert_close(Yr, Y, rtol=0, atol=0)  # the target is standardised whatever the feature variant
+
+
+def test_load_does_not_return_nan_for_a_constant_target(tmp_path):
+    p = tmp_path / "rents.csv"
+    p.write_text("living_area,rent_price\n50,1000\n70,1000\n90,1000\n")
+    try:
+        _, Y = load(p, "living_area", "rent_price")
+    except Exception as exc:  # refusing the file (naming it) would do too
+        assert str(p) in str(exc)
+    else:
+        assert torch.isfinite(Y).all()
+
+
+def test_lausanne_closed_form_equals_lstsq_and_gd_reaches_it():
+    X, Y = load(lausanne(), "living_area", "rent_price")
+    assert X.shape == (201, 2) and Y.shape == (201, 1)
+    a_star = normal_equations(X, Y)
+    np.testing.assert_allclose(a_star.numpy(), np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0], rtol=1e-10,
+                               atol=1e-14)
+    assert abs(float(a_star[0])) < 1e-12  # both standardised: the line passes through the origin
+    assert float(a_star[1]) == pytest.approx(np.corrcoef(X[:, 1].numpy(), Y[:, 0].numpy())[0, 1], rel=1e-12)
+    a, _ = run(X, Y, 0.5, 60)  # H = I: the error halves every epoch, to 2⁻⁶⁰ of its start
+    assert float(torch.linalg.vector_norm(a - a_star)) < 1e-14

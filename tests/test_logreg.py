@@ -1,5 +1,5 @@
-"""Exercise 2 numerics (gdlab.logreg): hand gradient and Hessian vs autograd, stability, GD vs scipy's L-BFGS,
-the smoothness bound, the rank deficiency."""
+"""Exercise 2 numerics (gdlab.logreg): the design, hand gradient and Hessian vs autograd, a cost that stays finite,
+GD vs scipy's L-BFGS, the smoothness bound, the rank deficiency (also on the real spine data)."""
 
 import math
 
@@ -8,132 +8,180 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gdlab.linalg import add_bias
+from conftest import data_mirror
+from gdlab.gd import gradient_descent
 from gdlab.logreg import (
-    LogisticRegressionHand, accuracy, cost, cost_hessian, dummy_check, gradient_cost, lbfgs_optimum, null_direction,
-    predict, smoothness,
+    accuracy, cost, cost_hessian, design, gradient_cost, lbfgs_optimum, null_direction, predict, smoothness,
+    standardise,
 )
-from gdlab.train import fit
+
+
+def sample(n=80, seed=0):
+    """12 features on very different scales; labels drawn from a logistic model (not separable)."""
+    gen = torch.Generator().manual_seed(seed)
+    scales = torch.logspace(-2, 2, 12, dtype=torch.float64)
+    F_ = torch.randn(n, 12, generator=gen, dtype=torch.float64) * scales + 5
+    Z = (F_ - F_.mean(0)) / F_.std(0)
+    w = torch.linspace(-1.5, 1.5, 12, dtype=torch.float64)
+    labels = (torch.rand(n, generator=gen, dtype=torch.float64) < torch.sigmoid(Z @ w + 0.3)).to(torch.float64)
+    return F_.numpy(), labels.numpy()
 
 
 @pytest.fixture
 def data():
-    """80 rows, 4 features on very different scales, standardised; labels drawn from a logistic model (not separable)."""
-    gen = torch.Generator().manual_seed(0)
-    X = torch.randn(80, 4, generator=gen, dtype=torch.float64) * torch.tensor([1.0, 10.0, 0.1, 3.0]) + 5
-    Z = (X - X.mean(0)) / X.std(0)
-    w = torch.tensor([0.5, -1.0, 0.3, 2.0], dtype=torch.float64)
-    y = (torch.rand(80, generator=gen, dtype=torch.float64) < torch.sigmoid(Z @ w)).to(torch.float64)
-    return add_bias(Z), y
+    return design(*sample())
 
 
-def test_gradient_equals_autograd(data):
-    X1, y = data
-    theta = torch.randn(X1.shape[1], dtype=torch.float64, generator=torch.Generator().manual_seed(2), requires_grad=True)
-    cost(theta, X1, y).backward()
-    torch.testing.assert_close(gradient_cost(theta.detach(), X1, y), theta.grad, rtol=1e-12, atol=1e-14)
+def random_W(seed, scale=1.0):
+    return scale * torch.randn(1, 13, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 
-def test_hessian_equals_autograd_and_respects_smoothness_bound(data):
-    X1, y = data
-    for theta in (0.3 * torch.ones(X1.shape[1], dtype=torch.float64), torch.zeros(X1.shape[1], dtype=torch.float64)):
-        H = torch.autograd.functional.hessian(lambda t: cost(t, X1, y), theta)
-        torch.testing.assert_close(cost_hessian(theta, X1), H, rtol=1e-10, atol=1e-12)
-        assert float(torch.linalg.eigvalsh(H)[-1]) <= smoothness(X1) + 1e-12
-    # At θ = 0 every σ(1−σ) is 1/4: the bound is attained.
-    H0 = cost_hessian(torch.zeros(X1.shape[1], dtype=torch.float64), X1)
-    assert float(torch.linalg.eigvalsh(H0)[-1]) == pytest.approx(smoothness(X1), rel=1e-12)
+# --- the design -----------------------------------------------------------------------------------------------
+
+def test_design_is_ones_then_standardised_features_and_labels_as_a_column():
+    features, labels = sample()
+    X, Y = design(features, labels)
+    assert X.shape == (80, 13) and Y.shape == (80, 1) and X.dtype == Y.dtype == torch.float64
+    assert torch.equal(X[:, 0], torch.ones(80, dtype=torch.float64))
+    torch.testing.assert_close(X[:, 1:].mean(0), torch.zeros(12, dtype=torch.float64), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(X[:, 1:].numpy().std(0, ddof=1), 1.0, rtol=1e-13)  # torch's default: 1/(N−1)
+    assert Y.flatten().tolist() == labels.tolist()
 
 
-def test_cost_equals_torch_bce_and_is_stable_for_huge_logits(data):
-    X1, y = data
-    theta = torch.linspace(-1, 1, X1.shape[1], dtype=torch.float64)
-    torch.testing.assert_close(cost(theta, X1, y), F.binary_cross_entropy_with_logits(X1 @ theta, y))
-    huge = torch.full((X1.shape[1],), 500.0, dtype=torch.float64)
-    c = cost(huge, X1, y)
-    assert torch.isfinite(c) and c > 0
-    naive = -(y * torch.log(predict(huge, X1)) + (1 - y) * torch.log(1 - predict(huge, X1))).mean()
-    assert not torch.isfinite(naive)  # the textbook formula overflows where ours does not
-    torch.testing.assert_close(c, F.binary_cross_entropy_with_logits(X1 @ huge, y))
-    assert torch.isfinite(gradient_cost(huge, X1, y)).all()
+def test_held_out_rows_are_standardised_with_the_reference_statistics():
+    features, labels = sample()
+    train, test = features[:60], features[60:]
+    X, _ = design(test, labels[60:], reference=train)
+    expected = (test - train.mean(0)) / train.std(0, ddof=1)
+    np.testing.assert_allclose(X[:, 1:].numpy(), expected, rtol=1e-12, atol=1e-13)
+    torch.testing.assert_close(standardise(torch.tensor(test), torch.tensor(train)), torch.tensor(expected))
 
 
-def test_shapes_are_checked(data):
-    X1, y = data
-    with pytest.raises(AssertionError):
-        predict(torch.zeros(3, dtype=torch.float64), X1)
-    with pytest.raises(AssertionError):
-        cost(torch.zeros(X1.shape[1], dtype=torch.float64), X1, y[:-1])
-    assert predict(torch.zeros(X1.shape[1], dtype=torch.float64), X1).shape == (80,)
+# --- prediction, cost, gradient, Hessian --------------------------------------------------------------------
+
+def test_predict_is_the_sigmoid_of_x_w_transposed(data):
+    X, _ = data
+    W = random_W(1)
+    p = predict(X, W)
+    assert p.shape == (80, 1)
+    np.testing.assert_allclose(p.numpy(), 1 / (1 + np.exp(-(X.numpy() @ W.numpy().T))), rtol=1e-13)
 
 
-def test_gd_reaches_the_lbfgs_optimum(data):
-    X1, y = data
-    ref = lbfgs_optimum(X1, y)
+def test_cost_equals_the_textbook_formula_and_torch_bce(data):
+    X, Y = data
+    W = random_W(2, 0.3)
+    p = predict(X, W)
+    textbook = -(Y * torch.log(p) + (1 - Y) * torch.log(1 - p)).mean()
+    torch.testing.assert_close(cost(X, Y, W), textbook, rtol=1e-12, atol=0)
+    torch.testing.assert_close(cost(X, Y, W), F.binary_cross_entropy_with_logits(X @ W.T, Y))
+    assert cost(X, Y, torch.zeros(1, 13, dtype=torch.float64)).item() == pytest.approx(math.log(2), rel=1e-15)
+
+
+def test_cost_and_gradient_stay_finite_where_sigma_rounds_to_0_or_1(data):
+    X, Y = data
+    huge = 1e3 * torch.ones(1, 13, dtype=torch.float64)
+    p = predict(X, huge)
+    assert ((p == 0) | (p == 1)).any()
+    naive = -(Y * torch.log(p) + (1 - Y) * torch.log(1 - p)).mean()
+    assert not torch.isfinite(naive)  # the textbook formula breaks where ours does not
+    c = cost(X, Y, huge)
+    assert torch.isfinite(c) and c > 1
+    torch.testing.assert_close(c, F.binary_cross_entropy_with_logits(X @ huge.T, Y))
+    assert torch.isfinite(gradient_cost(X, Y, huge)).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hand_gradient_equals_autograd(data, seed):
+    X, Y = data
+    W = random_W(seed).requires_grad_()
+    cost(X, Y, W).backward()
+    g = gradient_cost(X, Y, W.detach())
+    assert g.shape == (1, 13)
+    torch.testing.assert_close(g, W.grad, rtol=1e-12, atol=1e-14)
+
+
+def test_hessian_equals_autograd_and_respects_the_smoothness_bound(data):
+    X, Y = data
+    L = smoothness(X)
+    assert L == pytest.approx(np.linalg.eigvalsh(X.numpy().T @ X.numpy() / 80)[-1] / 4, rel=1e-12)
+    for W in (torch.zeros(1, 13, dtype=torch.float64), random_W(4, 0.3), random_W(5, 3.0)):
+        H = torch.autograd.functional.hessian(lambda v: cost(X, Y, v.reshape(1, 13)), W.flatten())
+        torch.testing.assert_close(cost_hessian(X, W), H, rtol=1e-10, atol=1e-13)
+        assert float(torch.linalg.eigvalsh(H)[-1]) <= L * (1 + 1e-12)
+    # At W = 0 every σ(1 − σ) is 1/4: the bound is attained.
+    H0 = cost_hessian(X, torch.zeros(1, 13, dtype=torch.float64))
+    assert float(torch.linalg.eigvalsh(H0)[-1]) == pytest.approx(L, rel=1e-12)
+
+
+def test_accuracy_thresholds_at_one_half():
+    Y = torch.tensor([[1.0], [0.0], [1.0], [0.0]], dtype=torch.float64)
+    assert accuracy(Y, torch.tensor([[0.5], [0.49], [0.9], [0.1]], dtype=torch.float64)) == 1.0  # 0.5 -> class 1
+    assert accuracy(Y, torch.tensor([[0.49], [0.5], [0.9], [0.1]], dtype=torch.float64)) == 0.5
+    assert accuracy(Y, 1 - Y) == 0.0
+
+
+# --- GD and the independent optimum ------------------------------------------------------------------------
+
+def test_gd_reaches_the_lbfgs_optimum_and_the_cost_falls_every_epoch(data):
+    X, Y = data
+    ref = lbfgs_optimum(X, Y)
     assert ref["success"] and ref["gradient_norm"] < 1e-8 and ref["solver"] == "scipy L-BFGS-B"
-    model = LogisticRegressionHand(torch.zeros(X1.shape[1], dtype=torch.float64))
-    hist = fit(model, X1, y, epochs=5000, lr=1.9 / smoothness(X1))
-    assert not hist.diverged
-    assert abs(hist.rows[-1]["loss"] - ref["cost"]) < 1e-10
-    np.testing.assert_allclose(model.theta.numpy(), ref["theta"], atol=1e-4)
-    losses = hist.column("loss")
-    assert all(b <= a + 1e-15 for a, b in zip(losses, losses[1:]))  # lr < 2/L: the cost falls at every step
+    W, costs = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64),
+                                1.9 / smoothness(X), 1000, lambda W: cost(X, Y, W).item())
+    assert abs(costs[-1] - ref["cost"]) < 1e-10
+    np.testing.assert_allclose(W.numpy(), ref["W"], atol=1e-7)
+    assert all(b <= a + 1e-15 for a, b in zip(costs, costs[1:]))  # lr < 2/L: the cost falls at every step
 
 
-def test_lbfgs_optimum_is_a_stationary_point(data):
-    X1, y = data
-    ref = lbfgs_optimum(X1, y)
-    theta = torch.tensor(ref["theta"], dtype=torch.float64)
-    assert float(torch.linalg.vector_norm(gradient_cost(theta, X1, y))) < 1e-8
-    assert float(cost(theta, X1, y)) == pytest.approx(ref["cost"], rel=1e-14)
+def test_lbfgs_optimum_is_a_stationary_point_with_the_course_shapes(data):
+    X, Y = data
+    ref = lbfgs_optimum(X, Y)
+    W = torch.tensor(ref["W"], dtype=torch.float64)
+    assert W.shape == (1, 13) and ref["iterations"] > 0
+    assert float(torch.linalg.vector_norm(gradient_cost(X, Y, W))) < 1e-8
+    assert cost(X, Y, W).item() == pytest.approx(ref["cost"], rel=1e-14)
 
 
-def test_hand_model_step_is_one_gradient_step(data):
-    X1, y = data
-    theta0 = torch.linspace(-0.5, 0.5, X1.shape[1], dtype=torch.float64)
-    m = LogisticRegressionHand(theta0)
-    m.step(X1, y, 0.7)
-    torch.testing.assert_close(m.theta, theta0 - 0.7 * gradient_cost(theta0, X1, y), rtol=0, atol=0)
-    assert float(m.loss(X1, y)) == float(cost(m.theta, X1, y))
-
-
-def test_accuracy_counts_threshold():
-    X1 = torch.tensor([[1.0, 2.0], [1.0, -2.0], [1.0, 0.0]], dtype=torch.float64)
-    theta = torch.tensor([0.0, 1.0], dtype=torch.float64)
-    assert accuracy(theta, X1, torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)) == 1.0  # σ(0)=0.5 -> class 1
-    assert accuracy(theta, X1, torch.tensor([0.0, 0.0, 0.0], dtype=torch.float64)) == pytest.approx(1 / 3)
-
+# --- rank deficiency ----------------------------------------------------------------------------------------
 
 def test_null_direction_of_a_rank_deficient_design():
     gen = torch.Generator().manual_seed(1)
     a = torch.randn(30, generator=gen, dtype=torch.float64)
-    X1 = torch.stack([torch.ones(30, dtype=torch.float64), a, 2 * a], dim=1)  # third column = 2 × second
-    y = (a > 0).to(torch.float64)
-    v = null_direction(X1)
-    assert float(torch.linalg.vector_norm(v)) == pytest.approx(1.0)
-    assert float(torch.linalg.vector_norm(X1 @ v)) < 1e-12
-    torch.testing.assert_close(v.abs(), torch.tensor([0.0, 2.0, 1.0], dtype=torch.float64) / math.sqrt(5), atol=1e-12,
-                               rtol=0)
-    theta = torch.tensor([0.1, 0.4, -0.3], dtype=torch.float64)
-    assert float(cost(theta + 7 * v, X1, y)) == pytest.approx(float(cost(theta, X1, y)), rel=1e-12)
-    H = cost_hessian(theta, X1)
-    assert float(torch.linalg.vector_norm(H @ v)) < 1e-12  # the Hessian is singular along v
+    X = torch.stack([torch.ones(30, dtype=torch.float64), a, 2 * a], dim=1)  # third column = 2 × second
+    Y = (a > 0).to(torch.float64).reshape(-1, 1)
+    v = null_direction(X)
+    assert v.shape == (1, 3) and float(torch.linalg.vector_norm(v)) == pytest.approx(1.0)
+    assert float(torch.linalg.vector_norm(X @ v.T)) < 1e-12
+    torch.testing.assert_close(v.abs(), torch.tensor([[0.0, 2.0, 1.0]], dtype=torch.float64) / math.sqrt(5),
+                               atol=1e-12, rtol=0)
+    W = torch.tensor([[0.1, 0.4, -0.3]], dtype=torch.float64)
+    assert cost(X, Y, W + 7 * v).item() == pytest.approx(cost(X, Y, W).item(), rel=1e-12)
+    assert float(torch.linalg.vector_norm(cost_hessian(X, W) @ v.T)) < 1e-12  # the Hessian is singular along v
 
 
 def test_null_direction_of_a_full_rank_design_is_the_least_stretched(data):
-    X1, _ = data
-    v = null_direction(X1)
-    smallest = float(torch.linalg.svdvals(X1)[-1])
-    assert float(torch.linalg.vector_norm(X1 @ v)) == pytest.approx(smallest, rel=1e-10) and smallest > 0.1
+    X, _ = data
+    v = null_direction(X)
+    smallest = float(torch.linalg.svdvals(X)[-1])
+    assert float(torch.linalg.vector_norm(X @ v.T)) == pytest.approx(smallest, rel=1e-10) and smallest > 0.1
 
 
-def test_dummy_check_is_finite_for_every_case_and_has_the_shapes():
-    r = dummy_check(seed=0, n=5, d=3)
-    assert r["X_shape"] == [5, 4] and r["y"] == [1.0, 0.0, 1.0, 0.0, 1.0]
-    assert [c["theta"] for c in r["cases"]] == ["zeros", "random", "every weight 1000"]
-    for c in r["cases"]:
-        assert c["predict_shape"] == [5] and c["gradient_shape"] == [4] and c["finite"]
-    zeros = r["cases"][0]
-    assert zeros["cost"] == pytest.approx(math.log(2)) and zeros["accuracy"] == pytest.approx(0.6)
-    assert r["cases"][2]["cost"] > 1.0 and math.isfinite(r["cases"][2]["cost"])  # σ saturates, cost stays finite
-    assert dummy_check(seed=0) == r and dummy_check(seed=1)["cases"][1] != r["cases"][1]
+def test_the_spine_design_is_rank_deficient_along_incidence_minus_tilt_minus_slope():
+    """On the real data (skipped without it): pelvic_incidence = pelvic_tilt + sacral_slope, so the 13 columns of X
+    have rank 12 and the cost is flat along the null direction."""
+    from gdlab.spine import KAGGLE_FEATURES, read_spine_csv
+
+    m = data_mirror()
+    path = m / "spine" / "Dataset_spine.csv" if m else None
+    if path is None or not path.is_file():
+        pytest.skip("the spine data is not in the data mirror")
+    frame = read_spine_csv(path, KAGGLE_FEATURES, "Class_att", ["Abnormal", "Normal"])
+    X, Y = design(frame[KAGGLE_FEATURES].to_numpy(), (frame["Class_att"] == "Abnormal").to_numpy(dtype=float))
+    assert X.shape == (310, 13) and Y.shape == (310, 1)
+    s = torch.linalg.svdvals(X)
+    assert float(s[-1] / s[0]) < 1e-6 and float(s[-2] / s[0]) > 1e-3
+    v = null_direction(X)[0]
+    big = [KAGGLE_FEATURES[j] for j in torch.nonzero(v[1:].abs() > 0.1).flatten().tolist()]
+    assert sorted(big) == ["pelvic_incidence", "pelvic_tilt", "sacral_slope"]
+    W = random_W(7, 0.1)
+    assert cost(X, Y, W + 100 * v).item() == pytest.approx(cost(X, Y, W).item(), rel=1e-6)

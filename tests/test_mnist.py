@@ -1,10 +1,12 @@
-"""gdlab.mnist: IDX parsing and its errors, the four archives, the seeded split and the standardisation."""
+"""gdlab.mnist: IDX parsing and its errors, the four archives, and the pixels as the course sees them (uint8/255 in
+float32, as torchvision's ToTensor gives them). Synthetic archives only: the real MNIST is never loaded here."""
 
 import gzip
 import struct
 
 import numpy as np
 import pytest
+import torch
 
 from gdlab.io import DataError
 from gdlab.mnist import parse_idx, prepare, read_mnist
@@ -75,55 +77,58 @@ def test_read_mnist_names_an_archive_that_is_not_gzip(tmp_path):
         read_mnist(files)
 
 
-def synthetic_raw(n_train=120, n_test=30):
+def synthetic_raw(n_train=12, n_test=5):
     rng = np.random.default_rng(0)
-    return {"train_images": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-            "train_labels": rng.integers(0, 10, n_train).astype(np.int64),
+    train = rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8)
+    train[0] = np.arange(784).reshape(28, 28) % 256  # every pixel value 0..255 occurs
+    return {"train_images": train, "train_labels": rng.integers(0, 10, n_train).astype(np.int64),
             "test_images": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
             "test_labels": rng.integers(0, 10, n_test).astype(np.int64)}
 
 
-def test_prepare_splits_seeded_and_disjoint():
+def test_prepare_gives_float32_pixels_equal_to_uint8_over_255_flattened_row_major():
     raw = synthetic_raw()
-    d = prepare(raw, val_size=20, seed=1)
-    assert d["X_train"].shape == (100, 784) and d["X_val"].shape == (20, 784) and d["X_test"].shape == (30, 784)
-    assert all(d[k].dtype == np.float32 for k in ("X_train", "X_val", "X_test"))
-    train_idx = d["train_index"]
-    assert np.all(np.diff(train_idx) > 0) and len(train_idx) == 100
-    val_idx = np.setdiff1d(np.arange(120), train_idx)
-    np.testing.assert_array_equal(d["y_train"], raw["train_labels"][train_idx])
-    np.testing.assert_array_equal(d["y_val"], raw["train_labels"][val_idx])
+    d = prepare(raw)
+    assert sorted(d) == ["X_test", "X_train", "y_test", "y_train"]  # nothing split, nothing standardised
+    assert d["X_train"].shape == (12, 784) and d["X_test"].shape == (5, 784)
+    assert d["X_train"].dtype == d["X_test"].dtype == np.float32
+    for part in ("train", "test"):
+        images, X = raw[f"{part}_images"], d[f"X_{part}"]
+        # the correctly rounded float32 of k/255, and within float32 rounding of the exact quotient
+        np.testing.assert_array_equal(X, np.float32(images.reshape(len(images), -1)) / np.float32(255))
+        np.testing.assert_allclose(X, images.reshape(len(images), -1) / 255.0, rtol=2**-24, atol=0)
+        np.testing.assert_array_equal(X[3].reshape(28, 28), images[3].astype(np.float32) / np.float32(255))
+    assert d["X_train"].min() == 0.0 and d["X_train"].max() == 1.0
+
+
+def test_prepare_equals_torchvision_to_tensor():
+    """The course's notebook reads MNIST through transforms.ToTensor(): the very same float32 numbers."""
+    from torchvision.transforms import ToTensor
+
+    raw = synthetic_raw()
+    d = prepare(raw)
+    for i in range(3):
+        t = ToTensor()(raw["train_images"][i])
+        assert t.shape == (1, 28, 28) and t.dtype == torch.float32
+        np.testing.assert_array_equal(t.reshape(-1).numpy(), d["X_train"][i])
+
+
+def test_prepare_keeps_the_labels_int64_from_read_mnist(tmp_path):
+    files = write_archives(tmp_path, n_train=6, n_test=4)
+    raw = read_mnist(files)
+    d = prepare(raw)
+    assert d["y_train"].dtype == d["y_test"].dtype == np.int64
+    np.testing.assert_array_equal(d["y_train"], raw["train_labels"])
     np.testing.assert_array_equal(d["y_test"], raw["test_labels"])
-    again = prepare(raw, val_size=20, seed=1)
-    assert all(np.array_equal(d[k], again[k]) for k in d)
-    other = prepare(raw, val_size=20, seed=2)
-    assert not np.array_equal(d["train_index"], other["train_index"])
+    np.testing.assert_array_equal(d["X_test"] * 255, raw["test_images"].reshape(4, -1).astype(np.float32))
 
 
-def test_prepare_standardises_every_part_with_the_training_statistics():
-    raw = synthetic_raw()
-    raw["train_images"][:60] //= 4  # make the parts differ, so the statistics a part would give itself differ
-    d = prepare(raw, val_size=20, seed=1)
-    train = raw["train_images"][d["train_index"]].reshape(100, -1) / 255
-    assert float(d["mean"]) == pytest.approx(train.mean(), rel=1e-6)  # pixels are scaled in float32
-    assert float(d["std"]) == pytest.approx(train.std(), rel=1e-6)
-    assert abs(float(d["X_train"].mean())) < 1e-5 and float(d["X_train"].std()) == pytest.approx(1, abs=1e-4)
-    expected_test = (raw["test_images"].reshape(30, -1) / 255 - d["mean"]) / d["std"]
-    np.testing.assert_allclose(d["X_test"], expected_test, rtol=1e-5, atol=1e-5)
-    val_idx = np.setdiff1d(np.arange(120), d["train_index"])
-    expected_val = (raw["train_images"][val_idx].reshape(20, -1) / 255 - d["mean"]) / d["std"]
-    np.testing.assert_allclose(d["X_val"], expected_val, rtol=1e-5, atol=1e-5)
+def test_prepared_arrays_load_as_the_training_jobs_see_them(tmp_path):
+    from gdlab.io import save_array_dir
+    from gdlab.softmax import load_mnist
 
-
-@pytest.mark.parametrize("val_size", [0, -1, 120, 500])
-def test_prepare_rejects_a_validation_size_out_of_range(val_size):
-    with pytest.raises(ValueError, match=rf"ex3.val_size must be between 1 and 119, got {val_size}"):
-        prepare(synthetic_raw(), val_size=val_size, seed=1)
-
-
-def test_real_mnist_from_mirror(mirror):
-    files = {p.name.split("-idx")[0]: p for p in (mirror / "mnist").glob("*.gz")}
-    t = read_mnist(files)
-    assert t["train_images"].shape == (60000, 28, 28) and t["test_images"].shape == (10000, 28, 28)
-    assert np.bincount(t["test_labels"]).tolist()[:2] == [980, 1135]
-    assert np.bincount(t["train_labels"]).sum() == 60000 and t["train_labels"].max() == 9
+    d = prepare(synthetic_raw())
+    save_array_dir(tmp_path / "mnist", **d)
+    t = load_mnist(tmp_path / "mnist")
+    assert t["X_train"].dtype == torch.float32 and t["y_train"].dtype == torch.int64
+    assert all(np.array_equal(t[k].numpy(), d[k]) for k in d)

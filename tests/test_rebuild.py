@@ -10,10 +10,10 @@ from conftest import git, planned_rules, run_snakemake, write_config
 
 pytestmark = pytest.mark.e2e
 
-TRAINING = {"ex1_gd", "ex1_max_lr", "ex1_conditioning", "ex2_gd", "ex2_optimum", "ex2_lr_range", "ex3_run",
-            "ex3_timing", "ex4_overfit", "ex4_data_size", "ex5_optimal_step"}
-# The appendix too: in a git checkout an uncommitted edit marks the recorded commit "+dirty".
-RENDERING = {"appendix", "sheet_markdown", "sheet_pdf", "sheet_html", "notebook", "notebook_html", "submission", "all"}
+TRAINING = {"ex1_gd", "ex1_max_lr", "ex1_scaling", "ex2_gd", "ex2_optimum", "ex2_lr_range", "ex2_additions",
+            "ex3_reference", "ex3_point", "ex3_timing", "ex4_overfit", "ex4_data_size", "ex5_optimal_step"}
+# The provenance tables too: in a git checkout an uncommitted edit marks the recorded commit "+dirty".
+RENDERING = {"provenance_tables", "sheet_markdown", "sheet_pdf", "sheet_html", "notebook", "submission", "all"}
 
 
 class edited:
@@ -55,31 +55,33 @@ def test_a_commit_that_touches_only_the_readme_reruns_nothing(built, mirror):
 
 def test_editing_the_prose_reruns_only_the_rendering(built, mirror):
     template = built / "report" / "answers" / "ex1.md.j2"
-    with edited(template, lambda t: t.replace("**The normal equations.**", "**The normal equations (edited).**")):
+    with edited(template, lambda t: t.replace("are solved as a linear system", "are solved as a linear system (edited)")):
         plan = planned_rules(built, mirror=mirror)
     assert set(plan) == RENDERING, plan
     assert plan["sheet_markdown"] == 2 and plan["notebook"] == 4  # both documents, every notebook: one text
     # ... but no notebook's code runs again: the prose is filled into the run notebooks (no kernel)
+    assert "notebook_run" not in plan
 
 
-def test_editing_a_listed_function_reruns_its_users_the_sheet_and_the_notebooks_but_no_training(built, mirror):
+def test_editing_a_listed_function_reruns_its_users_the_sheet_and_its_notebook_but_no_training(built, mirror):
     module = built / "src" / "gdlab" / "calculus.py"
     marker = "    z = np.asarray(z, dtype=float)\n    e = np.exp(-np.abs(z))\n"
     with edited(module, lambda t: t.replace(marker, marker.replace("e = ", "e = +"), 1)):
         plan = planned_rules(built, mirror=mirror)
     assert {"listings", "calculus", "review_figures", "sheet_markdown", "notebook"} <= set(plan), plan
+    assert plan["notebook_run"] == 1  # only the notebook that defines sigmoid runs again
     assert not set(plan) & TRAINING, plan
 
 
 def test_editing_the_shared_package_reruns_exactly_its_users(built, mirror):
     with edited(built / "src" / "gdlab" / "logreg.py", lambda t: t + "\n# edited\n"):
         plan = planned_rules(built, mirror=mirror)
-    assert {"ex2_dummy", "ex2_gd", "ex2_optimum", "ex2_lr_range", "listings"} <= set(plan)
-    assert plan["notebook_run"] == 1  # the live cells of Exercise 2's notebook run it; the others do not
-    assert not {r for r in plan if r.startswith(("ex1_", "ex3_", "ex4_", "fetch", "mnist"))}, plan
+    assert {"ex2_dummy", "ex2_gd", "ex2_optimum", "ex2_lr_range", "ex2_additions", "listings"} <= set(plan)
+    assert plan["notebook_run"] == 1 and plan["listings"] == 2  # Exercise 2's notebook, and the sheet's listings
+    assert not {r for r in plan if r.startswith(("ex1_", "ex3_", "ex4_", "fetch", "mnist", "bundle"))}, plan
     with edited(built / "src" / "gdlab" / "softmax.py", lambda t: t + "\n# edited\n"):
         plan = planned_rules(built, mirror=mirror)
-    assert {"ex3_run", "ex3_timing", "ex3_dummy", "ex4_overfit", "ex4_data_size"} <= set(plan)
+    assert {"ex3_point", "ex3_reference", "ex3_timing", "ex3_dummy", "ex4_overfit", "ex4_data_size"} <= set(plan)
     assert not {r for r in plan if r.startswith(("ex1_", "ex2_"))}, plan
 
 
@@ -87,24 +89,25 @@ def test_a_new_grid_rate_runs_only_its_points(built, mirror):
     cfg = write_config(built, "grid.yaml", lambda c: c["ex3"]["grid"]["lrs"].append(0.05))
     plan = planned_rules(built, configfile=cfg, mirror=mirror)
     grid = yaml_of(built, cfg)["ex3"]["grid"]  # the whole test configuration, as write_config writes it
-    assert plan["ex3_run"] == len(grid["batch_sizes"]) * len(grid["seeds"])
-    assert {"ex3_tables", "ex3_summary", "sheet_pdf"} <= set(plan)
-    assert not {r for r in plan if r.startswith(("ex1", "ex2", "fetch", "mnist"))} | ({"ex3_timing"} & set(plan)), plan
+    assert plan["ex3_point"] == len(grid["batch_sizes"])  # one job per point, its seeds inside
+    assert {"ex3_grid", "ex3_summary", "sheet_pdf", "bundle_copy"} <= set(plan)
+    assert plan["notebook_run"] == 1  # only the MNIST notebook reads grid.csv
+    assert not {r for r in plan if r.startswith(("ex1", "ex2", "fetch", "mnist", "bundle_mnist"))}, plan
+    assert not {"ex3_timing", "ex3_reference"} & set(plan), plan
 
 
 def test_a_rate_written_as_an_integer_renames_nothing(built, mirror):
     """1.0 and 1 name the same file: adding an integer rate plans only its own job."""
-    assert (built / "results" / "ex1_gd").exists() is False  # results are named by meaning, logs by rule
     assert (built / "results" / "ex1" / "gd" / "lr_1.json").exists()  # written as 1.0 in config/test.yaml
-    cfg = write_config(built, "int.yaml", lambda c: c["ex1"]["lr_study"].append(2))
+    cfg = write_config(built, "int.yaml", lambda c: c["ex1"]["lr_study"].append(3))
     plan = planned_rules(built, configfile=cfg, mirror=mirror)
     assert plan.get("ex1_gd") == 1 and not set(plan) & (TRAINING - {"ex1_gd"}), plan
 
 
-def test_a_new_feature_scale_runs_only_its_job(built, mirror):
-    cfg = write_config(built, "scale.yaml", lambda c: c["ex1"]["conditioning"]["scales"].append(3))
+def test_a_new_feature_variant_runs_only_its_job(built, mirror):
+    cfg = write_config(built, "scale.yaml", lambda c: c["ex1"]["scaling"]["variants"].append("centred"))
     plan = planned_rules(built, configfile=cfg, mirror=mirror)
-    assert plan.get("ex1_conditioning") == 1 and not set(plan) & (TRAINING - {"ex1_conditioning"}), plan
+    assert plan.get("ex1_scaling") == 1 and not set(plan) & (TRAINING - {"ex1_scaling"}), plan
 
 
 def test_a_plot_style_change_retrains_nothing(built, mirror):

@@ -1,6 +1,8 @@
-"""gdlab.report: numbers as the sheet writes them, say(), the Renderer for both targets (sections, figures,
-cross-references, listings, claims, strict templates), and the benchmark and context readers."""
+"""gdlab.report: numbers as the sheet writes them, say(), the Renderer for both targets (sections, figures, figure
+references in the sheet, the maths PDF and a notebook, listings and code cells, strict templates), and the benchmark
+and context readers."""
 
+import re
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,9 +12,8 @@ import pytest
 
 from gdlab.io import write_json
 from gdlab.report import (
-    count, pm,
-    Renderer, claimop, claimval, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pp, read_benchmark,
-    say, sci, sig, signed, times,
+    Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
+    read_benchmark, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -20,6 +21,8 @@ from gdlab.report import (
 
 def test_sig():
     assert sig(0.328219804, 5) == "0.32822" and sig(1234.5678) == "1235" and sig(3e-15) == "3e-15"
+    assert sig(41532.7) == "41533" and sig(-41532.7) == "\u221241533"  # more integer digits than asked: written whole
+    assert sig(-0.5) == "\u22120.5" and sig(0) == "0"
     assert sig(None) == sig(float("nan")) == sig(float("inf")) == "n/a"
 
 
@@ -34,19 +37,22 @@ def test_sci():
 
 
 def test_sci_carries_into_the_exponent():
-    assert sci(9.96e-5) == r"$1.0 \times 10^{-4}$"
+    assert sci(9.96e-5) == r"$1.0 \times 10^{-4}$" and sci(9.94e-5) == r"$9.9 \times 10^{-5}$"
 
 
 def test_times_leaves_out_a_coefficient_of_one():
     assert times(1.0000000001, "x") == "x" and times(-1.0, "x") == "\u2212x"
     assert times(0.5, "x") == "0.5 · x" and times(-2.25, "`a`") == "\u22122.25 · `a`"
+    assert times(1.001, "x") == "1.001 · x"  # close to one, but not at the digits shown
 
 
-def test_pct_pp_signed():
+def test_pct_pp_pm_count_signed():
     # A no-break space before the unit, and a real minus sign: "92.57 %" never breaks across a line.
-    assert pct(0.0123) == "1.23\u00a0%" and pct(0.9263, 0) == "93\u00a0%" and pct(None) == "n/a"
+    assert pct(0.0123) == "1.23\u00a0%" and pct(0.9263, 0) == "93\u00a0%" and pct(-0.5) == "\u221250.00\u00a0%"
+    assert pct(None) == pp(None) == "n/a"
     assert pp(0.0021) == "0.21\u00a0percentage points" and pp(-0.013, 1) == "\u22121.3\u00a0percentage points"
     assert pm(0.9159, 0.001) == "91.59\u00a0%\u00a0±\u00a00.10\u00a0%" and count(50000) == "50\u00a0000"
+    assert count(999) == "999" and count(1234567) == "1\u00a0234\u00a0567"
     assert signed(1.4e-9) == r"+ 1.4 \times 10^{-9}" and signed(-0.25) == "- 0.25" and signed(0.0) == "+ 0"
     assert signed(None) == r"+ \text{n/a}"
 
@@ -71,36 +77,50 @@ def test_say_picks_the_sentence_for_the_fact():
 def test_figure_key_and_paths():
     assert figure_key("results/ex1/figures/convergence.png") == "ex1_convergence"
     assert figure_key(Path("results/review/figures/c1_plot.png")) == "review_c1_plot"
-    assert figure_paths(["results/ex2/figures/lr_study.png"]) == {"ex2_lr_study": "results/ex2/figures/lr_study.png"}
+    assert figure_paths(["results/ex2/figures/lr_study.png", Path("results/ex1/figures/a.png")]) == {
+        "ex2_lr_study": "results/ex2/figures/lr_study.png", "ex1_a": "results/ex1/figures/a.png"}
 
 
 # --- the Renderer ---------------------------------------------------------------------------------------------
 
-ANSWERS = {
+# Exercise 1 has a notebook and places ex1_curve in part b; Exercise 2 has none and places ex2_plot in part a;
+# review_overfit exists as a file but no answer shows it.
+TEMPLATES = {
     "answers/ex1.md.j2": """\
         {## Exercise 1: one macro per part ##}
         {% set r = ex1.run %}
         {% macro a() %}
-        The cost is {{ r.cost | sig(3) }}. {{ say(r.flag, {"true": "It holds.", "false": "It does not."}) }} See {{ figref("ex1_curve") }}.
+        The cost is {{ r.cost | sig(3) }}. {{ say(r.flag, {"true": "It holds.", "false": "It does not."}) }}
+
+        See {{ figref("ex1_curve") }}.
         {% endmacro %}
 
         {% macro b() %}
         {{ figure("ex1_curve", "The curve.") }}
+        The curve falls {{ figref("ex1_curve") }}.
+        {% endmacro %}
 
-        {{ claim("c1") }} {{ claim("unconfigured") }}
+        {% macro c() %}
+        Compare {{ figref("ex2_plot") }}.
         {% endmacro %}
 
         {% macro beyond() %}
         Beyond the questions.
         {% endmacro %}
         """,
+    "answers/ex2.md.j2": """\
+        {% macro a() %}
+        {{ figure("ex2_plot", "Two.", "50%") }}
+        Back to {{ figref("ex1_curve") }}.
+        {% endmacro %}
+        """,
     "answers/ex5.md.j2": """\
         {% macro summary() %}
-        Step {{ ex5.step | sci }}; {{ figref("ex1_curve") }}.
+        Step {{ ex5.step | sci }}.
         {% endmacro %}
         """,
     "sheet.md.j2": """\
-        {% for ex in practical.exercises %}
+        {% for ex in practical.exercises if ex.number in numbers %}
         # Exercise {{ ex.number }}
         {% for p in ex.parts %}
         {{ section(ex.number ~ p.letter) }}
@@ -108,126 +128,199 @@ ANSWERS = {
         {{ beyond(ex.number) }}
         {% endfor %}
         """,
-    "only_1a.md.j2": "{{ section('1a') }}",
-    "pandoc.md.j2": "# Title {#sec-title}\n\n![x](y.png){#fig-x width=50%}\n{{ cfg | toyaml }}\n",
+    "pandoc.md.j2": "# Title {#sec-title}\n\n![x](y.png){#fig-x width=50%}\n{## a comment ##}\n{{ cfg | toyaml }}\n",
     "missing.md.j2": "{{ ex1.run.nope }}",
     "missing_filter.md.j2": "{{ ex1.run.nope | sig }}",
     "none_filter.md.j2": "{{ ex1.run.none | sig }}",
 }
 
 PRACTICAL = {"practical": {"course": "C", "name": "N"}, "exercises": [
-    {"number": 1, "title": "One", "parts": [
-        {"letter": "a", "gist": "The cost", "question": "What is the cost?", "listings": ["gdlab.x.f"]},
-        {"letter": "b", "gist": "The figure", "question": "Draw it."}]},
+    {"number": 1, "title": "One", "notebook": "nb_one", "parts": [
+        {"letter": "a", "gist": "The cost", "question": "What is the cost?", "listings": ["gdlab.x.f", "gdlab.x.K"]},
+        {"letter": "b", "gist": "The figure", "question": "Draw it."},
+        {"letter": "c", "gist": "Elsewhere", "question": "Compare."}]},
+    {"number": 2, "title": "Two", "parts": [{"letter": "a", "gist": "Another", "question": "Plot."}]},
     {"number": 5, "title": "Five", "parts": [{"letter": "", "gist": "Optimal step", "question": "Which step?"}]},
 ]}
 
-LISTINGS = {"gdlab.x.f": {"qualname": "gdlab.x.f", "file": "src/gdlab/x.py", "first_line": 3, "last_line": 4,
-                          "code": "def f():\n    pass"}}
+# Source as a listing holds it: braces, a Jinja-looking comment and markup characters must come out verbatim.
+CODE_F = 'def f(x):\n    """<b> & {#x}"""\n    return {"k": f"{x}"}  # {{ not jinja }}'
+LISTINGS = {
+    "gdlab.x.f": {"qualname": "gdlab.x.f", "file": "src/gdlab/x.py", "first_line": 3, "last_line": 5, "code": CODE_F},
+    "gdlab.x.K": {"qualname": "gdlab.x.K", "file": "src/gdlab/x.py", "first_line": 1, "last_line": 1, "code": "K = 2"},
+}
 
-CLAIMS = {"c1": {"text": "small", "value_path": "ex1.run.cost", "value": 3e-15, "op": "<=", "bound": 1e-6,
-                 "passed": True}}
+
+def ref(key, part):
+    """A figure reference as the Renderer leaves it until resolve()."""
+    return f"\x00figref:{key}@{part}\x00"
 
 
 @pytest.fixture
 def report(tmp_path):
     folder = tmp_path / "report"
-    for name, text in ANSWERS.items():
+    for name, text in TEMPLATES.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(textwrap.dedent(text))
     results = tmp_path / "results"
     figures = {"ex1_curve": str(results / "ex1" / "figures" / "curve.png"),
+               "ex2_plot": str(results / "ex2" / "figures" / "plot.png"),
                "review_overfit": str(results / "review" / "figures" / "overfit.png")}
     context = {"ex1": {"run": {"cost": 0.123456, "flag": True, "none": None}}, "ex5": {"step": 3.1e-7},
-               "claims": CLAIMS, "cfg": {"seed": 3, "lr": 0.1}}
+               "cfg": {"seed": 3, "lr": 0.1}, "numbers": [1, 2, 5]}
 
     def make(target="sheet", **changes):
-        ctx = context | changes
-        return Renderer(folder, ctx, target, figures, results / "report" / "sheet.md", LISTINGS, PRACTICAL)
+        return Renderer(folder, context | changes, target, figures, results / "report" / "sheet.md", LISTINGS,
+                        PRACTICAL)
 
     return make
 
 
 def test_unknown_target_is_an_error(report):
-    with pytest.raises(ValueError, match="unknown target 'pdf'"):
+    with pytest.raises(ValueError, match=r"unknown target 'pdf'; expected one of \('sheet', 'notebook'\)"):
         report("pdf")
 
 
-def test_section_shows_heading_question_listings_and_answer(report):
+def test_part_question_and_label(report):
+    r = report()
+    ex, p = r.part("1b")
+    assert ex["title"] == "One" and p["gist"] == "The figure" and r.label(ex, p) == "1 b)"
+    assert r.label(*r.part("5")) == "5"
+    assert r.question("1a") == "**1 a)** *What is the cost?*" and r.question("5") == "**5** *Which step?*"
+    with pytest.raises(KeyError, match="no part '1z' in report/practical.yaml"):
+        r.part("1z")
+
+
+def test_answer_sets_the_current_part(report):
+    r = report()
+    assert r.current_part == ""
+    assert r.answer("1a") == f"The cost is 0.123. It holds.\n\nSee {ref('ex1_curve', '1 a)')}."
+    assert r.current_part == "1 a)"
+    assert r.answer("5") == "Step $3.1 \\times 10^{-7}$." and r.current_part == "5"
+
+
+def test_section_is_heading_question_lead_listings_then_the_rest(report):
     r = report()
     assert r.section("1a") == (
         "## 1 a) The cost\n\n> **1 a)** *What is the cost?*\n\n"
-        "`gdlab.x.f` — `src/gdlab/x.py`, lines 3–4:\n\n```python\ndef f():\n    pass\n```\n\n"
-        "The cost is 0.123. It holds. See \x00figref:ex1_curve\x00.\n")
-    assert r.question("5") == "**5** *Which step?*"
-    assert r.section("5").startswith("## 5 Optimal step\n\n> **5** *Which step?*\n\nStep $3.1 \\times 10^{-7}$;")
-    assert r.answer("1a") == "The cost is 0.123. It holds. See \x00figref:ex1_curve\x00."
-    with pytest.raises(KeyError, match="no part '1z' in report/practical.yaml"):
+        "The cost is 0.123. It holds.\n\n"
+        f"```python\n{CODE_F}\n```\n\n```python\nK = 2\n```\n\n"
+        f"See {ref('ex1_curve', '1 a)')}.\n")
+    # A part without listings: the lead and the rest only; Exercise 5's single part has no letter.
+    assert r.section("1c") == f"## 1 c) Elsewhere\n\n> **1 c)** *Compare.*\n\nCompare {ref('ex2_plot', '1 c)')}.\n\n\n"
+    assert r.section("5").startswith("## 5 Optimal step\n\n> **5** *Which step?*\n\nStep $3.1 \\times 10^{-7}$.")
+    with pytest.raises(KeyError, match="no part '1z'"):
         r.section("1z")
 
 
-def test_sheet_figure_is_a_pandoc_image_with_a_relative_path_and_an_id(report):
+def test_the_maths_pdf_shows_no_listings(report):
+    """The maths PDF is the practical's PDF of calculations: its code is in the notebooks."""
+    full, maths = report().section("1a"), report(doc="maths").section("1a")
+    assert "```python" in full and "```python" not in maths and "K = 2" not in maths
+    assert maths == full.replace(f"```python\n{CODE_F}\n```\n\n```python\nK = 2\n```\n\n", "")
+    assert "```python" in report(doc="answers").section("1a")  # only "maths" leaves them out
+
+
+def test_listing_is_a_fenced_block_and_code_is_the_source_verbatim(report):
+    for target in ("sheet", "notebook"):
+        r = report(target)
+        assert r.listing("gdlab.x.f") == f"```python\n{CODE_F}\n```"
+        assert r.code("gdlab.x.f") == CODE_F and r.code("gdlab.x.K") == "K = 2"
+        # Through a template: Jinja neither escapes nor re-reads what code() puts in.
+        assert r.render_string('{{ code("gdlab.x.f") }}\n\nprint(f(1))') == f"{CODE_F}\n\nprint(f(1))"
+    for call in ("listing", "code"):
+        with pytest.raises(KeyError, match="no listing 'gdlab.x.g': name it under a part in report/practical.yaml, "
+                                           "or in a notebook's code cell"):
+            getattr(report(), call)("gdlab.x.g")
+
+
+def test_sheet_figure_is_a_pandoc_figure_with_a_relative_path_and_an_id(report):
     r = report("sheet")
-    assert r.figure("ex1_curve", "The curve.") == "![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=90%}"
-    assert r.figure("review_overfit", "Over.", "50%").endswith("(../review/figures/overfit.png){#fig-review-overfit width=50%}")
-    assert r.placed == {"ex1_curve": "", "review_overfit": ""} and r.attachments == []
-    with pytest.raises(KeyError, match="no figure 'ex1_nope'"):
+    # Blank lines around the image: pandoc makes an image alone in its paragraph a figure with a caption.
+    assert r.figure("ex1_curve", "The curve.") == (
+        "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=80%}\n\n")
+    r.answer("2a")
+    assert r.figure("review_overfit", "Over.", "50%") == (
+        "\n\n![Over.](../review/figures/overfit.png){#fig-review-overfit width=50%}\n\n")
+    assert r.placed == {"ex1_curve": "", "review_overfit": "2 a)", "ex2_plot": "2 a)"}
+    with pytest.raises(KeyError, match=r"no figure 'ex1_nope'; the build makes \['ex1_curve', 'ex2_plot'"):
         r.figure("ex1_nope", "x")
     with pytest.raises(KeyError, match="no figure 'ex1_nope'"):
         r.figref("ex1_nope")
 
 
-def test_notebook_figure_is_an_attachment(report):
+def test_notebook_figure_shows_nothing_but_takes_its_place(report):
     r = report("notebook")
-    # Jupyter shows no alt text: the caption is a line of its own below the image.
-    assert r.figure("ex1_curve", "The curve.") == "![ex1 curve](attachment:ex1_curve.png)\n\n*Figure: The curve.*"
-    assert r.attachments == ["ex1_curve"] and r.placed == {"ex1_curve": ""}
+    assert r.figure("ex1_curve", "The curve.") == "" and r.placed == {"ex1_curve": ""}
+    # A notebook draws its plots in its code cells: the figure files are not needed, not even known.
+    assert r.figure("ex9_unknown", "x") == "" and "ex9_unknown" in r.placed
+    assert r.answer("1b") == f"The curve falls {ref('ex1_curve', '1 b)')}." and r.placed["ex1_curve"] == "1 b)"
+    assert "![" not in r.section("2a") and r.placed["ex2_plot"] == "2 a)"
 
 
-def test_whole_sheet_resolves_figrefs_where_the_figure_is_placed(report):
+def test_figref_names_the_figure_and_the_part_it_is_written_in(report):
+    r = report("notebook")
+    assert r.figref("ex1_curve") == ref("ex1_curve", "")
+    r.answer("1c")
+    assert r.figref("ex2_plot") == ref("ex2_plot", "1 c)")
+    r.beyond(1)
+    assert r.figref("ex2_plot") == ref("ex2_plot", "1, beyond the questions")
+
+
+def test_the_whole_sheet_cross_references_every_figure(report):
     text = report("sheet").render("sheet.md.j2")
-    # 1a refers to the figure that 1b places later in the same document: a cross-reference.
-    assert text.count("See ([@fig-ex1-curve]).") == 1 and "; ([@fig-ex1-curve])." in text
-    assert "![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=90%}" in text
     assert "\x00" not in text
-    assert "Beyond the questions." in text and text.index("## 1 a)") < text.index("## 1 b)") < text.index("## 5 ")
-    assert "**[✓ checked: small; `ex1.run.cost` = 3e-15 ≤ 1e-06]**" in text
-    assert "*(not checked in this configuration)*" in text
+    # 1a refers to the figure that 1b places later; 2a to one placed earlier; 1c to one of another exercise.
+    assert "See ([@fig-ex1-curve])." in text and "Back to ([@fig-ex1-curve])." in text
+    assert "The curve falls ([@fig-ex1-curve])." in text and "Compare ([@fig-ex2-plot])." in text
+    assert "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=80%}\n\n" in text
+    assert "{#fig-ex2-plot width=50%}" in text and "the plot" not in text
+    assert text.index("## 1 a)") < text.index("## 1 b)") < text.index("## 1 c)") < text.index("## 2 a)") < text.index("## 5 ")
+    assert text.index("## 1 c)") < text.index("Beyond the questions.") < text.index("## 2 a)")
 
 
-def test_figref_to_a_figure_the_document_does_not_show_says_where_it_is(report):
-    # The figure is in part 1 b, which this document leaves out; Exercise 1 has no notebook in this practical.
-    text = report("sheet").render("only_1a.md.j2")
-    assert "See (the figure in part 1 b of the maths PDF)." in text and "[@fig" not in text
+def test_the_maths_pdf_says_where_a_figure_it_lacks_is(report):
+    """Exercise 2 and 5 only: Exercise 1's figure is in its notebook."""
+    text = report("sheet", numbers=[2, 5], doc="maths").render("sheet.md.j2")
+    assert "Back to (the plot of part 1 b in the notebook nb_one.ipynb)." in text
+    assert "[@fig-ex1-curve]" not in text and "#fig-ex1-curve" not in text and "\x00" not in text
+    assert "{#fig-ex2-plot width=50%}" in text
+
+
+def test_notebook_figrefs_are_words_resolved_once_every_cell_is_rendered(report):
+    r = report("notebook")
+    cells = [r.render_string(f"{{{{ question('{p}') }}}}\n\n{{{{ answer('{p}') }}}}") for p in ("1a", "1b", "1c")]
+    assert ref("ex1_curve", "1 a)") in cells[0]  # before the figure's cell: left for resolve()
+    a, b, c = (r.resolve(cell) for cell in cells)
+    assert a.endswith("See (the plot of part 1 b).")  # placed in this notebook, by another part
+    assert b == "**1 b)** *Draw it.*\n\nThe curve falls (the plot above)."  # placed by the same part: its code cell
+    # Exercise 2 is not in this notebook, and has no notebook of its own.
+    assert c.endswith("Compare (the plot of part 2 a in the maths PDF).")
+    assert "ex2_plot" not in r.placed  # finding the figure's home did not place it here
 
 
 def test_a_figref_to_a_figure_no_answer_shows_is_an_error(report):
+    for target in ("sheet", "notebook"):
+        r = report(target)
+        with pytest.raises(KeyError, match="figure 'review_overfit' is referenced, but no answer shows it"):
+            r.resolve(r.render_string("{{ figref('review_overfit') }}"))
+
+
+def test_resolve_leaves_other_text_alone(report):
     r = report("sheet")
-    with pytest.raises(KeyError, match="figure 'review_overfit' is referenced, but no answer shows it"):
-        r.resolve(r.render_string("{{ figref('review_overfit') }}"))
-
-
-def test_notebook_figrefs_are_words_resolved_after_the_whole_notebook(report):
-    r = report("notebook")
-    first = r.render_string("{{ figref('ex1_curve') }}")  # before the figure's cell: not resolved yet
-    second = r.render_string("{{ section('1b') }}")
-    assert "\x00" in first and r.resolve(first) == "(the figure in part 1 b)"
-    assert "![ex1 curve](attachment:ex1_curve.png)" in second
+    assert r.resolve("no references; {#fig-x} and figref:ex1_curve@1 a) stay") == (
+        "no references; {#fig-x} and figref:ex1_curve@1 a) stay")
 
 
 def test_beyond_is_empty_for_an_exercise_without_one(report):
     r = report()
-    assert r.beyond(1) == "Beyond the questions." and r.beyond(5) == ""
-
-
-def test_listing_must_be_declared(report):
-    with pytest.raises(KeyError, match="no listing 'gdlab.x.g': list it under a part in report/practical.yaml"):
-        report().listing("gdlab.x.g")
+    assert r.beyond(1) == "Beyond the questions." and r.current_part == "1, beyond the questions"
+    assert r.beyond(2) == "" and r.beyond(5) == ""
 
 
 def test_pandoc_attributes_are_not_jinja_comments_and_toyaml(report):
     text = report().render("pandoc.md.j2")
-    assert text == "# Title {#sec-title}\n\n![x](y.png){#fig-x width=50%}\nlr: 0.1\nseed: 3\n"
+    assert text == "# Title {#sec-title}\n\n![x](y.png){#fig-x width=50%}\n\nlr: 0.1\nseed: 3\n"
 
 
 @pytest.mark.parametrize("template", ["missing.md.j2", "missing_filter.md.j2"])
@@ -248,9 +341,10 @@ def test_a_known_but_empty_value_prints_n_a(report):
 
 def test_target_and_practical_are_in_the_context(report):
     assert report("notebook").render_string("{{ target }} {{ practical.practical.course }}") == "notebook C"
+    assert report("sheet").render_string("{{ target }} {{ cfg.seed }}") == "sheet 3"
 
 
-# --- benchmark files and the context -------------------------------------------------------------------------
+# --- benchmark files, the context, the converters ------------------------------------------------------------
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -280,12 +374,20 @@ def test_per_rule_benchmarks(tmp_path):
         {"rule": "ex1_gd", "jobs": 3, "median_s": 3.0, "max_s": 5.0, "total_s": 9.0, "peak_mb": 300.0},
         {"rule": "fetch", "jobs": 1, "median_s": None, "max_s": None, "total_s": 0, "peak_mb": None},
     ]
+    assert per_rule_benchmarks(tmp_path / "empty") == []
 
 
 def test_load_context_reads_the_named_inputs_and_adds_the_settings(tmp_path):
-    write_json(tmp_path / "ex1.json", {"a": 1})
-    write_json(tmp_path / "claims.json", {"c": {"passed": True}})
-    inputs = SimpleNamespace(ex1=str(tmp_path / "ex1.json"), claims=str(tmp_path / "claims.json"),
-                             figures=["x.png"], source="nb.py")
+    for name, data in (("ex1", {"a": 1}), ("listings", {"m.f": {"code": "def f(): pass"}}), ("appendix", {"x": 1})):
+        write_json(tmp_path / f"{name}.json", data)
+    inputs = SimpleNamespace(ex1=str(tmp_path / "ex1.json"), listings=str(tmp_path / "listings.json"),
+                             appendix=str(tmp_path / "appendix.json"), figures=["x.png"], source="nb.py")
     ctx = load_context(inputs, {"seed": 3})
-    assert ctx == {"ex1": {"a": 1}, "claims": {"c": {"passed": True}}, "cfg": {"seed": 3}}
+    # Only the summaries and records a template reads; no appendix any more, nor figures or sources.
+    assert ctx == {"ex1": {"a": 1}, "listings": {"m.f": {"code": "def f(): pass"}}, "cfg": {"seed": 3}}
+
+
+def test_tool_versions_names_pandoc_and_the_typst_compiler():
+    versions = tool_versions()
+    assert sorted(versions) == ["Typst compiler", "pandoc"]
+    assert all(re.fullmatch(r"\d+(\.\d+)+", v) for v in versions.values()), versions

@@ -14,13 +14,13 @@ spec.loader.exec_module(peaks)
 
 DRY_RUN = """\
 [Thu Nov 26 09:18:39 2026]
-rule ex3_run:
+rule ex3_point:
     input: results/data/mnist
-    output: results/ex3/runs/hand_constant_lr_0.01_bs_64_epochs_10_seed_2026.json
+    output: results/ex3/points/lr_0.01_bs_64.json, results/ex3/points/lr_0.01_bs_64.npz
     jobid: 55
-    benchmark: results/benchmarks/ex3_run/hand_constant_lr_0.01_bs_64_epochs_10_seed_2026.tsv
+    benchmark: results/benchmarks/ex3_point/lr_0.01_bs_64.tsv
     reason: Forced execution
-    resources: tmpdir=/tmp, runtime=30, mem_mb=2048, mem=2.05 GB, mem_mib=1954, gpu=0
+    resources: tmpdir=/tmp, runtime=30, mem_mb=2048, mem=2.05 GB, mem_mib=1954
 [Thu Nov 26 09:18:39 2026]
 localrule all:
     input: results/report/answers.pdf
@@ -31,8 +31,8 @@ localrule all:
 
 def test_parse_dry_run_reads_benchmark_and_resources():
     jobs = peaks.parse_dry_run(DRY_RUN)
-    assert [(j.rule, j.benchmark, j.mem_mb, j.runtime_min, j.gpu) for j in jobs] == [
-        ("ex3_run", "results/benchmarks/ex3_run/hand_constant_lr_0.01_bs_64_epochs_10_seed_2026.tsv", 2048.0, 30.0, 0)]
+    assert [(j.rule, j.benchmark, j.mem_mb, j.runtime_min) for j in jobs] == [
+        ("ex3_point", "results/benchmarks/ex3_point/lr_0.01_bs_64.tsv", 2048.0, 30.0)]
 
 
 def test_job_over_its_memory_or_time_is_flagged(tmp_path):
@@ -52,6 +52,6 @@ def test_every_job_stays_within_its_declared_resources(built):
     jobs = peaks.collect(built, str(built / "config" / "test.yaml"))
     measured = [j for j in jobs if j.peak_mb is not None]
     assert len(jobs) > 50 and len(measured) >= 0.8 * len(jobs), (len(jobs), len(measured))
-    assert {"ex3_run", "fetch", "sheet_pdf", "notebook"} <= {j.rule for j in jobs}  # every stage declares
+    assert {"ex3_point", "fetch", "sheet_pdf", "notebook_run", "notebook"} <= {j.rule for j in jobs}  # every stage
     over = [(j.benchmark, j.peak_mb, j.mem_mb, j.seconds, j.runtime_min) for j in measured if not j.within]
     assert not over

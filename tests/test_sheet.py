@@ -1,9 +1,8 @@
-"""End to end: the hand-in built from config/test.yaml — the answer sheet (PDF, HTML), the maths PDF, the
-notebooks and the submission bundle — read back as a teaching assistant would."""
+"""End to end: the PDFs built from config/test.yaml — the full answer sheet and the maths of Exercises 4-6 — read
+back as a teaching assistant would: every part asked and answered in order, answer first; no machinery in what a
+grader reads; the page budgets; figures with their captions; the listed code is the package's code."""
 
-import json
 import re
-import zipfile
 
 import pytest
 import yaml
@@ -12,11 +11,14 @@ from pypdf import PdfReader
 from conftest import REPO
 from gdlab.io import read_json
 from gdlab.listings import listed
-from gdlab.report import claimval, pm, sig
+from gdlab.report import pm, sig
 
 pytestmark = pytest.mark.e2e
 
 PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
+PAGE_BUDGET = {"answers": 24, "maths": 10}
+# What belongs in the provenance record, never in what a grader reads.
+MACHINERY = re.compile(r"\brule |[Rr]ules? `|config `|config\.yaml|✓|✗|snakemake|results/")
 
 
 def flat(text: str) -> str:
@@ -33,53 +35,103 @@ def sheet(built):
     return pdf_text(built / "results" / "report" / "answers.pdf")
 
 
-def part_labels():
+def part_labels(numbers=None):
     return [(f"{ex['number']} {p['letter']})" if p["letter"] else f"{ex['number']}", p)
-            for ex in PRACTICAL["exercises"] for p in ex["parts"]]
+            for ex in PRACTICAL["exercises"] for p in ex["parts"] if numbers is None or ex["number"] in numbers]
 
 
-def test_every_part_of_the_practical_is_asked_and_answered_in_order(sheet):
-    """Each part 1a-6g appears as a heading with its gist, then the practical's question, then an answer."""
-    labels = part_labels()
-    assert [lab for lab, _ in labels if lab.startswith("6")] == ["6 a)", "6 b)", "6 c)", "6 d)", "6 f)", "6 g)"]
-    first = "Exercise 1: " + PRACTICAL["exercises"][0]["title"]
-    positions = [sheet.index(first, sheet.index(first) + 1)]  # after the table of contents
+@pytest.mark.parametrize("doc, numbers", [("answers", None), ("maths", [4, 5, 6])])
+def test_every_part_is_asked_and_answered_in_order(built, doc, numbers):
+    """Each part appears as a heading with its gist, then the practical's question, then an answer."""
+    text = pdf_text(built / "results" / "report" / f"{doc}.pdf")
+    labels = part_labels(numbers)
+    first = f"Exercise {labels[0][0][0]}: "
+    at = text.index(first, text.index(first) + 1) if doc == "answers" else text.index(first)  # after the contents
+    positions = []
     for label, p in labels:
         heading = flat(f"{label} {p['gist']}")
-        at = sheet.find(heading, positions[-1] if positions else 0)
-        assert at >= 0, f"no heading {heading!r} (after the previous part)"
+        at = text.find(heading, at)
+        assert at >= 0, f"{doc}: no heading {heading!r} after the previous part"
         positions.append(at)
-    positions.append(sheet.find("Checked claims", positions[-1]))
-    assert positions[-1] > 0
-    positions = positions[1:]
-    for (label, p), start, end in zip(labels, positions, positions[1:]):
-        body = sheet[start:end]
+    for (label, p), start, end in zip(labels, positions, positions[1:] + [len(text)]):
+        body = text[start:end]
         words = p["question"].split()[:6]
         words = words[: next((i for i, w in enumerate(words) if "$" in w), len(words))]  # up to any maths
         question = flat(" ".join(words))
-        assert question in body, f"{label}: the practical's question is not quoted"
+        assert question in body, f"{doc} {label}: the practical's question is not quoted"
         answer = body[body.find(question) + len(flat(p["question"])):]
-        assert len(answer.split()) >= 40, f"{label}: {len(answer.split())} words of answer"
-    assert "6 e)" not in sheet  # the practical has no part e) in Exercise 6
+        assert len(answer.split()) >= 25, f"{doc} {label}: {len(answer.split())} words of answer"
+    assert "6 e)" not in text  # the practical has no part e) in Exercise 6
 
 
-def test_title_page_names_the_practical_and_the_author(built, sheet):
-    first = PdfReader(built / "results" / "report" / "answers.pdf").pages[0].extract_text()
-    assert "TSM Deep Learning" in first and "Practical Work 02" in first and "Gradient Descent" in first
-    assert yaml.safe_load((REPO / "config" / "config.yaml").read_text())["report"]["author"] in first
-    assert "test build" in first
+def test_the_maths_pdf_holds_exercises_4_to_6_only(built):
+    text = pdf_text(built / "results" / "report" / "maths.pdf")
+    for n in (4, 5, 6):
+        assert f"Exercise {n}:" in text
+    assert "Exercise 1:" not in text and "Exercise 3:" not in text and "def " not in text  # its code is in the notebooks
 
 
-def test_every_listed_function_is_shown_with_its_provenance(built, sheet):
+def test_the_title_page_names_the_practical_and_the_group(built):
+    for doc in ("answers", "maths"):
+        reader = PdfReader(built / "results" / "report" / f"{doc}.pdf")
+        first = reader.pages[0].extract_text()
+        assert "TSM Deep Learning" in first and "Practical Work 02" in first and "Gradient Descent" in first
+        assert "Ada Lovelace" in first and "Alan Turing" in first and "Group 07" in first
+        assert "Ada Lovelace" in (reader.metadata.author or ""), reader.metadata
+
+
+@pytest.mark.parametrize("doc", ["answers", "maths"])
+def test_no_machinery_in_what_a_grader_reads(built, doc):
+    text = pdf_text(built / "results" / "report" / f"{doc}.pdf")
+    found = sorted(set(MACHINERY.findall(text)))
+    assert not found, f"{doc}.pdf names machinery: {found}"
+
+
+def test_the_machinery_check_catches_machinery():
+    for bad in ("Rules `ex1_gd`, `ex1_figures`", "config `ex1.lr`", "✓ checked", "see results/ex1"):
+        assert MACHINERY.search(bad), bad
+    assert not MACHINERY.search("The learning rate grows with the batch size.")
+
+
+def pages(path) -> int:
+    return len(PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("doc", list(PAGE_BUDGET))
+def test_the_documents_keep_their_page_budget(built, doc):
+    assert pages(built / "results" / "report" / f"{doc}.pdf") <= PAGE_BUDGET[doc]
+
+
+@pytest.mark.parametrize("doc", list(PAGE_BUDGET))
+def test_the_real_build_keeps_its_page_budget(doc):
+    """The default configuration's PDFs, where `make report` has built them (CI builds them before the tests)."""
+    path = REPO / "results" / "report" / f"{doc}.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} has not been built (make report)")
+    assert pages(path) <= PAGE_BUDGET[doc]
+
+
+@pytest.mark.parametrize("doc", ["answers", "maths"])
+def test_every_figure_sits_on_the_page_of_its_caption(built, doc):
+    reader = PdfReader(built / "results" / "report" / f"{doc}.pdf")
+    total = 0
+    for number, page in enumerate(reader.pages, 1):
+        captions = len(re.findall(r"Figure \d+:", page.extract_text()))
+        assert captions == len(page.images), f"{doc}.pdf page {number}: {captions} captions, {len(page.images)} images"
+        total += captions
+    assert total >= (8 if doc == "answers" else 3)
+
+
+def test_every_listed_function_is_the_package_source(built, sheet):
     listings = read_json(built / "results" / "report" / "listings.json")
-    assert set(listings) == set(listed(PRACTICAL))
-    for qualname, s in listings.items():
-        name = qualname.rsplit(".", 1)[1]
+    assert set(listed(PRACTICAL)) <= set(listings)
+    for qualname in listed(PRACTICAL):
+        s = listings[qualname]
         first_line = " ".join(s["code"].splitlines()[0].split())
-        assert first_line.startswith(("def ", "class ")) and first_line in sheet, qualname
-        assert f"{qualname} — {s['file']}, lines {s['first_line']}–{s['last_line']}" in sheet, qualname
+        assert first_line in sheet, qualname
         source = (built / s["file"]).read_text().splitlines()
-        assert "\n".join(source[s["first_line"] - 1 : s["last_line"]]) == s["code"] and name in s["code"]
+        assert "\n".join(source[s["first_line"] - 1 : s["last_line"]]) == s["code"]
+        assert max(len(line) for line in s["code"].splitlines()) <= 120, f"{qualname}: a line too wide for the page"
 
 
 def markdown_tables(text: str):
@@ -97,7 +149,7 @@ def markdown_tables(text: str):
 @pytest.mark.parametrize("doc", ["answers", "maths"])
 def test_every_table_row_has_as_many_cells_as_its_header(built, doc):
     tables = markdown_tables((built / "results" / "report" / f"{doc}.md").read_text())
-    assert len(tables) >= (10 if doc == "answers" else 3)
+    assert len(tables) >= (5 if doc == "answers" else 2)
     for rows in tables:
         assert all(len(r) == len(rows[0]) for r in rows), rows
 
@@ -108,40 +160,22 @@ def test_the_table_check_catches_a_broken_row():
 
 def test_the_numbers_on_the_sheet_are_the_results(built, sheet):
     ex1 = read_json(built / "results" / "ex1" / "summary.json")
-    for value in ex1["closed_form"]["theta"]:
-        assert flat(sig(value, 10)) in sheet
-    assert flat(sig(ex1["max_lr"]["theory"], 5)) in sheet and flat(sig(ex1["max_lr"]["empirical"], 5)) in sheet
+    assert flat(sig(ex1["closed_form"]["a"][1], 6)) in sheet
+    assert flat(sig(ex1["max_lr"]["theory"], 6)) in sheet
     ex2 = read_json(built / "results" / "ex2" / "summary.json")
-    assert flat(sig(ex2["gd"]["final_cost"], 6)) in sheet and flat(sig(ex2["max_lr"]["theory"], 4)) in sheet
-    assert "Class 1 is Abnormal" in sheet and "pelvic_incidence" in sheet
+    assert flat(sig(ex2["gd"]["final_cost"], 6)) in sheet and flat(sig(ex2["max_lr"]["theory"], 3)) in sheet
     ex3 = read_json(built / "results" / "ex3" / "summary.json")
     fav = ex3["favourite"]
-    assert flat(pm(fav["test_accuracy"], fav["test_accuracy_std"])) in sheet
-    for p in ex3["grid"]:
-        if not p["diverged"]:
-            assert flat(pm(p["val_accuracy"], p["val_accuracy_std"])) in sheet
+    assert flat(pm(fav["val_accuracy"], fav["val_accuracy_std"])) in sheet
+    for b in ex3["grid_facts"]["best_by_batch"]:
+        assert f"{b['lr']:g} at batch {b['batch_size']}" in sheet
 
 
-def test_every_claim_holds_and_is_shown(built, sheet):
+def test_every_claim_holds(built):
     claims = read_json(built / "results" / "report" / "claims.json")
     assert claims and all(c["passed"] for c in claims.values())
-    for c in claims.values():
-        assert flat(claimval(c["value"])) in sheet, c
-    assert "Appendix: provenance" in sheet and "torch" in sheet
     # No table cell may open with "=": Typst would make it a heading (it once turned "== true" into one).
     assert not re.search(r"\[=", (built / "results" / "report" / "answers.typ").read_text())
-
-
-def test_the_appendix_names_the_commit_the_sheet_was_built_from(built, sheet):
-    commit = read_json(built / "results" / "report" / "appendix.json")["commit"]
-    assert re.fullmatch(r"[0-9a-f]{40}", commit) and commit in sheet
-
-
-def test_the_maths_pdf_holds_exercises_4_and_6_only(built):
-    text = pdf_text(built / "results" / "report" / "maths.pdf")
-    assert "Exercise 4: Review Questions" in text and "Exercise 6: Calculus Training" in text
-    assert "Exercise 1:" not in text and "Exercise 3:" not in text
-    assert "✓" in text and "FAILED" not in text  # every derivation step, checked by sympy
 
 
 def test_html_is_self_contained(built):
@@ -150,52 +184,8 @@ def test_html_is_self_contained(built):
     assert not re.search(r"<(img|script)[^>]+src=\"(https?:|\.\./)", html)
 
 
-def notebook(built, name):
-    return json.loads((built / "results" / "notebooks" / f"{name}.ipynb").read_text())
-
-
-@pytest.mark.parametrize("name", ["ex1", "ex2", "ex3", "ex6"])
-def test_each_notebook_is_executed_whole_and_readable_without_running(built, name):
-    nb = notebook(built, name)
-    cells = nb["cells"]
-    outputs = [o for c in cells if c["cell_type"] == "code" for o in c["outputs"]]
-    assert outputs and not [o for o in outputs if o["output_type"] == "error"]
-    assert all(c["execution_count"] for c in cells if c["cell_type"] == "code")
-    assert sum(len(c.get("attachments", {})) for c in cells) >= 1  # the figures travel inside the notebook
-    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    assert "{{" not in markdown and "\n|---" in markdown  # filled in, with its tables
-    number = int(name[2:])
-    for ex in PRACTICAL["exercises"]:
-        if ex["number"] == number:
-            for p in ex["parts"]:
-                assert f"## {number} {p['letter']}) {p['gist']}" in markdown
-    assert [c["id"] for c in cells] == [f"{name}-{i:02d}" for i in range(len(cells))]
-    assert (built / "results" / "notebooks" / f"{name}.html").stat().st_size > 10_000
-
-
-def test_the_exercise_2_notebook_shows_the_four_functions_their_test_and_the_loss_curve(built):
-    nb = notebook(built, "ex2")
-    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    for name in ("predict", "cost", "gradient_cost", "accuracy"):
-        assert f"def {name}(" in markdown
-    outputs = json.dumps([c["outputs"] for c in nb["cells"] if c["cell_type"] == "code"])
-    assert "predict_shape" in outputs and "gradient_norm" in outputs  # the dummy-value test, run live
-    assert any("ex2_training.png" in c.get("attachments", {}) for c in nb["cells"])
-
-
-def test_the_submission_holds_what_the_practical_asks_for(built):
-    folder = built / "results" / "submission"
-    expected = {"ex1.ipynb", "ex2.ipynb", "ex3.ipynb", "ex6.ipynb", "maths.pdf"}
-    assert {p.name for p in folder.iterdir()} == expected
-    with zipfile.ZipFile(built / "results" / "submission.zip") as z:
-        assert {n.split("/", 1)[1] for n in z.namelist()} == expected
-        assert z.read("submission/ex2.ipynb") == (folder / "ex2.ipynb").read_bytes()
-
-
-def test_divergence_is_recorded_and_shown(built, sheet):
-    settings = read_json(built / "results" / "ex3" / "summary.json")["grid"]
-    diverged = [p for p in settings if p["diverged"]]
+def test_divergence_is_recorded_and_never_chosen(built, sheet):
+    ex3 = read_json(built / "results" / "ex3" / "summary.json")
+    diverged = [p for p in ex3["grid"] if p["status"] == "diverged"]
     assert diverged and all(p["lr"] >= 10 for p in diverged)  # the test config's huge rate
-    assert not [p for p in settings if p["lr"] < 10 and p["diverged"]]
-    assert read_json(built / "results" / "ex3" / "summary.json")["favourite"]["lr"] < 10  # never chosen
-    assert "diverged" in sheet
+    assert ex3["favourite"]["lr"] < 10

@@ -40,7 +40,7 @@ def cluster(tmp_path_factory):
 
 # A small part of the workflow: enough to prove the executor, the profile and the declared resources (a
 # full MNIST training job among them), not the science — the local build proves that.
-TARGETS = ["results/ex2/summary.json", "results/ex3/runs/hand_constant_lr_0.01_bs_64_epochs_2_seed_2026.json"]
+TARGETS = ["results/ex2/summary.json", "results/ex3/points/lr_0.1_bs_4096.json"]
 
 
 def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
@@ -53,11 +53,11 @@ def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
     submitted = re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out)
     print(f"SLURM build of {TARGETS}: {seconds:.0f} s, {len(submitted)} SLURM jobs")
     # The training jobs went through SLURM, the local rules (fetch, collectors) did not ...
-    assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_run"} <= set(submitted)
+    assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_point"} <= set(submitted)
     assert not {"fetch", "ex2_summary"} & set(submitted)
     # ... and the results are those of the local build, exactly (timing fields aside).
     assert same_metrics(built, work, under="ex2", at_least=8) >= 8
-    same_metrics(built, work, under="ex3/runs", at_least=1)
+    same_metrics(built, work, under="ex3/points", at_least=1)
     # Each job ran with its rule's memory request: SLURM recorded it.
     jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout
     assert re.search(r"MinMemoryNode=(2048M|2G)\b", jobs), jobs[-2000:]  # the MNIST training job's mem_mb

@@ -1,262 +1,426 @@
-"""Exercise 3 numerics (gdlab.softmax): hand gradient vs autograd (with init_params' transposed W), stability,
-shapes, the hand model vs the nn.Module, evaluation, the smoothness bound, and the helpers of Exercises 3 and 4."""
+"""Exercise 3 numerics (gdlab.softmax), with the course's names and shapes: hand gradient vs autograd, a softmax and
+a cost that stay finite, the hand model vs the nn.Module under gdlab.gd.train, the stopping rule and one run of the
+study, the evaluation on a span, the smoothness bound, and the data helpers. Small random tensors only."""
 
 import math
+import time
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from gdlab.facts import STATUSES
+from gdlab.gd import train
 from gdlab.io import save_array_dir
 from gdlab.softmax import (
-    SoftmaxModuleModel, SoftmaxRegression, SoftmaxRegressionHand, SpanEvaluation, confusion_matrix, cost_ce,
-    dummy_check, epoch_seconds, evaluate, full_batch_subset, grad_cost_ce, init_params, linear_trsf, load_mnist, loss_ce,
-    make_model, predict, smoothness, softmax,
+    NeuralNetwork, SpanEvaluation, confusion_matrix, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
+    hand_step, init_params, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
+    run_setting, smoothness, softmax, split, stable, train_val,
 )
-from gdlab.train import fit, schedule
+
+
+def images(n, seed, dtype=torch.float32):
+    """n random 'images' (n, 1, 28, 28) in [0, 1]."""
+    return torch.rand(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+
+
+# Ten sparse binary "digits"; an image is its class's digit, half faded into uniform noise: a linear model learns
+# them within a few epochs, and then its accuracy stops rising.
+DIGITS = (torch.rand(10, 784, generator=torch.Generator().manual_seed(99)) > 0.8).float()
+LR = 0.01  # a quarter of 2/L for these images (smoothness ≈ 50): a rate that trains
+
+
+def labelled(n, seed, dtype=torch.float32):
+    gen = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 10, (n,), generator=gen)
+    x = 0.5 * DIGITS[y] + 0.5 * torch.rand(n, 784, generator=gen)
+    return x.reshape(n, 1, 28, 28).to(dtype), y
 
 
 @pytest.fixture
 def batch():
+    """x (nb, 1, 28, 28), y (nb,), W (10, 784), b (1, 10): random, in float64."""
     gen = torch.Generator().manual_seed(0)
-    X = torch.randn(32, 20, generator=gen, dtype=torch.float64)
-    y = torch.randint(0, 10, (32,), generator=gen)
-    W, b = init_params(20, 10, 0.5, seed=1, dtype=torch.float64)
-    return X, y, W, b + 0.1 * torch.arange(10, dtype=torch.float64)
+    x = images(16, 1, torch.float64)
+    y = torch.randint(0, 10, (16,), generator=gen)
+    W = 0.1 * torch.randn(10, 784, generator=gen, dtype=torch.float64)
+    b = torch.randn(1, 10, generator=gen, dtype=torch.float64)
+    return x, y, W, b
 
 
-def test_init_params_layout_values_and_seed():
-    W, b = init_params(20, 10, 0.5, seed=1, dtype=torch.float64)
-    assert W.shape == (20, 10) and not W.is_contiguous() and W.T.is_contiguous()  # nn.Linear's (k, d) storage
-    expected = 0.5 * torch.randn(10, 20, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-    assert torch.equal(W, expected.T) and torch.equal(b, torch.zeros(10, dtype=torch.float64))
-    assert torch.equal(init_params(20, 10, 0.5, seed=1, dtype=torch.float64)[0], W)
-    assert not torch.equal(init_params(20, 10, 0.5, seed=2, dtype=torch.float64)[0], W)
-    assert init_params(20, 10, 0.5, seed=1)[0].dtype == torch.float32
+# --- the course's functions -------------------------------------------------------------------------------
+
+def test_linear_trsf_is_x_flat_times_w_transposed_plus_b(batch):
+    x, _, W, b = batch
+    z = linear_trsf(x, W, b)
+    assert z.shape == (16, 10) and z.dtype == torch.float64
+    torch.testing.assert_close(z, x.reshape(16, 784) @ W.T + b, rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(linear_trsf(x.reshape(16, 784), W, b), z, rtol=0, atol=0)  # flat rows: the same
 
 
-def test_hand_gradient_equals_autograd_with_the_transposed_weights(batch):
-    X, y, W, b = batch
-    W_, b_ = W.clone().requires_grad_(), b.clone().requires_grad_()
-    cost_ce(X, y, W_, b_).backward()
-    dW, db = grad_cost_ce(X, y, W, b)
-    assert dW.shape == (20, 10) and db.shape == (10,)
-    torch.testing.assert_close(dW, W_.grad, rtol=1e-12, atol=1e-14)
-    torch.testing.assert_close(db, b_.grad, rtol=1e-12, atol=1e-14)
-    # The same with a row-major W: the layout changes nothing but speed.
-    Wc = W.contiguous()
-    torch.testing.assert_close(grad_cost_ce(X, y, Wc, b)[0], dW, rtol=1e-13, atol=1e-15)
+def test_softmax_equals_torch_and_rows_sum_to_one(batch):
+    x, _, W, b = batch
+    z = linear_trsf(x, W, b)
+    u = softmax(z)
+    torch.testing.assert_close(u, torch.softmax(z, dim=1), rtol=1e-13, atol=1e-15)
+    torch.testing.assert_close(u.sum(1), torch.ones(16, dtype=torch.float64), rtol=0, atol=1e-14)
+    torch.testing.assert_close(predict(x, W, b), u, rtol=0, atol=0)
 
 
-def test_cost_equals_torch_cross_entropy(batch):
-    X, y, W, b = batch
-    torch.testing.assert_close(cost_ce(X, y, W, b), F.cross_entropy(X @ W + b, y))
-    torch.testing.assert_close(loss_ce(linear_trsf(X, W, b), y), F.cross_entropy(X @ W + b, y, reduction="none"))
-    torch.testing.assert_close(linear_trsf(X, W, b), X @ W + b)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_softmax_stays_finite_and_sums_to_one_for_huge_logits(dtype):
+    z = 1e4 * torch.randn(50, 10, generator=torch.Generator().manual_seed(2), dtype=dtype)
+    z[0] = torch.tensor([1000.0, -1000.0] * 5, dtype=dtype)
+    z[1] = -5000.0  # every logit equal and hugely negative
+    u = softmax(z)
+    assert torch.isfinite(u).all() and (u >= 0).all()
+    torch.testing.assert_close(u.sum(1), torch.ones(50, dtype=dtype), rtol=0, atol=1e-6)
+    torch.testing.assert_close(u[1], torch.full((10,), 0.1, dtype=dtype))
+    assert u[0, 0] == 0.2  # five equal maxima share the mass
+    naive = torch.exp(z) / torch.exp(z).sum(1, keepdim=True)
+    assert not torch.isfinite(naive).all()  # the textbook formula overflows where this one does not
 
 
-def test_softmax_equals_torch_and_is_stable_for_huge_logits(batch):
-    X, _, W, b = batch
-    Z = linear_trsf(X, W, b)
-    torch.testing.assert_close(softmax(Z), torch.softmax(Z, dim=1))
-    Z = torch.tensor([[1000.0, 0.0, -1000.0], [-5000.0, -5000.0, -5000.0]], dtype=torch.float64)
-    P = softmax(Z)
-    assert torch.isfinite(P).all()
-    torch.testing.assert_close(P, torch.tensor([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]], dtype=torch.float64))
-    loss = loss_ce(Z, torch.tensor([2, 0]))
-    torch.testing.assert_close(loss, torch.tensor([2000.0, math.log(3.0)], dtype=torch.float64))
-    naive = -torch.log(torch.exp(Z) / torch.exp(Z).sum(1, keepdim=True))[[0, 1], [2, 0]]
-    assert not torch.isfinite(naive).all()  # the textbook formula breaks where ours does not
+def test_loss_and_cost_are_the_cross_entropy(batch):
+    x, y, W, b = batch
+    uhat = predict(x, W, b)
+    loss = loss_ce(y, uhat)
+    assert loss.shape == (16,) and cost_ce(y, uhat).shape == ()
+    torch.testing.assert_close(loss, -torch.log(uhat[torch.arange(16), y]), rtol=0, atol=0)
+    torch.testing.assert_close(loss, F.cross_entropy(linear_trsf(x, W, b), y, reduction="none"), rtol=1e-12,
+                               atol=1e-12)
+    torch.testing.assert_close(cost_ce(y, uhat), loss.mean(), rtol=0, atol=0)
 
 
-def test_shapes_are_asserted(batch):
-    X, y, W, b = batch
-    with pytest.raises(AssertionError):
-        linear_trsf(X, W[:-1], b)
-    with pytest.raises(AssertionError):
-        linear_trsf(X, W, b[:-1])
-    with pytest.raises(AssertionError):
-        loss_ce(X @ W, y[:-1])
-    with pytest.raises(AssertionError):
-        softmax(torch.zeros(3))
-    p = predict(X, W, b)
-    assert p.shape == (32,) and p.dtype == torch.int64 and torch.equal(p, (X @ W + b).argmax(1))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_hand_gradient_equals_autograd(seed):
+    """grad_loss_ce(x, u, uhat) against autograd of cost_ce(y, predict(x, W, b)), at random parameters, in float64."""
+    gen = torch.Generator().manual_seed(seed)
+    x = images(12, seed + 10, torch.float64)
+    y = torch.randint(0, 10, (12,), generator=gen)
+    W = (0.2 * torch.randn(10, 784, generator=gen, dtype=torch.float64)).requires_grad_()
+    b = torch.randn(1, 10, generator=gen, dtype=torch.float64).requires_grad_()
+    uhat = predict(x, W, b)
+    cost_ce(y, uhat).backward()
+    gradW, gradb = grad_loss_ce(x, F.one_hot(y, 10).to(torch.float64), uhat.detach())
+    assert gradW.shape == (10, 784) and gradb.shape == (1, 10)
+    torch.testing.assert_close(gradW, W.grad, rtol=1e-10, atol=1e-14)
+    torch.testing.assert_close(gradb, b.grad, rtol=1e-10, atol=1e-14)
 
 
-def test_hand_model_and_module_follow_the_same_trajectory_in_float64():
-    gen = torch.Generator().manual_seed(3)
-    X = torch.randn(200, 12, generator=gen, dtype=torch.float64)
-    y = torch.randint(0, 10, (200,), generator=gen)
-    W, b = init_params(12, 10, 0.1, seed=5, dtype=torch.float64)
-    W0 = W.clone()
-    hand, mod = make_model("hand", W, b), make_model("module", W, b)
-    assert isinstance(hand, SoftmaxRegressionHand) and isinstance(mod, SoftmaxModuleModel)
-    assert isinstance(mod.module, SoftmaxRegression) and isinstance(mod.module, torch.nn.Module)
-    kw = dict(epochs=3, lr=schedule("linear", 0.5), batch_size=16)
-    h1 = fit(hand, X, y, generator=torch.Generator().manual_seed(7), **kw)
-    h2 = fit(mod, X, y, generator=torch.Generator().manual_seed(7), **kw)
-    W2, b2 = mod.params()
-    torch.testing.assert_close(hand.W, W2, rtol=1e-10, atol=1e-12)
-    torch.testing.assert_close(hand.b, b2, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(h1.column("loss"), h2.column("loss"), rtol=1e-10)
-    assert h1.rows[-1]["loss"] < 0.9 * h1.rows[0]["loss"]  # it did train
-    assert torch.equal(W, W0)  # neither model writes into the weights it was given
-    assert hand.W.stride() == W.stride()  # the hand model keeps the (k, d) storage
+# --- metrics ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype, rel", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+def test_metrics_equal_cost_ce_and_the_argmax_accuracy(batch, dtype, rel):
+    x, y, W, b = (t.to(dtype) if t.is_floating_point() else t for t in batch)
+    cost, acc = metrics(x, y, W, b)
+    assert isinstance(cost, float) and isinstance(acc, float)
+    assert cost == pytest.approx(cost_ce(y, predict(x, W, b)).item(), rel=rel)
+    assert acc == (predict(x, W, b).argmax(1) == y).double().mean().item()
 
 
-def test_hand_model_and_module_agree_in_float32():
-    gen = torch.Generator().manual_seed(3)
-    X = torch.randn(500, 30, generator=gen)
-    y = torch.randint(0, 10, (500,), generator=gen)
-    W, b = init_params(30, 10, 0.01, seed=5)
-    hand, mod = SoftmaxRegressionHand(W, b), SoftmaxModuleModel(W, b)
-    fit(hand, X, y, epochs=1, lr=0.1, batch_size=16, generator=torch.Generator().manual_seed(7))
-    fit(mod, X, y, epochs=1, lr=0.1, batch_size=16, generator=torch.Generator().manual_seed(7))
-    W2, b2 = mod.params()
-    torch.testing.assert_close(hand.W, W2, rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(hand.b, b2, rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(hand.logits(X), mod.logits(X).detach(), rtol=1e-4, atol=1e-4)
+def test_metrics_stay_finite_where_the_probabilities_underflow(batch):
+    x, y, W, b = batch
+    W = 1e3 * W
+    assert not math.isfinite(cost_ce(y, predict(x, W, b)).item())  # a true class's probability rounds to 0
+    cost, acc = metrics(x, y, W, b)
+    assert math.isfinite(cost) and cost > 100
+    assert cost == pytest.approx(F.cross_entropy(linear_trsf(x, W, b), y).item(), rel=1e-12)
+    assert acc == (linear_trsf(x, W, b).argmax(1) == y).double().mean().item()
 
 
-def test_a_different_batch_order_gives_a_different_path():
-    gen = torch.Generator().manual_seed(3)
-    X, y = torch.randn(200, 8, generator=gen), torch.randint(0, 10, (200,), generator=gen)
-    W, b = init_params(8, 10, 0.01, seed=5)
-    a, c = SoftmaxRegressionHand(W, b), SoftmaxRegressionHand(W, b)
-    fit(a, X, y, epochs=1, lr=0.5, batch_size=8, generator=torch.Generator().manual_seed(1))
-    fit(c, X, y, epochs=1, lr=0.5, batch_size=8, generator=torch.Generator().manual_seed(2))
-    assert not torch.allclose(a.W, c.W)
+# --- parameters and the two models --------------------------------------------------------------------------
+
+def test_init_params_shapes_seed_and_scale():
+    W, b = init_params(3, 0.5)
+    assert W.shape == (10, 784) and b.shape == (1, 10) and W.dtype == b.dtype == torch.float32
+    assert torch.equal(b, torch.zeros(1, 10))
+    assert torch.equal(W, 0.5 * torch.randn(10, 784, generator=torch.Generator().manual_seed(3)))
+    assert torch.equal(init_params(3, 0.5)[0], W) and not torch.equal(init_params(4, 0.5)[0], W)
+    assert float(init_params(3, 1.0)[0].std()) == pytest.approx(1.0, rel=0.02)  # the course's W = torch.randn(10, 784)
 
 
-def test_make_model_rejects_unknown_implementations(batch):
-    _, _, W, b = batch
-    with pytest.raises(ValueError, match="unknown implementation 'magic'.*'hand', 'module'"):
-        make_model("magic", W, b)
+def test_hand_step_is_one_gradient_step_in_place(batch):
+    x, y, W, b = batch
+    W0, b0 = W.clone(), b.clone()
+    gradW, gradb = grad_loss_ce(x, F.one_hot(y, 10).to(x.dtype), predict(x, W0, b0))
+    ids = (id(W), id(b))
+    hand_step(W, b, 0.3)(x, y)
+    assert (id(W), id(b)) == ids
+    torch.testing.assert_close(W, W0 - 0.3 * gradW, rtol=0, atol=1e-15)
+    torch.testing.assert_close(b, b0 - 0.3 * gradb, rtol=0, atol=1e-15)
 
 
-def test_evaluate_equals_direct_computation_in_any_chunk_size(batch):
-    X, y, W, b = batch
-    model = SoftmaxRegressionHand(W, b)
-    cost, acc = evaluate(model, X, y)
-    assert cost == pytest.approx(float(F.cross_entropy(X @ W + b, y)), rel=1e-12)
-    assert acc == float(((X @ W + b).argmax(1) == y).double().mean())
-    c7, a7 = evaluate(model, X, y, chunk=7)
-    assert c7 == pytest.approx(cost, rel=1e-12) and a7 == acc
-    mc, ma = evaluate(SoftmaxModuleModel(W, b), X, y, chunk=5)
-    assert mc == pytest.approx(cost, rel=1e-12) and ma == acc
+def module_with(W, b):
+    model = NeuralNetwork()
+    with torch.no_grad():
+        model.linear.weight.copy_(W)
+        model.linear.bias.copy_(b.flatten())
+    return model
 
 
-def test_confusion_matrix_counts():
+def test_neural_network_is_the_same_linear_map_and_module_params_are_views(batch):
+    x, _, W, b = batch
+    model = module_with(W.float(), b.float())
+    torch.testing.assert_close(model(x.float()), linear_trsf(x.float(), W.float(), b.float()), rtol=1e-5, atol=1e-5)
+    Wm, bm = module_params(model)
+    assert Wm.shape == (10, 784) and bm.shape == (1, 10) and not Wm.requires_grad
+    with torch.no_grad():
+        model.linear.bias.add_(1.0)
+    torch.testing.assert_close(bm, b.float() + 1.0)  # a view: it follows the module
+
+
+@pytest.mark.parametrize("nbatch", [1, 7, 64])
+def test_hand_step_and_module_step_follow_the_same_trajectory_under_train(nbatch):
+    """The same start (NeuralNetwork initialised with W, b), the same seed: the same path, to float32 rounding."""
+    x, y = labelled(64, 3)
+    W, b = init_params(5, 0.01)
+    model = module_with(W, b)
+    Wm, bm = module_params(model)
+    h_hand = train(hand_step(W, b, LR), x, y, 3, nbatch, 7, lambda: metrics(x, y, W, b))
+    h_mod = train(module_step(model, LR), x, y, 3, nbatch, 7, lambda: metrics(x, y, Wm, bm))
+    torch.testing.assert_close(Wm, W, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(bm, b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose([c for c, _ in h_hand], [c for c, _ in h_mod], rtol=1e-5)
+    assert h_hand[-1][0] < h_hand[0][0] and h_hand[-1][1] > h_hand[0][1]  # it did train
+
+
+def test_module_step_in_float64_matches_the_hand_step_to_rounding():
+    x, y = labelled(40, 4, torch.float64)
+    W, b = (t.double() for t in init_params(6, 0.01))
+    model = module_with(W, b).double()
+    train(hand_step(W, b, LR), x, y, 2, 8, 1, lambda: None)
+    train(module_step(model, LR), x, y, 2, 8, 1, lambda: None)
+    Wm, bm = module_params(model)
+    torch.testing.assert_close(Wm, W, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(bm, b, rtol=1e-12, atol=1e-14)
+
+
+def test_another_seed_gives_another_path():
+    x, y = labelled(60, 5)
+    runs = []
+    for seed in (1, 1, 2):
+        W, b = init_params(0, 0.01)
+        train(hand_step(W, b, LR), x, y, 1, 8, seed, lambda: None)
+        runs.append(W)
+    assert torch.equal(runs[0], runs[1]) and not torch.allclose(runs[0], runs[2])
+
+
+# --- the stopping rule ----------------------------------------------------------------------------------------
+
+def hist(accuracies, costs=None):
+    """A history [(cost, accuracy)], epoch 0 first; the costs fall gently unless given."""
+    costs = costs if costs is not None else [2.3 - 0.01 * t for t in range(len(accuracies))]
+    return list(zip(costs, accuracies))
+
+
+RULE = {"window": 2, "min_delta": 0.01, "max_cost": 10.0}
+
+
+@pytest.mark.parametrize("accuracies, stops", [
+    ([0.1, 0.5, 0.6, 0.7], False),              # fewer than 2 × window epochs: too early to say
+    ([0.1, 0.5, 0.6, 0.7, 0.8], False),         # rising: mean 0.75 of the last two vs 0.55 before
+    ([0.1, 0.80, 0.81, 0.815, 0.82], False),    # 0.8175 − 0.805 = 0.0125 > 0.01: still rising
+    ([0.1, 0.80, 0.81, 0.812, 0.818], True),    # 0.815 − 0.805 = 0.01: no more than min_delta
+    ([0.1, 0.80, 0.81, 0.80, 0.81], True),      # flat
+    ([0.1, 0.90, 0.90, 0.60, 0.50], True),      # falling
+    ([0.1, 0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9], True),  # only the last 2 × window epochs count
+])
+def test_stable_stops_once_the_accuracy_stops_rising(accuracies, stops):
+    assert stable(hist(accuracies), **RULE) is stops
+
+
+def test_stable_ignores_the_accuracy_before_the_first_epoch():
+    # Counting epoch 0 would make 2 × window = 4 accuracies of [0.99, 0.5, 0.5, 0.5] (falling: stop).
+    assert stable(hist([0.99, 0.5, 0.5, 0.5]), **RULE) is False
+
+
+@pytest.mark.parametrize("last_cost, stops", [(math.nan, True), (math.inf, True), (10.5, True), (10.0, False),
+                                              (9.0, False)])
+def test_stable_stops_a_run_whose_cost_is_not_finite_or_too_large_at_any_epoch(last_cost, stops):
+    h = hist([0.1, 0.5], costs=[2.3, last_cost])  # one epoch only: the accuracy rule cannot stop it yet
+    assert stable(h, **RULE) is stops
+
+
+# --- one run of the study ---------------------------------------------------------------------------------------
+
+ROW_KEYS = {"lr", "batch_size", "seed", "epochs", "status", "val_accuracy", "start_cost", "val_cost", "test_accuracy",
+            "test_cost", "examples", "steps"}
+
+
+@pytest.fixture(scope="module")
+def study_data():
+    x, y = labelled(400, 6)
+    X = x.reshape(400, -1)
+    return X[:240], y[:240], X[240:320], y[240:320], X[320:], y[320:]
+
+
+def setting(data, lr, nbatch=48, seed=1, max_epochs=40, window=2, min_delta=0.002, factor=5.0):
+    return run_setting(*data, lr, nbatch, seed, 0.01, max_epochs, window, min_delta, factor)
+
+
+def test_run_setting_row_is_consistent_with_its_history(study_data):
+    X, Y, Xv, Yv, Xt, Yt = study_data
+    W, b, history, row = setting(study_data, LR)
+    assert set(row) == ROW_KEYS and row["status"] in STATUSES
+    assert (row["lr"], row["batch_size"], row["seed"]) == (LR, 48, 1)
+    assert row["epochs"] == len(history) - 1 and 4 <= row["epochs"] <= 40
+    assert row["examples"] == row["epochs"] * 240 and row["steps"] == row["epochs"] * 5  # ceil(240/48)
+    assert (row["start_cost"], row["val_cost"]) == (history[0][0], history[-1][0])
+    assert row["val_accuracy"] == pytest.approx(np.mean([a for _, a in history[-2:]]))  # the last window epochs
+    assert (row["val_cost"], history[-1][1]) == metrics(Xv, Yv, W, b)
+    assert (row["test_cost"], row["test_accuracy"]) == metrics(Xt, Yt, W, b)
+    assert row["start_cost"] == pytest.approx(math.log(10), rel=0.05)  # small weights: nearly uniform
+    assert row["status"] == "stable" and row["epochs"] < 40 and row["val_cost"] < row["start_cost"]
+    assert stable(history, 2, 0.002, 5.0 * row["start_cost"])
+    assert not any(stable(history[:t], 2, 0.002, 5.0 * row["start_cost"]) for t in range(2, len(history)))
+
+
+def test_run_setting_is_deterministic_for_a_seed(study_data):
+    a, b_, c = (setting(study_data, LR, seed=s, max_epochs=3)[3] for s in (1, 1, 2))
+    assert a == b_ and a != c
+
+
+def test_run_setting_not_yet_stable_when_max_epochs_ends_it_first(study_data):
+    _, _, history, row = setting(study_data, LR, max_epochs=3)
+    assert row["status"] == "not yet stable" and row["epochs"] == 3 and len(history) == 4
+
+
+def test_run_setting_stable_when_the_rule_fires_at_the_last_allowed_epoch(study_data):
+    _, _, _, free = setting(study_data, LR)
+    assert free["status"] == "stable"
+    _, _, history, row = setting(study_data, LR, max_epochs=free["epochs"])  # the same run, capped where it stopped
+    assert row["epochs"] == free["epochs"] and stable(history, 2, 0.002, 5.0 * row["start_cost"])
+    assert row["status"] == "stable"
+
+
+def test_run_setting_diverged_when_the_cost_exceeds_the_factor(study_data):
+    _, _, history, row = setting(study_data, 1e4)
+    assert row["status"] == "diverged" and row["epochs"] == 1  # stopped at once by the rule
+    assert row["val_cost"] > 5.0 * row["start_cost"]
+
+
+def test_run_setting_unstable_when_training_changes_nothing(study_data):
+    _, _, history, row = setting(study_data, 0.0)
+    assert row["status"] == "unstable" and row["epochs"] == 4  # 2 × window flat epochs, then the rule stops it
+    assert all(h == history[0] for h in history)
+
+
+# --- the split, the data helpers ------------------------------------------------------------------------------------
+
+def test_split_is_seeded_sorted_disjoint_and_complete():
+    tr, va = split(100, 15, seed=3)
+    assert len(tr) == 85 and len(va) == 15 and tr.dtype == va.dtype == torch.int64
+    assert torch.all(tr[1:] > tr[:-1]) and torch.all(va[1:] > va[:-1])
+    assert sorted(torch.cat([tr, va]).tolist()) == list(range(100))
+    again = split(100, 15, seed=3)
+    assert torch.equal(again[0], tr) and torch.equal(again[1], va)
+    assert not torch.equal(split(100, 15, seed=4)[1], va)
+
+
+def test_load_mnist_and_train_val(tmp_path):
+    rng = np.random.default_rng(0)
+    arrays = {"X_train": rng.random((30, 784), dtype=np.float32), "y_train": rng.integers(0, 10, 30),
+              "X_test": rng.random((8, 784), dtype=np.float32), "y_test": rng.integers(0, 10, 8)}
+    save_array_dir(tmp_path / "mnist", **arrays)
+    data = load_mnist(tmp_path / "mnist")
+    assert sorted(data) == sorted(arrays)
+    assert data["X_train"].dtype == torch.float32 and data["y_train"].dtype == torch.int64
+    for k, v in arrays.items():
+        np.testing.assert_array_equal(data[k].numpy(), v)
+    d = train_val(data, 10, seed=2)
+    tr, va = split(30, 10, seed=2)
+    assert torch.equal(d["X_train"], data["X_train"][tr]) and torch.equal(d["y_train"], data["y_train"][tr])
+    assert torch.equal(d["X_val"], data["X_train"][va]) and torch.equal(d["y_val"], data["y_train"][va])
+    assert torch.equal(d["X_test"], data["X_test"]) and torch.equal(d["y_test"], data["y_test"])
+
+
+def test_confusion_matrix_counts_true_class_by_predicted_class():
     conf = confusion_matrix(torch.tensor([0, 1, 1, 2]), torch.tensor([0, 1, 2, 2]), k=3)
     assert conf.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]  # rows: true class, columns: predicted
     full = confusion_matrix(torch.tensor([9, 3]), torch.tensor([3, 3]))
     assert full.shape == (10, 10) and full[3, 9] == 1 and full[3, 3] == 1 and int(full.sum()) == 2
 
 
-def test_smoothness_bounds_the_hessian_in_weights_and_biases():
+# --- the smoothness bound ---------------------------------------------------------------------------------------------
+
+def test_smoothness_bounds_the_hessian_in_w_and_b_and_is_exact_at_zero():
+    """λmax(H) ≤ L everywhere; at W = 0, b = 0 every example's Hessian in the logits is (I − 11ᵀ/10)/10, so
+    λmax(H) = λmax([x 1]ᵀ[x 1]/n)/10 = L/5 exactly."""
     gen = torch.Generator().manual_seed(4)
-    n, d, k = 40, 3, 4
-    X = torch.randn(n, d, generator=gen, dtype=torch.float64) + 1.0
-    y = torch.randint(0, k, (n,), generator=gen)
-    for scale in (0.0, 1.0):  # the bound must hold wherever the weights are
-        theta = scale * torch.randn(d * k + k, generator=gen, dtype=torch.float64)
-        H = torch.autograd.functional.hessian(lambda t: cost_ce(X, y, t[: d * k].reshape(d, k), t[d * k :]), theta)
-        top = float(torch.linalg.eigvalsh(H)[-1])
-        assert 0 < top <= smoothness(X) * (1 + 1e-12)
-    # Two classes at zero weights: p = (1/2, 1/2), the logits' Hessian has eigenvalue 1/2 — the bound is attained.
-    k = 2
-    y2 = y % 2
-    H = torch.autograd.functional.hessian(lambda t: cost_ce(X, y2, t[: d * k].reshape(d, k), t[d * k :]),
-                                          torch.zeros(d * k + k, dtype=torch.float64))
-    assert float(torch.linalg.eigvalsh(H)[-1]) == pytest.approx(smoothness(X), rel=1e-10)
+    n, d = 30, 3
+    x = torch.randn(n, d, generator=gen, dtype=torch.float64) + 1.0
+    y = torch.randint(0, 10, (n,), generator=gen)
+    L = smoothness(x)
+    ref = np.linalg.eigvalsh(np.column_stack([x.numpy(), np.ones(n)]).T @ np.column_stack([x.numpy(), np.ones(n)]) / n)
+    assert L == pytest.approx(ref[-1] / 2, rel=1e-12)
+
+    def top(theta):
+        f = lambda t: cost_ce(y, predict(x, t[:10 * d].reshape(10, d), t[10 * d:].reshape(1, 10)))  # noqa: E731
+        return float(torch.linalg.eigvalsh(torch.autograd.functional.hessian(f, theta))[-1])
+
+    assert top(torch.zeros(10 * d + 10, dtype=torch.float64)) == pytest.approx(L / 5, rel=1e-10)
+    for scale in (0.3, 1.0, 3.0):
+        assert 0 < top(scale * torch.randn(10 * d + 10, generator=gen, dtype=torch.float64)) <= L * (1 + 1e-12)
 
 
-def test_load_mnist_reads_only_the_data_arrays(tmp_path):
-    arrays = {"X_train": np.ones((3, 4), np.float32), "y_train": np.array([1, 2, 3]), "X_val": np.zeros((1, 4), np.float32),
-              "y_val": np.array([0]), "train_index": np.arange(3), "mean": np.float64(0.5), "std": np.float64(2.0)}
-    save_array_dir(tmp_path / "mnist", **arrays)
-    data = load_mnist(tmp_path / "mnist", torch.device("cpu"))
-    assert sorted(data) == ["X_train", "X_val", "y_train", "y_val"]
-    assert data["X_train"].dtype == torch.float32 and data["y_train"].dtype == torch.int64
-    assert data["y_train"].tolist() == [1, 2, 3] and data["X_val"].shape == (1, 4)
+def test_smoothness_flattens_images():
+    x = images(6, 8)
+    assert smoothness(x) == pytest.approx(smoothness(x.reshape(6, 784)), rel=1e-12)
 
 
-def synthetic_data(n=60, d=12, n_test=30):
-    gen = torch.Generator().manual_seed(0)
-    return {"X_train": torch.randn(n, d, generator=gen), "y_train": torch.randint(0, 10, (n,), generator=gen),
-            "X_test": torch.randn(n_test, d, generator=gen), "y_test": torch.randint(0, 10, (n_test,), generator=gen)}
+# --- Exercise 4: full-batch GD on a few images, evaluated on a span -----------------------------------------------
 
-
-def test_full_batch_subset_falls_every_epoch_at_a_fraction_of_two_over_l():
-    data = synthetic_data()
-    model, hist, lr = full_batch_subset(data, 40, epochs=15, lr_fraction=0.9, init_std=0.01, seed=1)
-    assert lr == pytest.approx(0.9 * 2 / smoothness(data["X_train"][:40]))
-    costs = hist.column("loss")
-    assert len(costs) == 16 and all(b < a for a, b in zip(costs, costs[1:]))
-    assert set(hist.rows[-1]) == {"epoch", "seconds", "loss"}
-    with pytest.raises(ValueError, match="ex4: 61 training images asked for, only 60"):
-        full_batch_subset(data, 61, epochs=1, lr_fraction=0.5, init_std=0.01, seed=1)
-
-
-def test_full_batch_subset_tracks_the_test_part_every_epoch_exactly_as_evaluate_does():
-    data = synthetic_data(n=60, d=30, n_test=50)
-    model, hist, _ = full_batch_subset(data, 8, epochs=40, lr_fraction=0.9, init_std=0.01, seed=1, test_every_epoch=True)
-    assert len(hist.rows) == 41
-    last = hist.rows[-1]
-    test_cost, test_acc = evaluate(model, data["X_test"], data["y_test"])
-    train_cost, train_acc = evaluate(model, data["X_train"][:8], data["y_train"][:8])
-    assert last["test_cost"] == pytest.approx(test_cost, rel=1e-5) and last["test_accuracy"] == test_acc
-    assert last["loss"] == pytest.approx(train_cost) and last["train_accuracy"] == train_acc
-    _, plain, _ = full_batch_subset(data, 8, epochs=40, lr_fraction=0.9, init_std=0.01, seed=1)
-    assert plain.column("loss") == pytest.approx(hist.column("loss"), rel=1e-6)  # tracking changes no step
-
-
-def test_span_evaluation_equals_evaluate_and_refuses_weights_outside_the_span():
-    gen = torch.Generator().manual_seed(3)
-    Xtr, ytr = torch.randn(5, 20, generator=gen), torch.randint(0, 10, (5,), generator=gen)
-    X, y = torch.randn(200, 20, generator=gen), torch.randint(0, 10, (200,), generator=gen)
-    W0, b0 = init_params(20, 10, 0.5, seed=3)
-    model = SoftmaxRegressionHand(W0, b0)
-    span = SpanEvaluation(Xtr, X, y, model.W)
-    for _ in range(25):
-        model.step(Xtr, ytr, lr=0.5)
-        cost, acc = span(model)
-        assert cost == pytest.approx(evaluate(model, X, y)[0], rel=1e-5) and acc == evaluate(model, X, y)[1]
-    model.W += 0.01 * torch.randn(20, 10, generator=gen)  # a step no gradient on these 5 images could take
+def test_span_evaluation_equals_metrics_under_full_batch_gd_and_refuses_weights_off_the_span():
+    Xtr, ytr = labelled(5, 9, torch.float64)
+    X, y = labelled(300, 10, torch.float64)
+    W, b = (t.double() for t in init_params(3, 0.5))
+    span = SpanEvaluation(Xtr, X, y, W)
+    pairs = train(hand_step(W, b, LR), Xtr, ytr, 25, 5, 0, lambda: (span(W, b), metrics(X, y, W, b)))
+    for (sc, sa), (mc, ma) in pairs:  # the start (W0 itself) and every epoch
+        assert sc == pytest.approx(mc, rel=1e-10) and sa == ma
+    assert pairs[-1][1][0] != pairs[0][1][0]  # the weights did move
+    off = W + 1e-3 * torch.randn(10, 784, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
     with pytest.raises(ValueError, match="left the span of the training images"):
-        span(model)
+        span(off, b)
 
 
-@pytest.mark.parametrize("impl", ["hand", "module"])
-def test_epoch_seconds_runs_both_implementations(impl):
-    data = synthetic_data(64, 8)
-    s = epoch_seconds(impl, data["X_train"], data["y_train"], batch_size=16, repeats=3, init_std=0.01)
-    assert isinstance(s, float) and math.isfinite(s) and s >= 0
+def test_full_batch_subset_falls_every_epoch_inside_the_smoothness_bound():
+    X, Y = labelled(60, 11)
+    X = X.reshape(60, -1)
+    W, b, history, lr = full_batch_subset(X, Y, 20, 15, 0.9, 0.01, 1)
+    assert lr == pytest.approx(0.9 * 2 / smoothness(X[:20]), rel=1e-12)
+    costs = [c for c, _ in history]
+    assert len(history) == 16 and all(b_ < a for a, b_ in zip(costs, costs[1:]))
+    assert history[-1] == metrics(X[:20], Y[:20], W, b)  # the default evaluation: the n training images
+    assert history[-1][1] > history[0][1]
+    with pytest.raises(ValueError, match="ex4: 61 training images asked for, only 60"):
+        full_batch_subset(X, Y, 61, 1, 0.5, 0.01, 1)
 
 
-def test_dummy_check_shapes_and_no_nan():
-    r = dummy_check(seed=0, n=4, d=6)
-    shapes = {row["call"]: row["shape"] for row in r["rows"]}
-    assert shapes == {"linear_trsf(X, W, b)": [4, 10], "softmax(Z)": [4, 10], "softmax(10⁴·Z)": [4, 10],
-                      "predict(X, W, b)": [4], "loss_ce(Z, y)": [4], "loss_ce(10⁴·Z, y)": [4],
-                      "cost_ce(X, y, W, b)": []}
-    assert all(row["no_nan"] for row in r["rows"]) and r["softmax_rows_sum_to_one"]
-    assert {row["call"]: row["dtype"] for row in r["rows"]}["predict(X, W, b)"] == "int64"
+def test_full_batch_subset_with_a_span_evaluation_tracks_the_held_out_metrics():
+    """As Exercise 4 runs it: the held-out cost every epoch, through SpanEvaluation, in float32."""
+    X, Y = labelled(40, 12)
+    X = X.reshape(40, -1)
+    Xt, Yt = labelled(200, 13)
+    span = SpanEvaluation(X[:8], Xt, Yt, init_params(2, 0.01)[0])
+    W, b, history, _ = full_batch_subset(X, Y, 8, 30, 0.9, 0.01, 2, evaluate=span)
+    assert len(history) == 31
+    cost, acc = metrics(Xt, Yt, W, b)
+    assert history[-1][0] == pytest.approx(cost, rel=1e-4) and abs(history[-1][1] - acc) <= 1 / 200
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
-def test_hand_model_on_the_gpu_follows_the_cpu():
-    gen = torch.Generator().manual_seed(3)
-    X = torch.randn(300, 12, generator=gen, dtype=torch.float64)
-    y = torch.randint(0, 10, (300,), generator=gen)
-    W, b = init_params(12, 10, 0.1, seed=5, dtype=torch.float64)
-    runs = {}
-    for dev in ("cpu", "cuda"):
-        for impl in ("hand", "module"):
-            m = make_model(impl, W.to(dev), b.to(dev))
-            h = fit(m, X.to(dev), y.to(dev), epochs=2, lr=0.3, batch_size=32, generator=torch.Generator().manual_seed(7))
-            runs[dev, impl] = (m.params()[0].cpu(), h.column("loss"))
-    for key, (Wr, losses) in runs.items():
-        torch.testing.assert_close(Wr, runs["cpu", "hand"][0], rtol=1e-9, atol=1e-11)
-        np.testing.assert_allclose(losses, runs["cpu", "hand"][1], rtol=1e-9)
+# --- timing -----------------------------------------------------------------------------------------------------------
+
+def test_epoch_seconds_is_the_median_epoch_after_a_warm_up():
+    calls = []
+
+    def step(x, y):
+        calls.append(len(x))
+        time.sleep(0.002)
+
+    X, Y = torch.zeros(10, 784), torch.zeros(10, dtype=torch.int64)
+    s = epoch_seconds(step, X, Y, 4, repeats=3)
+    assert calls == [4, 4, 2] * 4  # one warm-up epoch and three timed ones, every example once an epoch
+    assert 3 * 0.002 <= s < 1.0

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import data_mirror
 from gdlab.spine import (
     KAGGLE_FEATURES, DataError, collinearity, read_spine_csv, stratified_split, zscore_apply, zscore_fit,
 )
@@ -38,6 +39,16 @@ def read(path, features=KAGGLE_FEATURES):
     return read_spine_csv(path, features, LABEL, CLASSES)
 
 
+@pytest.fixture
+def spine_csv():
+    """The real spine CSV from the data mirror (skipped without it; no other data is needed)."""
+    m = data_mirror()
+    path = m / "spine" / "Dataset_spine.csv" if m else None
+    if path is None or not path.is_file():
+        pytest.skip("the spine data is not in the data mirror (set GDLAB_DATA_MIRROR)")
+    return path
+
+
 def test_module_does_not_import_torch():
     code = "import sys, gdlab.spine; assert 'torch' not in sys.modules, 'gdlab.spine pulled in torch'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -45,8 +56,8 @@ def test_module_does_not_import_torch():
 
 # --- the two layouts ------------------------------------------------------------------------------
 
-def test_both_layouts_of_the_mirror_give_identical_frames(mirror, tmp_path):
-    named = mirror / "spine" / "Dataset_spine.csv"
+def test_both_layouts_of_the_mirror_give_identical_frames(spine_csv, tmp_path):
+    named = spine_csv
     kaggle = tmp_path / "Dataset_spine.csv"
     kaggle.write_text(kaggle_text(named.read_text()))
     assert kaggle.read_text().splitlines()[4].endswith(",Attribute2 = pelvic_tilt (numeric) ")
@@ -226,8 +237,8 @@ def test_collinearity_rejects_a_names_mismatch():
         collinearity(np.zeros((4, 3)), ["a", "b"])
 
 
-def test_spine_pelvic_incidence_is_tilt_plus_slope(mirror):
-    frame = read(mirror / "spine" / "Dataset_spine.csv")
+def test_spine_pelvic_incidence_is_tilt_plus_slope(spine_csv):
+    frame = read(spine_csv)
     out = collinearity(frame[KAGGLE_FEATURES].to_numpy(), KAGGLE_FEATURES)
     assert out["n_columns"] == 13 and out["rank"] == 12 and out["singular_value_ratio"] < 1e-8
     [dep] = out["dependencies"]

@@ -71,7 +71,7 @@ def rule_blocks():
 def test_every_rule_has_named_outputs_a_log_a_benchmark_and_its_own_script():
     for smk, rule, block in rule_blocks():
         assert "    log:\n" in block and "    benchmark:\n" in block, (smk, rule)
-        assert f'"results/logs/{rule}' in block and f'"results/benchmarks/{rule}' in block or "RUN_NAME" in block, rule
+        assert f'"results/logs/{rule}' in block and f'"results/benchmarks/{rule}' in block, rule
         assert f'script:\n        "../scripts/{rule}.py"' in block, (smk, rule)
         assert f'code=code_inputs("{rule}.py")' in block, (smk, rule)
 
@@ -96,60 +96,72 @@ IMPORTS_OF = """
 import ast, json, pathlib, sys
 src = pathlib.Path("src").resolve()
 found = {}
-for script in sorted(pathlib.Path("workflow/scripts").glob("*.py")) + sorted(pathlib.Path("report/notebooks").glob("*.py")):
+for script in sorted(pathlib.Path("workflow/scripts").glob("*.py")):
     for name in [n for n in sys.modules if n.split(".")[0] == "gdlab"]:
         del sys.modules[name]  # third-party modules stay cached; the package is imported afresh
     tree = ast.parse(script.read_text())
     exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []), str(script), "exec"), {})
-    found[script.as_posix() if script.parts[0] == "report" else script.stem] = sorted(str(pathlib.Path(m.__file__).resolve().relative_to(src.parent))
+    found[script.stem] = sorted(str(pathlib.Path(m.__file__).resolve().relative_to(src.parent))
                                 for n, m in list(sys.modules.items()) if n.split(".")[0] == "gdlab")
 print(json.dumps(found))
 """
 
 
 def imported_package_files() -> dict[str, set[str]]:
-    """script (or notebook source) -> the gdlab files Python itself loads for its imports: an independent check
-    of the workflow's ast-based derivation (one interpreter, the package imported afresh for each file)."""
+    """script -> the gdlab files Python itself loads for its imports: an independent check of the workflow's
+    ast-based derivation (one interpreter, the package imported afresh for each file)."""
     out = subprocess.run([sys.executable, "-c", IMPORTS_OF], capture_output=True, text=True, cwd=REPO, check=True,
                          env=dict(os.environ, PYTHONPATH=str(REPO / "src"))).stdout
     return {k: set(v) for k, v in json.loads(out).items()}
 
 
 def test_each_rules_code_inputs_are_exactly_what_its_script_imports():
-    from gdlab.listings import listed, module_file
+    from gdlab.listings import listed, module_file, notebook_code
 
     planned = planned_inputs(REPO)
     assert len(planned) > 30
-    # The listings job reads the listed functions' modules as data, besides its own code.
-    listed_modules = {module_file(q, Path("src")).as_posix()
-                      for q in listed(yaml.safe_load((REPO / "report" / "practical.yaml").read_text()))}
+    # The listings job reads, as data, the modules of the functions the sheet lists and the notebooks define.
+    names = listed(yaml.safe_load((REPO / "report" / "practical.yaml").read_text()))
+    names += [q for nb in sorted((REPO / "report" / "notebooks").glob("*.py")) for q in notebook_code(nb.read_text())]
+    listed_modules = {module_file(q, Path("src")).as_posix() for q in names}
     imports = imported_package_files()
     for rule, files in planned.items():
         if rule == "all":
             continue
         imported = imports[rule]
-        if rule == "notebook_run":  # ... and the package code its notebook's live cells import
-            imported = imported | imports[next(f for f in files["all"] if f.startswith("report/notebooks/"))]
         assert files["src"] - (listed_modules - imported if rule == "listings" else set()) == imported, rule
+    # The notebooks import nothing of the package: their code cells hold its functions' source.
+    assert "src/gdlab/softmax.py" in planned["listings"]["src"]
 
 
 def test_a_rule_whose_code_inputs_are_wrong_stops_the_workflow_naming_it(tmp_path):
     work = copy_project(tmp_path)
     smk = work / "workflow" / "rules" / "ex2.smk"
-    smk.write_text(smk.read_text().replace('code=code_inputs("ex2_gd.py"),', 'code=["src/gdlab/train.py"],'))
+    smk.write_text(smk.read_text().replace('code=code_inputs("ex2_gd.py"),', 'code=["src/gdlab/gd.py"],'))
     proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--configfile", "config/test.yaml"], capture_output=True,
                           text=True, cwd=work)
     assert proc.returncode != 0 and "rule ex2_gd must list code=code_inputs('ex2_gd.py')" in proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("device, gpu", [("cuda", 1), ("cpu", 0), ("auto", 0)])
-def test_training_jobs_ask_for_a_gpu_only_when_the_config_says_cuda(tmp_path, device, gpu):
+def test_the_notebooks_run_the_package_code_by_name_never_by_import():
+    """A notebook source puts the package's functions into its code cells with {{ code(...) }}; it never imports
+    the package or reads the pipeline's results, so the hand-in runs on its own."""
+    from gdlab.listings import notebook_code
+
+    practical = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
+    sources = {ex["notebook"]: REPO / "report" / "notebooks" / f"{ex['notebook']}.py"
+               for ex in practical["exercises"] if "notebook" in ex}
+    assert sorted(p.name for p in (REPO / "report" / "notebooks").glob("*.py")) == sorted(p.name for p in sources.values())
+    for name, path in sources.items():
+        text = path.read_text()
+        assert notebook_code(text), name
+        assert "import gdlab" not in text and "from gdlab" not in text and "results/" not in text, name
+
+
+def test_the_placeholder_author_draws_a_warning_and_real_names_do_not(tmp_path):
     work = copy_project(tmp_path)
-    cfg = yaml.safe_load((work / "config" / "test.yaml").read_text())
-    cfg["ex3"]["device"] = device
-    (work / "config" / "dev.yaml").write_text(yaml.safe_dump(cfg))
-    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--forceall", "--configfile", "config/dev.yaml"],
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--quiet", "rules"], capture_output=True, text=True, cwd=work)
+    assert proc.returncode == 0 and "config report.authors is still" in proc.stdout + proc.stderr
+    proc = subprocess.run([*SNAKEMAKE, "--dry-run", "--quiet", "rules", "--configfile", "config/test.yaml"],
                           capture_output=True, text=True, cwd=work)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    asking = set(re.findall(r"rule (\w+):\n(?:    .*\n)*?    resources: [^\n]*gpu=1", proc.stdout))
-    assert asking == ({"ex3_run"} if gpu else set())
+    assert proc.returncode == 0 and "config report.authors is still" not in proc.stdout + proc.stderr

@@ -52,6 +52,8 @@ print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().toli
 
 # %% [markdown]
 # {{ question("1b") }}
+#
+# {{ answer("1b") }}
 
 # %%
 {{ code("gdlab.linreg.cost") }}
@@ -68,9 +70,6 @@ print("largest difference to autograd:", (gradient_cost(X, Y, a.detach()) - a.gr
 
 # %%
 {{ code("gdlab.gd.gradient_descent") }}
-
-# %% [markdown]
-# {{ answer("1b") }}
 
 # %% [markdown]
 # {{ question("1c") }}
@@ -134,7 +133,9 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
                                   factor * lr_max, {{ cfg.ex1.epochs }}, track)
     costs, distances = zip(*history)
-    print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}")
+    above = next((t for t, c in enumerate(costs) if c > {{ cfg.outcome.divergence_factor }} * costs[0]), None)
+    print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}; "
+          f"the cost passed {{ cfg.outcome.divergence_factor }} times its start at epoch {above}")
 
 # %% [markdown]
 # {{ answer("1e") }}

@@ -45,14 +45,8 @@ SOFTPLUS = sp.log(1 + sp.exp(z))  # 6c: ζ(z) = log(1 + e^z)
 # --- numeric functions (numpy, any shape, element-wise, no overflow warnings) ----------------
 
 def sigmoid(z):
-    """Exercise 6d: σ(z) = 1/(1 + e^{-z}), element-wise, for numpy arrays of any shape.
-
-    The naive ``1 / (1 + np.exp(-z))`` overflows in ``exp`` for z < -709. Here ``exp`` only
-    ever sees -|z| ≤ 0, so it cannot overflow:
-
-        z ≥ 0:  σ(z) = 1 / (1 + e^{-|z|})
-        z < 0:  σ(z) = e^{-|z|} / (1 + e^{-|z|})    (numerator and denominator times e^{z})
-    """
+    """σ(z) = 1/(1 + exp(−z)), element-wise, for numpy arrays of any shape. exp only ever sees −|z| ≤ 0,
+    so it cannot overflow: for z < 0, numerator and denominator are multiplied by exp(z)."""
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -532,7 +526,8 @@ def derivations() -> dict[str, dict]:
     """Ordered dict id -> derivation, for parts a), b), c), f), g) of Exercise 6.
 
     A derivation is ``{"part", "title", "lhs", "steps", "result", "passed"}``; each step is
-    ``{"tex", "why", "check", "passed"}``. With ``lhs`` set, the steps are the right-hand
+    ``{"tex", "why", "check", "checked", "passed"}`` (``check`` None, ``checked`` False: a conclusion drawn
+    from the steps above, which sympy did not do). With ``lhs`` set, the steps are the right-hand
     sides of ``lhs = step₁ = step₂ = …``; with ``lhs == ""`` each step is a full statement.
     """
     return {name: make() for name, make in _DERIVATIONS.items()}

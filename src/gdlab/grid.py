@@ -26,7 +26,7 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per point: mean and sample standard deviation (0 for one seed) of the validation accuracy over its
     seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
     status and how many seeds ended unstable or diverged."""
-    g = runs.groupby(POINT, sort=True)
+    g = runs.groupby(["lr", "batch_size"], sort=True)
     out = pd.DataFrame({
         "val_accuracy": g["val_accuracy"].mean(),
         "val_accuracy_std": g["val_accuracy"].std(ddof=1).fillna(0.0),
@@ -62,9 +62,10 @@ def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
 
 def best_by_batch(points: pd.DataFrame) -> list[dict]:
     """For each batch size: the rate with the best mean validation accuracy, and every rate that is level with it
-    within the spread (its mean differs from the best by no more than the two standard deviations together)."""
+    within the spread (its mean differs from the best by no more than the two standard deviations together).
+    Points where a seed ended unstable or diverged are never the best."""
     out = []
-    for bs, rows in points.groupby("batch_size", sort=True):
+    for bs, rows in points[points["seeds_unstable"] == 0].groupby("batch_size", sort=True):
         best = ranked(rows).iloc[-1]
         level = rows[best["val_accuracy"] - rows["val_accuracy"] <= best["val_accuracy_std"] + rows["val_accuracy_std"]]
         out.append({"batch_size": int(bs), "lr": float(best["lr"]), "val_accuracy": float(best["val_accuracy"]),
@@ -90,7 +91,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
     """What the sheet says about the grid, computed here: the best and worst points, the best rate per batch size
     and its trend, and how many points ended each way."""
     r = ranked(points)
-    best, worst = r.iloc[-1], r.iloc[0]
+    best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
     per_batch = best_by_batch(points)
     lrs, sizes = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
 
@@ -103,7 +104,21 @@ def grid_facts(points: pd.DataFrame) -> dict:
             on.append("the smallest batch" if row["batch_size"] == sizes[0] else "the largest batch")
         return " and ".join(on) if on else "inside"
 
+    best_acc = {b["batch_size"]: b["val_accuracy"] for b in per_batch}
+    best_sd = max(b["val_accuracy_std"] for b in per_batch)
+
+    def end_of_range(lr) -> dict:
+        """How the points at one rate compare with the best of their batch size: the shortfall (smallest and
+        largest), how many runs of them ran out of epochs still improving, and the largest spread between seeds."""
+        rows = points[points["lr"] == lr]
+        gaps = [best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples() if int(r.batch_size) in best_acc]
+        return {"lr": float(lr), "min_gap": float(min(gaps)), "max_gap": float(max(gaps)), "points": len(rows),
+                "not_yet_stable": int((rows["status"] == "not yet stable").sum()),
+                "max_sd": float(rows["val_accuracy_std"].max()),
+                "noisier_than_best": bool(rows["val_accuracy_std"].max() > best_sd)}
+
     return {
+        "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_sd": best_sd,
         "best": _row(best), "worst": _row(worst), "worst_at": place(worst), "best_at": place(best),
         "best_by_batch": per_batch, "trend": trend(per_batch),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},

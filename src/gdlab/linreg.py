@@ -21,9 +21,9 @@ from .linreg_data import read_rents, standardise
 
 def design(x, y):
     """The design matrix X (N, 2) — a column of ones first, then x — and the targets Y (N, 1), as float64 tensors."""
-    x = torch.as_tensor(np.asarray(x, dtype=np.float64)).reshape(-1, 1)
+    x = torch.tensor(np.asarray(x, dtype=np.float64)).reshape(-1, 1)
     X = torch.cat([torch.ones_like(x), x], dim=1)
-    Y = torch.as_tensor(np.asarray(y, dtype=np.float64)).reshape(-1, 1)
+    Y = torch.tensor(np.asarray(y, dtype=np.float64)).reshape(-1, 1)
     return X, Y
 
 
@@ -109,13 +109,14 @@ def predicted_epochs(curv_eigen: tuple[np.ndarray, np.ndarray], e0: np.ndarray, 
     lam, V = curv_eigen
     c2 = (V.T @ e0.reshape(-1)) ** 2
     q = np.abs(1 - lr * lam)
+    c2, q = c2[c2 > 0], q[c2 > 0]  # a mode the error has no part in never grows it, whatever its factor
 
     def length(t: int) -> float:
         return float(np.sqrt(np.sum(c2 * q ** (2 * t))))
 
     if length(0) <= target:
         return 0
-    if np.any((q >= 1) & (c2 > 0)) or length(max_epochs) > target:
+    if np.any(q >= 1) or length(max_epochs) > target:
         return None
     lo, hi = 0, max_epochs  # length(lo) > target >= length(hi)
     while hi - lo > 1:

@@ -44,8 +44,11 @@ def read_rents(path: str | Path, feature: str, target: str) -> pd.DataFrame:
         bad = ~np.isfinite(values)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
+            cell = pd.read_csv(path, dtype=str, keep_default_na=False)[col].iloc[row]  # the cell as written
             raise DataError(f"{path}: line {lines[row]} (data row {row + 1}), column {col!r}: expected a finite number, "
-                            f"found {frame[col].iloc[row]!r}")
-    if frame[feature].nunique() < 2:
-        raise DataError(f"{path}: column {feature!r} is constant: a line through it is not determined")
+                            f"found {cell!r}")
+    for col in (feature, target):
+        if frame[col].nunique() < 2:
+            raise DataError(f"{path}: column {col!r} is constant: it cannot be standardised, and a line through "
+                            "it is not determined")
     return frame

@@ -11,6 +11,7 @@ so the gradient is Lipschitz with L = λmax(XᵀX/N)/4 and every GD step with lr
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -26,10 +27,10 @@ def standardise(X, reference=None):
 
 def design(features, labels, reference=None):
     """X (N, 13): a column of ones, then the standardised features; Y (N, 1): the labels 0/1 as floats."""
-    features = torch.as_tensor(features, dtype=torch.float64)
-    reference = features if reference is None else torch.as_tensor(reference, dtype=torch.float64)
+    features = torch.tensor(np.asarray(features, dtype=np.float64))
+    reference = features if reference is None else torch.tensor(np.asarray(reference, dtype=np.float64))
     X = torch.cat([torch.ones(len(features), 1, dtype=torch.float64), standardise(features, reference)], dim=1)
-    return X, torch.as_tensor(labels, dtype=torch.float64).reshape(-1, 1)
+    return X, torch.tensor(np.asarray(labels, dtype=np.float64)).reshape(-1, 1)
 
 
 def predict(X, W):
@@ -66,7 +67,6 @@ def smoothness(X) -> float:
 
 def lbfgs_optimum(X, Y) -> dict:
     """The minimiser of :func:`cost` by an independent solver (scipy's L-BFGS-B, tight tolerances), to check GD."""
-    import numpy as np
     from scipy.optimize import minimize
 
     def f(w):

@@ -52,10 +52,45 @@ def render(nb: nbformat.NotebookNode, renderer: Renderer, cell_type: str) -> nbf
     return nb
 
 
+def undefined_names(nb: nbformat.NotebookNode) -> list[str]:
+    """Names the code cells use but never define, import or get from Python's builtins, in order: a function put in
+    by name that relies on a module constant the notebook lacks shows up here, before any kernel starts."""
+    import ast
+    import builtins
+
+    defined = set(dir(builtins)) | {"__file__", "display", "get_ipython"}
+    missing: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef,
+                                                                ast.ListComp, ast.DictComp, ast.GeneratorExp))]
+        local = {a.arg for f in scopes for a in ast.walk(f) if isinstance(a, ast.arg)}
+        for node in ast.walk(tree):  # what this cell binds at any level counts as defined (a simple, generous rule)
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                defined.add(node.name)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node.id not in defined | local and node.id not in missing:
+                    missing.append(node.id)
+    return missing
+
+
 def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, cwd: Path, timeout_s: float,
             log: logging.Logger) -> None:
     """Run every code cell of ``nb`` (from ``source``) with ``cwd`` as the kernel's working directory, and write it
     (atomically: a failed run leaves no notebook)."""
+    missing = undefined_names(nb)
+    if missing:
+        raise RuntimeError(f"{source}: its code cells use {missing} but never define or import them (a function put in "
+                           "with code() may need a constant of its module: put that in too)")
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout_s, record_timing=False,
                             resources={"metadata": {"path": str(cwd)}})
     try:

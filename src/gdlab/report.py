@@ -203,7 +203,9 @@ class Renderer:
         package source), then the rest of the answer — the evidence and its reading."""
         ex, p = self.part(part_id)
         lead, _, rest = self.answer(part_id).partition("\n\n")
-        listings = "".join(f"{self.listing(q)}\n\n" for q in p.get("listings", []))
+        # The maths PDF is the practical's "PDF with your maths calculations": its code is in the notebooks.
+        shown = [] if self.context.get("doc") == "maths" else p.get("listings", [])
+        listings = "".join(f"{self.listing(q)}\n\n" for q in shown)
         return f"## {self.label(ex, p)} {p['gist']}\n\n> {self.question(part_id)}\n\n{lead}\n\n{listings}{rest}\n"
 
     def beyond(self, number: int) -> str:
@@ -212,7 +214,7 @@ class Renderer:
         self.current_part = f"{number}, beyond the questions"
         return str(module.beyond()).strip() if hasattr(module, "beyond") else ""
 
-    def figure(self, key: str, caption: str, width: str = "90%") -> str:
+    def figure(self, key: str, caption: str, width: str = "80%") -> str:
         """A figure of the sheet with its caption. A notebook draws its own plots in its code cells: there the
         figure only takes its place (for references) and the text shows nothing."""
         if self.target == "notebook":
@@ -222,14 +224,14 @@ class Renderer:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
         self.placed[key] = self.current_part
         path = os.path.relpath(self.figures[key], self.out.parent)
-        return f"![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}"
+        return f"\n\n![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}\n\n"
 
     def figref(self, key: str) -> str:
         """A reference to a figure: a cross-reference where the document shows it, words where it does not
         (a notebook, or the maths PDF pointing into the full sheet). Resolved once the document is rendered."""
         if self.target == "sheet" and key not in self.figures:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
-        return f"\x00figref:{key}\x00"
+        return f"\x00figref:{key}@{self.current_part}\x00"
 
     def _figure_homes(self) -> dict[str, str]:
         """figure -> the part whose answer shows it, over the whole practical (rendered once to find out)."""
@@ -249,10 +251,12 @@ class Renderer:
         a cross-reference where the document shows the figure, otherwise where to find it."""
 
         def ref(m: re.Match) -> str:
-            key = m.group(1)
+            key, part = m.group(1), m.group(2)
             if key in self.placed:
                 if self.target == "sheet":
                     return f"([@fig-{key.replace('_', '-')}])"
+                if self.placed[key] == part:  # a notebook draws a part's plot in the code cell above its answer
+                    return "(the plot above)"
                 return f"(the plot of part {self.placed[key].rstrip(')')})"
             home = self._figure_homes().get(key)
             if home is None:
@@ -262,7 +266,7 @@ class Renderer:
             where = f"the notebook {ex['notebook']}.ipynb" if "notebook" in ex else "the maths PDF"
             return f"(the plot of part {home.rstrip(')')} in {where})"
 
-        return re.sub("\x00figref:([a-z0-9_]+)\x00", ref, text)
+        return re.sub("\x00figref:([a-z0-9_]+)@([^\x00]*)\x00", ref, text)
 
     def _source(self, qualname: str) -> dict:
         if qualname not in self.listings:

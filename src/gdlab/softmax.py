@@ -142,7 +142,7 @@ def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std, 
     epochs, last = len(history) - 1, accuracies[1:][-window:]
     test_cost, test_accuracy = metrics(X_test, Y_test, W, b)
     row = {"lr": lr, "batch_size": nbatch, "seed": seed, "epochs": epochs,
-           "status": status(costs, max_cost, stopped_early=epochs < max_epochs),
+           "status": status(costs, max_cost, stopped_early=stable(history, window, min_delta, max_cost)),
            "val_accuracy": sum(last) / len(last), "start_cost": costs[0], "val_cost": costs[-1],
            "test_accuracy": test_accuracy, "test_cost": test_cost,
            "examples": epochs * len(X), "steps": epochs * math.ceil(len(X) / nbatch)}

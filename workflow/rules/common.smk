@@ -145,11 +145,12 @@ def pick(mapping, *keys):
 
 
 def listing_modules(practical, notebooks):
-    """The package modules whose functions the sheet lists (report/practical.yaml) or the notebooks' code cells
-    define: the listings job reads them."""
+    """The package modules whose functions the sheet lists (``practical``, report/practical.yaml; None: none) or
+    the ``notebooks``' code cells define: a listings job reads them."""
     from gdlab.listings import listed, module_file, notebook_code
 
-    names = listed(practical) + [q for nb in notebooks for q in notebook_code((PROJECT / nb).read_text())]
+    names = (listed(practical) if practical else []) + [q for nb in notebooks
+                                                          for q in notebook_code((PROJECT / nb).read_text())]
     return sorted({module_file(q, SRC).as_posix() for q in names})
 
 

@@ -25,20 +25,27 @@ TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2
 GROUP = f"G{config['report']['group']:02d}_" + "_".join(
     re.sub(r"[^A-Za-z0-9-]", "", a.split()[-1]) for a in config["report"]["authors"])
 HANDIN = f"results/submission/{GROUP}"
-# What travels beside the notebooks: the two CSVs the course's notebooks read, MNIST where torchvision looks for it
-# (root="data": data/MNIST/raw/, uncompressed), and the study's table that the MNIST notebook reads.
-BUNDLE_DATA = {
-    "lausanne": f"{HANDIN}/lausanne-appart.csv",
-    "spine": f"{HANDIN}/Dataset_spine.csv",
-    "grid": f"{HANDIN}/grid.csv",
-    **{f.removesuffix(".gz"): f"{HANDIN}/data/MNIST/raw/{f.removesuffix('.gz')}"
-       for f in config["data"]["datasets"]["mnist"]["files"]},
-}
+# What travels beside the notebooks: the two CSVs the course's notebooks read, the study's table that the MNIST
+# notebook reads, and MNIST where torchvision looks for it (root="data": data/MNIST/raw/, uncompressed).
+BUNDLE_COPIES = {"lausanne-appart.csv": EX1_CSV, "Dataset_spine.csv": EX2_CSV, "grid.csv": "results/ex3/grid.csv"}
+MNIST_FILES = [f.removesuffix(".gz") for f in config["data"]["datasets"]["mnist"]["files"]]
+BUNDLE_MNIST = [f"{HANDIN}/data/MNIST/raw/{f}" for f in MNIST_FILES]
+BUNDLE_DATA = [f"{HANDIN}/{name}" for name in BUNDLE_COPIES] + BUNDLE_MNIST
+
+
+def notebook_data(nb):
+    """The files of the hand-in a notebook reads: those its source names (MNIST where it loads it through
+    torchvision), so that a new grid.csv reruns only the notebook that reads it."""
+    text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
+    return [f"{HANDIN}/{name}" for name in BUNDLE_COPIES if name in text] + (
+        BUNDLE_MNIST if "datasets.MNIST(" in text else [])
 
 
 wildcard_constraints:
     doc="|".join(DOCUMENTS),
     nb="|".join(NOTEBOOKS),
+    listed="|".join(["sheet", *NOTEBOOKS]),
+    carried="|".join(re.escape(name) for name in BUNDLE_COPIES),
 
 
 rule claims:
@@ -64,17 +71,18 @@ rule claims:
 rule listings:
     input:
         practical="report/practical.yaml",
-        notebooks=NOTEBOOK_SOURCES,
-        modules=listing_modules(PRACTICAL, NOTEBOOK_SOURCES),
+        source=lambda wc: [] if wc.listed == "sheet" else f"report/notebooks/{wc.listed}.py",
+        modules=lambda wc: listing_modules(PRACTICAL if wc.listed == "sheet" else None,
+                                           [] if wc.listed == "sheet" else [f"report/notebooks/{wc.listed}.py"]),
         code=code_inputs("listings.py"),
     output:
-        json="results/report/listings.json",
+        json="results/report/listings/{listed}.json",
     resources:
         **TIER["light"],
     log:
-        "results/logs/listings.log",
+        "results/logs/listings/{listed}.log",
     benchmark:
-        "results/benchmarks/listings.tsv"
+        "results/benchmarks/listings/{listed}.tsv"
     conda:
         ENV
     script:
@@ -112,7 +120,7 @@ rule sheet_markdown:
         **SUMMARIES,
         calculus=rules.calculus.output.json,
         claims=rules.claims.output.json,
-        listings=rules.listings.output.json,
+        listings="results/report/listings/sheet.json",
         figures=FIGURES,
         templates=sorted(str(p.relative_to(PROJECT)) for p in (PROJECT / "report").rglob("*.j2")),
         practical="report/practical.yaml",
@@ -174,32 +182,47 @@ rule sheet_html:
         "../scripts/sheet_html.py"
 
 
-rule bundle_data:
+rule bundle_copy:
     input:
-        lausanne=EX1_CSV,
-        spine=EX2_CSV,
-        grid=rules.ex3_grid.output.runs,
-        mnist=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
-        code=code_inputs("bundle_data.py"),
+        data=lambda wc: BUNDLE_COPIES[wc.carried],
+        code=code_inputs("bundle_copy.py"),
     output:
-        **BUNDLE_DATA,
+        data=f"{HANDIN}/{{carried}}",
     resources:
         **TIER["light"],
     log:
-        "results/logs/bundle_data.log",
+        "results/logs/bundle_copy/{carried}.log",
     benchmark:
-        "results/benchmarks/bundle_data.tsv"
+        "results/benchmarks/bundle_copy/{carried}.tsv"
     conda:
         ENV
     script:
-        "../scripts/bundle_data.py"
+        "../scripts/bundle_copy.py"
+
+
+rule bundle_mnist:
+    input:
+        mnist=expand("results/data/raw/mnist/{f}", f=config["data"]["datasets"]["mnist"]["files"]),
+        code=code_inputs("bundle_mnist.py"),
+    output:
+        raw=BUNDLE_MNIST,
+    resources:
+        **TIER["light"],
+    log:
+        "results/logs/bundle_mnist.log",
+    benchmark:
+        "results/benchmarks/bundle_mnist.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/bundle_mnist.py"
 
 
 rule notebook_run:
     input:
         source="report/notebooks/{nb}.py",
-        listings=rules.listings.output.json,
-        data=list(BUNDLE_DATA.values()),  # the notebooks run in the hand-in's folder, with what travels there
+        listings="results/report/listings/{nb}.json",
+        data=lambda wc: notebook_data(wc.nb),  # it runs in the hand-in's folder, beside what travels there
         code=code_inputs("notebook_run.py"),
     output:
         ipynb="results/notebooks/run/{nb}.ipynb",
@@ -225,7 +248,7 @@ rule notebook:
         run=rules.notebook_run.output.ipynb,
         **SUMMARIES,
         claims=rules.claims.output.json,
-        listings=rules.listings.output.json,
+        listings="results/report/listings/{nb}.json",
         templates=rules.sheet_markdown.input.templates,
         practical="report/practical.yaml",
         code=code_inputs("notebook.py"),
@@ -248,7 +271,7 @@ rule notebook:
 rule submission:
     input:
         notebooks=expand(rules.notebook.output.ipynb, nb=NOTEBOOKS),
-        data=list(BUNDLE_DATA.values()),
+        data=BUNDLE_DATA,
         maths="results/report/maths.pdf",
         code=code_inputs("submission.py"),
     output:

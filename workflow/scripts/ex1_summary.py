@@ -5,6 +5,7 @@ import math
 from gdlab.facts import epochs_falling, first_at_or_below, outcome
 from gdlab.io import read_json, setup_logging, write_json
 
+RTOL = 1e-9  # lr·λ within this of 1 or 2 is that boundary itself, not beyond it (λ carries rounding)
 setup_logging(snakemake.log[0])
 rule, tol = snakemake.params.outcome, snakemake.params.tol
 closed, mx = read_json(snakemake.input.closed_form), read_json(snakemake.input.max_lr)
@@ -31,8 +32,9 @@ def ended(run):
     return {"lr": run["lr"], "outcome": outcome(costs, **rule), "epochs_to_tol": first_at_or_below(run["distance"], reach),
             "final_cost": costs[-1], "final_distance": run["distance"][-1], "contraction": contraction(run["lr"]),
             "diverged_at": first_above(costs, rule["divergence_factor"]),
-            # Between 1/λmax and 2/λmax the step overshoots along the steepest direction: the iterates zig-zag.
-            "zigzag": 1 / curv["lambda_max"] < run["lr"] < 2 / curv["lambda_max"]}
+            # Between 1/λmax and 2/λmax the step overshoots along the steepest direction: the iterates zig-zag
+            # (beyond rounding: at lr = 1/λmax exactly, one step lands on the minimum).
+            "zigzag": 1 + RTOL < run["lr"] * curv["lambda_max"] < 2 * (1 - RTOL)}
 
 
 def showcase(run):

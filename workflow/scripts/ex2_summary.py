@@ -13,16 +13,22 @@ runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r[
 bound = rng["theory_max_lr"]
 
 
+NEAR = 1e-10  # a cost within this of the L-BFGS minimum has reached it (relative)
+
+
 def ended(run):
-    """How the run ended; whether it is caught in a 2-cycle (then both costs of the cycle); above the bound 2/L."""
+    """How the run ended; whether it is caught in a 2-cycle (then both costs of the cycle); above the bound 2/L;
+    the first epoch at which its cost is within NEAR of the minimum (None: never)."""
     costs = run["cost"]
     cycle = period_two(costs, rule["rtol"])
     return {"lr": run["lr"], "outcome": outcome(costs, **rule), "initial_cost": costs[0], "final_cost": costs[-1],
             "accuracy": run["accuracy"][-1], "period_two": cycle, "cycle": sorted(costs[-2:]) if cycle else None,
-            "above_bound": run["lr"] > bound}
+            "above_bound": run["lr"] > bound, "above_start": costs[-1] > costs[0],
+            "epochs_to_minimum": next((t for t, c in enumerate(costs) if c - opt["cost"] <= NEAR * opt["cost"]), None)}
 
 
 study = [ended(r) for r in runs]
+converged = [r for r in study if r["outcome"] == "converged"]
 h = add["heldout"]
 used = prep["used"]
 weights = np.array(add["reduced"]["W"][0][1:])
@@ -37,7 +43,13 @@ write_json(snakemake.output.json, {
     "lr_study": study,
     "by_outcome": {k: [r["lr"] for r in study if r["outcome"] == k]
                    for k in ("converged", "still decreasing", "oscillating", "unstable", "diverged")},
-    "fastest_converged": min((r["lr"] for r in study if r["outcome"] == "converged"), default=None),
+    "converged_lrs": [r["lr"] for r in converged],
+    "above_start_lrs": [r["lr"] for r in study if r["above_start"]],
+    # Among the converged runs, does a larger rate reach the minimum in fewer epochs?
+    "larger_converges_faster": len(converged) > 1 and all(
+        a["epochs_to_minimum"] is not None and b["epochs_to_minimum"] is not None
+        and b["epochs_to_minimum"] < a["epochs_to_minimum"] for a, b in zip(converged, converged[1:])),
+    "near_minimum": NEAR,
     "period_two": [r for r in study if r["period_two"]],
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
@@ -49,6 +61,10 @@ write_json(snakemake.output.json, {
                 "majority": max(prep["test_positive_fraction"], 1 - prep["test_positive_fraction"]),
                 "test_errors": round((1 - h["test_accuracy"][-1]) * prep["n_test"])},
     "collinearity": col | {"rank_deficient": col["rank"] < col["n_columns"], "model_rank": prep["model_rank"],
+                           # Each dependency's constant is shown only when it exceeds the file's rounding (the
+                           # largest residual): a constant of 1e-9 is the precision of the CSV, not part of the law.
+                           "dependencies": [d | {"constant_shown": abs(d["constant"]) > d["max_abs_residual"]}
+                                            for d in col["dependencies"]],
                            "model_columns": prep["model_columns"],
                            "model_full_rank": prep["model_rank"] == prep["model_columns"]},
     "feature_ranking": [{"feature": used[i], "weight": float(weights[i])} for i in np.argsort(-np.abs(weights), kind="stable")],

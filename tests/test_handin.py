@@ -1,0 +1,271 @@
+"""End to end: the hand-in the course collects — the zip of the folder G<group>_<names> with the completed notebooks,
+the maths PDF and the data — opened and run as a grader would: unzipped into an empty folder, every notebook executed
+there top to bottom with no network, its code checked against the course's names and definitions."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+import yaml
+
+from conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
+NOTEBOOKS = {ex["notebook"]: ex for ex in PRACTICAL["exercises"] if "notebook" in ex}
+FOLDER = "G07_Lovelace_Turing"  # config/test.yaml: group 7, Ada Lovelace and Alan Turing
+MNIST_RAW = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def cells(nb: dict, kind: str) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == kind]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def texts(cell: dict) -> list[str]:
+    """A code cell's outputs as text (streams and plain-text results; images are compared by their presence)."""
+    out = []
+    for o in cell.get("outputs", []):
+        if o["output_type"] == "stream":
+            out.append("".join(o["text"]))
+        elif "data" in o:
+            data = o["data"]
+            out.append("<image>" if "image/png" in data else "".join(data.get("text/plain", "")))
+        elif o["output_type"] == "error":
+            out.append(f"ERROR {o['ename']}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def handin(built) -> Path:
+    return built / "results" / "submission" / FOLDER
+
+
+@pytest.fixture(scope="module")
+def notebooks(handin) -> dict[str, dict]:
+    return {name: json.loads((handin / f"{name}.ipynb").read_text()) for name in NOTEBOOKS}
+
+
+def test_the_zip_is_the_folder_the_course_collects(built, handin):
+    expected = {f"{name}.ipynb" for name in NOTEBOOKS} | {"pw02_maths.pdf", "lausanne-appart.csv", "Dataset_spine.csv",
+                                                          "grid.csv"} | {f"data/MNIST/raw/{f}" for f in MNIST_RAW}
+    with zipfile.ZipFile(built / "results" / "submission.zip") as z:
+        names = z.namelist()
+        assert {n.split("/", 1)[0] for n in names} == {FOLDER}
+        assert {n.split("/", 1)[1] for n in names} == expected
+        for n in names:
+            assert z.read(n) == (handin.parent / n).read_bytes(), n
+    # The data travel as the pipeline read and verified them.
+    assert (handin / "lausanne-appart.csv").read_bytes() == (built / "results/data/raw/lausanne/lausanne-appart.csv").read_bytes()
+    assert (handin / "grid.csv").read_bytes() == (built / "results/ex3/grid.csv").read_bytes()
+
+
+def test_the_group_stands_at_the_top_of_every_notebook(notebooks):
+    for name, nb in notebooks.items():
+        top = source(nb["cells"][0])
+        assert nb["cells"][0]["cell_type"] == "markdown" and "Group 07" in top, name
+        assert "Ada Lovelace" in top and "Alan Turing" in top, name
+
+
+def test_no_code_cell_imports_the_package_or_reads_outside_the_hand_in(notebooks):
+    for name, nb in notebooks.items():
+        for cell in cells(nb, "code"):
+            code = source(cell)
+            assert "gdlab" not in code and "results/" not in code and "../" not in code, (name, code[:200])
+            for node in ast.walk(ast.parse(code)):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/"):
+                    raise AssertionError(f"{name}: an absolute path in a code cell: {node.value!r}")
+
+
+def defined(nb: dict) -> dict[str, ast.AST]:
+    """Every function and class a notebook's code cells define, by name."""
+    found = {}
+    for cell in cells(nb, "code"):
+        for node in ast.walk(ast.parse(source(cell))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                found[node.name] = node
+    return found
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_every_function_the_course_names_is_defined_with_its_arguments_and_tested(notebooks, name):
+    nb, fns = notebooks[name], NOTEBOOKS[name]["course_functions"]
+    defs = defined(nb)
+    code_cells = cells(nb, "code")
+    for signature in fns:
+        fname, args = re.fullmatch(r"(\w+)\((.*)\)", signature).groups()
+        assert fname in defs, f"{name}: no def {fname}"
+        node = defs[fname]
+        if isinstance(node, ast.ClassDef):
+            assert [ast.unparse(b) for b in node.bases] == [args], (fname, ast.unparse(node))
+        else:
+            assert [a.arg for a in node.args.args] == [a.strip() for a in args.split(",")], (fname, ast.unparse(node.args))
+        # Its test: a code cell that calls it (not the one that only defines it) has stored output.
+        calls = [c for c in code_cells if re.search(rf"(?<![\w.]){fname}\(", "\n".join(
+            line for line in source(c).splitlines() if not line.lstrip().startswith(("def ", "class "))))]
+        assert any(c["outputs"] for c in calls), f"{name}: {fname} is never called in a cell with output"
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_every_figure_is_an_output_of_a_code_cell(notebooks, name):
+    nb = notebooks[name]
+    assert not any(c.get("attachments") or "![" in source(c) for c in cells(nb, "markdown"))
+    assert sum(t == "<image>" for c in cells(nb, "code") for t in texts(c)) >= 1
+    assert not [t for c in cells(nb, "code") for t in texts(c) if t.startswith("ERROR")]
+    assert all("{{" not in source(c) and "{%" not in source(c) for c in nb["cells"])  # filled in
+
+
+def offline_prefix() -> list[str] | None:
+    """A command prefix that runs its command with no network but a working loopback (the kernel talks to its
+    client over localhost), or None where this machine cannot make one."""
+    if not shutil.which("unshare"):
+        return None
+    probe = subprocess.run(["unshare", "-n", "sh", "-c", "ip link set lo up && true"], capture_output=True)
+    return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'] if probe.returncode == 0 else None
+
+
+RUNNER = """
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": "."}}).execute()
+nbformat.write(nb, sys.argv[2])
+"""
+
+
+@pytest.fixture(scope="module")
+def rerun(built, tmp_path_factory) -> tuple[Path, dict[str, dict], dict[str, float]]:
+    """The zip unpacked into an empty folder and every notebook executed there, with the network unavailable:
+    the folder, the executed notebooks, and the seconds each took."""
+    prefix = offline_prefix()
+    if prefix is None:
+        if os.environ.get("GDLAB_REQUIRE_OFFLINE"):
+            pytest.fail("cannot take the network away here (unshare -n), but GDLAB_REQUIRE_OFFLINE is set")
+        pytest.skip("unshare -n is not available: the notebooks cannot be run without network here")
+    import time
+
+    root = tmp_path_factory.mktemp("grader")
+    with zipfile.ZipFile(built / "results" / "submission.zip") as z:
+        z.extractall(root)
+    folder = root / FOLDER
+    runner = root / "run_notebook.py"
+    runner.write_text(RUNNER)
+    out, seconds = {}, {}
+    for name in NOTEBOOKS:
+        start = time.perf_counter()
+        proc = subprocess.run([*prefix, sys.executable, str(runner), f"{name}.ipynb", str(root / f"{name}.rerun.ipynb")],
+                              cwd=folder, capture_output=True, text=True)
+        seconds[name] = time.perf_counter() - start
+        assert proc.returncode == 0, f"{name} failed when run from the zip:\n{proc.stderr[-4000:]}"
+        out[name] = json.loads((root / f"{name}.rerun.ipynb").read_text())
+    (root / "seconds.json").write_text(json.dumps(seconds))
+    return folder, out, seconds
+
+
+def test_the_hand_in_runs_from_the_zip_alone_without_network_and_gives_the_stored_numbers(notebooks, rerun):
+    folder, again, seconds = rerun
+    for name, nb in notebooks.items():
+        stored, fresh = cells(nb, "code"), cells(again[name], "code")
+        assert [source(c) for c in stored] == [source(c) for c in fresh]
+        for a, b in zip(stored, fresh):
+            assert texts(a) == texts(b), f"{name}: a rerun from the zip printed something else:\n{source(a)[:300]}"
+    # Nothing was downloaded or written beside the hand-in: the folder holds what the zip held.
+    assert not (folder / "data" / "MNIST" / "processed").exists()
+    print("seconds per notebook, run from the zip:", {k: round(v, 1) for k, v in seconds.items()})
+
+
+def namespace(nb: dict) -> dict:
+    """The functions and classes a notebook's code cells define, executed on their own (with the imports the
+    notebook makes), so that they can be checked against independent references."""
+    ns: dict = {}
+    exec("import math, numpy as np, pandas as pd, torch\nimport torch.nn.functional as F\nfrom torch import nn", ns)
+    for cell in cells(nb, "code"):
+        tree = ast.parse(source(cell))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)) and not (
+                    isinstance(node, ast.Assign) and not isinstance(node.value, (ast.Tuple, ast.Constant))):
+                exec(compile(ast.Module([node], []), "<cell>", "exec"), ns)
+    return ns
+
+
+def test_exercise_1_the_closed_form_is_least_squares_and_the_gradient_is_autograds(notebooks, handin):
+    ns = namespace(notebooks["pw02_lin_regression_GD"])
+    df = pd.read_csv(handin / "lausanne-appart.csv")
+    x, y = ns["standardise"](df["living_area"].to_numpy(float)), ns["standardise"](df["rent_price"].to_numpy(float))
+    X, Y = ns["design"](x, y)
+    a = ns["normal_equations"](X, Y)
+    reference = np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0]
+    np.testing.assert_allclose(a.numpy(), reference, rtol=0, atol=1e-12)
+    for seed in range(3):
+        w = torch.randn(2, 1, dtype=torch.float64, generator=torch.Generator().manual_seed(seed), requires_grad=True)
+        ns["cost"](X, Y, w).backward()
+        torch.testing.assert_close(ns["gradient_cost"](X, Y, w.detach()), w.grad, rtol=1e-12, atol=1e-14)
+    # The course's cost, with its 1/2: C = 1/(2N) Σ (y − ŷ)².
+    assert ns["cost"](X, Y, a).item() == pytest.approx(float(((Y - X @ a) ** 2).mean() / 2), rel=1e-14)
+
+
+def test_exercise_2_the_gradient_is_autograds_at_random_weights(notebooks, handin):
+    ns = namespace(notebooks["pw02_binary_classification_GD"])
+    df = pd.read_csv(handin / "Dataset_spine.csv")
+    features = [c for c in df.columns if c != "Class_att"]
+    X, Y = ns["design"](df[features].to_numpy(), (df["Class_att"] == "Abnormal").to_numpy())
+    assert X.shape == (310, 13) and Y.shape == (310, 1)
+    torch.testing.assert_close(X[:, 1:].std(dim=0), torch.ones(12, dtype=torch.float64))  # torch's unbiased std
+    for seed in range(3):
+        W = torch.randn(1, 13, dtype=torch.float64, generator=torch.Generator().manual_seed(seed), requires_grad=True)
+        ns["cost"](X, Y, W).backward()
+        torch.testing.assert_close(ns["gradient_cost"](X, Y, W.detach()), W.grad, rtol=1e-10, atol=1e-12)
+        p = torch.sigmoid(X @ W.detach().T)
+        naive = -(Y * torch.log(p) + (1 - Y) * torch.log(1 - p)).mean()
+        assert ns["cost"](X, Y, W).item() == pytest.approx(naive.item(), rel=1e-10)
+
+
+def test_exercise_3_the_gradient_is_autograds_at_random_parameters(notebooks):
+    ns = namespace(notebooks["pw02_softmax_classification"])
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(32, 1, 28, 28, generator=gen, dtype=torch.float64)
+    y = torch.randint(0, 10, (32,), generator=gen)
+    W = (0.1 * torch.randn(10, 784, generator=gen, dtype=torch.float64)).requires_grad_()
+    b = (0.1 * torch.randn(1, 10, generator=gen, dtype=torch.float64)).requires_grad_()
+    ns["cost_ce"](y, ns["predict"](x, W, b)).backward()
+    gradW, gradb = ns["grad_loss_ce"](x, torch.nn.functional.one_hot(y, 10).double(), ns["predict"](x, W.detach(), b.detach()))
+    assert gradW.shape == (10, 784) and gradb.shape == (1, 10)
+    torch.testing.assert_close(gradW, W.grad, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(gradb, b.grad, rtol=1e-10, atol=1e-12)
+    ce = torch.nn.functional.cross_entropy(ns["linear_trsf"](x, W, b), y)
+    assert ns["cost_ce"](y, ns["predict"](x, W, b)).item() == pytest.approx(ce.item(), rel=1e-10)
+    assert ns["metrics"](x, y, W.detach(), b.detach())[0] == pytest.approx(ce.item(), rel=1e-10)
+    assert isinstance(ns["NeuralNetwork"](), torch.nn.Module)
+
+
+def test_the_notebooks_print_the_numbers_the_sheet_states(built, notebooks):
+    from gdlab.io import read_json
+
+    ex1 = read_json(built / "results" / "ex1" / "summary.json")
+    out1 = "\n".join(t for c in cells(notebooks["pw02_lin_regression_GD"], "code") for t in texts(c))
+    assert f"closed form       a* = {ex1['closed_form']['a']}" in out1
+    ex3 = read_json(built / "results" / "ex3" / "summary.json")
+    out3 = "\n".join(t for c in cells(notebooks["pw02_softmax_classification"], "code") for t in texts(c))
+    assert f"{ex3['reference']['course']['test_accuracy']:.4f}".rstrip("0") in out3
+    assert f"{ex3['reference']['small_init']['test_accuracy']:.4f}".rstrip("0") in out3
+    # The favourite, retrained in the notebook with the first seed, is the row of grid.csv the pipeline wrote.
+    grid = pd.read_csv(built / "results" / "ex3" / "grid.csv")
+    fav = ex3["favourite"]
+    row = grid[(grid["lr"] == fav["lr"]) & (grid["batch_size"] == fav["batch_size"]) & (grid["seed"] == fav["shown_seed"])]
+    assert f"{int(row['epochs'].iloc[0])} epochs, validation accuracy {row['val_accuracy'].iloc[0]:.4f}" in out3
