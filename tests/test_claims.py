@@ -1,12 +1,17 @@
 """gdlab.claims: declared claims checked before the build, lookup, evaluation, and failure messages that name the claim."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from gdlab.claims import OPS, ClaimError, check_declared, evaluate, failures, lookup
 
+REPO = Path(__file__).resolve().parent.parent
+
 CTX = {"ex1": {"gd": {"final_distance": 3e-15}, "list": [1, 2], "flag": True},
        "review": {"a": 2.0, "b": 1.0, "rows": [{"x": 5}]}}
-ROOTS = ["ex1", "ex2", "ex3", "review"]
+ROOTS = ["ex1", "ex2", "ex3", "review"]  # the summaries the claims rule reads (workflow/rules/sheet.smk)
 
 
 def test_lookup():
@@ -71,3 +76,62 @@ def test_operators_have_sheet_text_that_typst_cannot_read_as_a_heading():
     assert sorted(OPS) == ["<", "<=", "==", ">", ">="]
     assert all(not text.startswith("=") for _, text in OPS.values())
     assert OPS["=="][0](2, 2) and not OPS["<"][0](2, 2)
+
+
+def configured_claims(*names: str) -> dict:
+    """The claims of config/<name>.yaml, each later file an overlay (a claim replaced whole; null removes it), as
+    the Snakefile merges them."""
+    claims: dict = {}
+    for name in names:
+        claims |= yaml.safe_load((REPO / "config" / f"{name}.yaml").read_text()).get("claims") or {}
+    return {cid: c for cid, c in claims.items() if c is not None}
+
+
+@pytest.mark.parametrize("names", [("config",), ("config", "test")])
+def test_the_configured_claims_are_well_declared(names):
+    claims = configured_claims(*names)
+    check_declared(claims, ROOTS)
+    assert len(claims) >= 8
+    for cid, c in claims.items():
+        assert sorted(c) == ["bound", "op", "text", "value"] and c["text"], cid
+        assert isinstance(c["bound"], (bool, int, float)) or c["bound"].split(".")[0] in ROOTS, cid
+        assert not isinstance(c["bound"], bool) or c["op"] == "==", cid  # a flag is compared whole
+
+
+def test_the_test_overlay_changes_only_claims_the_default_declares():
+    """An overlay naming a claim the default no longer has would add a claim (or remove nothing) unnoticed."""
+    default = configured_claims("config")
+    overlay = yaml.safe_load((REPO / "config" / "test.yaml").read_text())["claims"]
+    assert set(overlay) <= set(default), sorted(set(overlay) - set(default))
+    merged = configured_claims("config", "test")
+    removed = {cid for cid, c in overlay.items() if c is None}
+    assert set(merged) == set(default) - removed and removed
+    changed = [cid for cid, c in overlay.items() if c is not None]
+    assert changed and all(merged[cid] == overlay[cid] != default[cid] for cid in changed)
+
+
+def test_the_configured_claims_pass_and_fail_with_the_results():
+    """Every configured claim against results that meet its bound, and against results that miss it."""
+    claims = {cid: c for cid, c in configured_claims("config").items() if not isinstance(c["bound"], str)}
+    assert claims
+
+    def results(miss: bool) -> dict:
+        ctx: dict = {}
+        for c in claims.values():
+            *path, last = c["value"].split(".")
+            node = ctx
+            for part in path:
+                node = node.setdefault(part, {})
+            b = c["bound"]
+            if isinstance(b, bool):
+                node[last] = (not b) if miss else b
+            else:
+                holds = {"<=": b, ">=": b, "==": b, "<": b - 1, ">": b + 1}[c["op"]]
+                misses = {"<=": b * 2 + 1, ">=": b / 2 - 1, "==": b + 1, "<": b, ">": b}[c["op"]]
+                node[last] = misses if miss else holds
+        return ctx
+
+    assert failures(evaluate(claims, results(miss=False))) == []
+    msgs = failures(evaluate(claims, results(miss=True)))
+    assert [m.split("'")[1] for m in msgs] == list(claims)
+    assert all(f"({c['text']}) no longer holds: {c['value']} = " in m for c, m in zip(claims.values(), msgs))

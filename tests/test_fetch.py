@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import re
 import urllib.error
 from pathlib import Path
 
@@ -126,11 +127,27 @@ def test_verify_uncompressed_mismatch(tmp_path):
     assert "(of the content)" in str(e.value)  # no "uncompressed" for a plain file; the caller's name says where from
 
 
-def test_real_mnist_mirror_matches_the_configured_hashes(mirror):
-    files = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["data"]["datasets"]["mnist"]["files"]
-    assert len(files) == 4
-    for name, spec in files.items():
-        verify(mirror / "mnist" / name, spec["sha256"], spec["compressed"], f"mnist/{name}")
+DATASETS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["data"]["datasets"]
+
+
+def test_the_configured_datasets():
+    assert sorted(DATASETS) == ["lausanne", "mnist", "spine"]
+    assert len(DATASETS["mnist"]["files"]) == 4
+    assert list(DATASETS["lausanne"]["files"]) == ["lausanne-appart.csv"]
+    assert DATASETS["lausanne"]["files"]["lausanne-appart.csv"]["compressed"] is False
+    for spec in DATASETS.values():
+        assert spec["urls"] and all(u.startswith("https://") for u in spec["urls"])
+        assert all(len(f["sha256"]) == 64 and int(f["sha256"], 16) >= 0 for f in spec["files"].values())
+    # The course's repository at a fixed commit, not a branch that may move.
+    assert all(re.search(r"/[0-9a-f]{40}/", u) for u in DATASETS["lausanne"]["urls"])
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_the_real_mirror_matches_the_configured_hashes(mirror, dataset):
+    if not (mirror / dataset).is_dir():
+        pytest.skip(f"the local mirror {mirror} has no {dataset}/")
+    for name, spec in DATASETS[dataset]["files"].items():
+        verify(mirror / dataset / name, spec["sha256"], spec["compressed"], f"{dataset}/{name}")
 
 
 # --- fetch over HTTPS -------------------------------------------------------------------------------------
@@ -172,6 +189,30 @@ def test_download_tries_each_url_and_verifies_the_content(tmp_path, monkeypatch)
     assert origin == "https://up.example/m/file.gz" and content_bytes(out, True) == payload
     assert server.requests == [("https://down.example/m/file.gz", "gdlab", 2), ("https://up.example/m/file.gz", "gdlab", 2)]
     assert leftovers(tmp_path) == ["file.gz"]
+
+
+def test_the_lausanne_csv_is_fetched_from_its_configured_url_and_verified(tmp_path, monkeypatch):
+    """The configured entry as rule fetch passes it: the file's URL is the base URL and the file name."""
+    spec = DATASETS["lausanne"]
+    (name, file_spec), = spec["files"].items()
+    good = b"living_area,nb_rooms,rent_price\n69,3.0,1810\n"
+
+    def fetch_lausanne(payload, sha):
+        server = FakeServer(payload)
+        monkeypatch.setattr("urllib.request.urlopen", server)
+        out = tmp_path / "out" / name
+        origin = fetch("lausanne", name, out, sha256=sha, compressed=file_spec["compressed"], urls=spec["urls"],
+                       mirror=None, timeout_s=2)
+        return out, origin, server.requests
+
+    url = spec["urls"][0].rstrip("/") + "/lausanne-appart.csv"
+    out, origin, requests = fetch_lausanne(good, hashlib.sha256(good).hexdigest())
+    assert origin == url and requests == [(url, "gdlab", 2)] and out.read_bytes() == good
+    # The configured hash is that of the real file: other content is refused, naming the dataset's file.
+    with pytest.raises(DataError, match=rf"checksum mismatch for lausanne/lausanne-appart.csv \(from {url}\): "
+                                        rf"expected SHA-256 {file_spec['sha256']}"):
+        fetch_lausanne(good, file_spec["sha256"])
+    assert out.read_bytes() == good  # the earlier verified file survives
 
 
 def test_downloaded_content_with_the_wrong_hash_leaves_nothing(tmp_path, monkeypatch):

@@ -113,8 +113,6 @@ def test_only_top_level_definitions_are_found(src, name):
         extract(f"pkg.mod.{name}", src)
 
 
-@pytest.mark.xfail(strict=True, reason="extract() returns the first of several top-level assignments; the module "
-                                       "runs with the last (listings.py, the loop in extract)")
 def test_a_reassigned_constant_is_listed_as_the_module_runs_it(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "m.py").write_text("RATE = 1\nRATE = 2\n")

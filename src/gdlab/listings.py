@@ -26,13 +26,16 @@ def extract(qualname: str, src: Path) -> dict:
     path = module_file(qualname, src)
     name = qualname.rsplit(".", 1)[1]
     text = path.read_text()
+    found = None  # the last definition wins, as it does when the module runs
     for node in ast.parse(text, filename=str(path)).body:
         assigned = isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
         if assigned or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-            lines = text.splitlines()[first - 1 : node.end_lineno]
-            return {"qualname": qualname, "file": path.as_posix(), "first_line": first, "last_line": node.end_lineno,
-                    "code": "\n".join(lines)}
+            found = node
+    if found is not None:
+        first = min([found.lineno, *(d.lineno for d in getattr(found, "decorator_list", []))])
+        lines = text.splitlines()[first - 1 : found.end_lineno]
+        return {"qualname": qualname, "file": path.as_posix(), "first_line": first, "last_line": found.end_lineno,
+                "code": "\n".join(lines)}
     raise LookupError(f"listing {qualname!r}: {path} defines no top-level function, class or constant {name!r} "
                       "(renamed or removed? update report/practical.yaml)")
 

@@ -60,10 +60,15 @@ def undefined_names(nb: nbformat.NotebookNode) -> list[str]:
 
     defined = set(dir(builtins)) | {"__file__", "display", "get_ipython"}
     missing: list[str] = []
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        tree = ast.parse(cell.source)
+        # IPython's magics and shell escapes are not Python: they define nothing, so they are left out.
+        code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.splitlines())
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as exc:
+            raise SyntaxError(f"code cell {number} ({cell.get('id', '?')}) is not valid Python: {exc}") from None
         scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef,
                                                                 ast.ListComp, ast.DictComp, ast.GeneratorExp))]
         local = {a.arg for f in scopes for a in ast.walk(f) if isinstance(a, ast.arg)}

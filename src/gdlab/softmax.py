@@ -21,6 +21,7 @@ from torch import nn
 from .facts import status
 from .gd import train
 from .io import load_array_dir
+from .linalg import add_bias, gram_eigenvalues
 
 def linear_trsf(x, W, b):
     """The logits z = x Wᵀ + b: x (nb, 1, 28, 28), W (10, 784), b (1, 10) -> (nb, 10)."""
@@ -179,8 +180,6 @@ def confusion_matrix(pred, y, k: int = 10):
 def smoothness(X) -> float:
     """A bound L on the Hessian of the mean cross-entropy in (W, b): λmax([X 1]ᵀ[X 1]/n) / 2 (the Hessian of the
     cross-entropy in the logits, diag(p) − ppᵀ, has eigenvalues at most 1/2)."""
-    from .linalg import add_bias, gram_eigenvalues
-
     return float(gram_eigenvalues(add_bias(X.reshape(len(X), -1)))[-1]) / 2
 
 
