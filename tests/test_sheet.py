@@ -131,7 +131,7 @@ def test_every_listed_function_is_the_package_source(built, sheet):
         assert first_line in sheet, qualname
         source = (built / s["file"]).read_text().splitlines()
         assert "\n".join(source[s["first_line"] - 1 : s["last_line"]]) == s["code"]
-        assert max(len(line) for line in s["code"].splitlines()) <= 120, f"{qualname}: a line too wide for the page"
+        assert max(len(line) for line in s["code"].splitlines()) <= 92, f"{qualname}: a line too wide for the page"
 
 
 def markdown_tables(text: str):

@@ -16,7 +16,7 @@ from gdlab.io import save_array_dir
 from gdlab.softmax import (
     NeuralNetwork, SpanEvaluation, confusion_matrix, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
     hand_step, init_params, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
-    run_setting, smoothness, softmax, split, stable, train_val,
+    run_setting, smoothness, softmax, split, stable, with_split,
 )
 
 
@@ -319,7 +319,7 @@ def test_split_is_seeded_sorted_disjoint_and_complete():
     assert not torch.equal(split(100, 15, seed=4)[1], va)
 
 
-def test_load_mnist_and_train_val(tmp_path):
+def test_load_mnist_and_with_split(tmp_path):
     rng = np.random.default_rng(0)
     arrays = {"X_train": rng.random((30, 784), dtype=np.float32), "y_train": rng.integers(0, 10, 30),
               "X_test": rng.random((8, 784), dtype=np.float32), "y_test": rng.integers(0, 10, 8)}
@@ -329,11 +329,12 @@ def test_load_mnist_and_train_val(tmp_path):
     assert data["X_train"].dtype == torch.float32 and data["y_train"].dtype == torch.int64
     for k, v in arrays.items():
         np.testing.assert_array_equal(data[k].numpy(), v)
-    d = train_val(data, 10, seed=2)
+    d = with_split(data, 10, seed=2)
     tr, va = split(30, 10, seed=2)
-    assert torch.equal(d["X_train"], data["X_train"][tr]) and torch.equal(d["y_train"], data["y_train"][tr])
+    assert torch.equal(d["X_fit"], data["X_train"][tr]) and torch.equal(d["y_fit"], data["y_train"][tr])
     assert torch.equal(d["X_val"], data["X_train"][va]) and torch.equal(d["y_val"], data["y_train"][va])
-    assert torch.equal(d["X_test"], data["X_test"]) and torch.equal(d["y_test"], data["y_test"])
+    assert torch.equal(d["X_train"], data["X_train"]) and torch.equal(d["X_test"], data["X_test"])
+    assert len(set(tr.tolist()) | set(va.tolist())) == 30 and not set(tr.tolist()) & set(va.tolist())
 
 
 def test_confusion_matrix_counts_true_class_by_predicted_class():

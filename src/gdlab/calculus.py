@@ -45,16 +45,17 @@ SOFTPLUS = sp.log(1 + sp.exp(z))  # 6c: ζ(z) = log(1 + e^z)
 # --- numeric functions (numpy, any shape, element-wise, no overflow warnings) ----------------
 
 def sigmoid(z):
-    """σ(z) = 1/(1 + exp(−z)), element-wise, for numpy arrays of any shape. exp only ever sees −|z| ≤ 0,
-    so it cannot overflow: for z < 0, numerator and denominator are multiplied by exp(z)."""
+    """σ(z) = 1/(1 + exp(−z)), element-wise, for numpy arrays of any shape. exp only
+    ever sees −|z| ≤ 0, so it cannot overflow: for z < 0, numerator and denominator
+    are multiplied by exp(z)."""
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def sigmoid_prime(z):
-    """σ'(z) = e^{-z}/(1 + e^{-z})², evaluated at |z| (σ' is even): no overflow, no 1 - σ
-    cancellation."""
+    """σ'(z) = e^{-z}/(1 + e^{-z})², evaluated at |z| (σ' is even): no overflow, no 1 -
+    σ cancellation."""
     e = np.exp(-np.abs(np.asarray(z, dtype=float)))
     return e / (1 + e) ** 2
 

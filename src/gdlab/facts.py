@@ -53,8 +53,9 @@ STATUSES = ("stable", "not yet stable", "unstable", "diverged")
 
 
 def status(costs, max_cost, stopped_early):
-    """How a run of the study ended: "diverged" if its last validation cost is not finite or above max_cost,
-    "unstable" if it is not below the first, "stable" if the stopping rule ended it, else "not yet stable"."""
+    """How a run of the study ended: "diverged" if its last validation cost is not
+    finite or above max_cost, "unstable" if it is not below the first, "stable" if
+    the stopping rule ended it, else "not yet stable"."""
     if not (math.isfinite(costs[-1]) and costs[-1] <= max_cost):
         return "diverged"
     if costs[-1] >= costs[0]:

@@ -12,7 +12,8 @@ import torch
 
 def gradient_descent(gradient, w0, lr, nepochs, track):
     """Full-batch gradient descent from w0: nepochs steps w <- w - lr * gradient(w).
-    Returns the last w and the list of track(w) before the first step and after each step."""
+    Returns the last w and the list of track(w) before the first step and after each
+    step."""
     w = w0.clone()
     history = [track(w)]
     for epoch in range(nepochs):
@@ -22,9 +23,10 @@ def gradient_descent(gradient, w0, lr, nepochs, track):
 
 
 def train(step, X, Y, nepochs, nbatch, seed, evaluate, stop=None):
-    """Mini-batch gradient descent: every epoch shuffles the examples (seeded) and calls step(x, y) once per
-    batch of nbatch examples. evaluate() is recorded before the first epoch and after each one; training ends
-    after nepochs epochs, or earlier as soon as stop(history) is true."""
+    """Mini-batch gradient descent: every epoch shuffles the examples (seeded) and calls
+    step(x, y) once per batch of nbatch examples. evaluate() is recorded before the
+    first epoch and after each one; training ends after nepochs epochs, or earlier as
+    soon as stop(history) is true."""
     generator = torch.Generator().manual_seed(seed)
     history = [evaluate()]
     for epoch in range(nepochs):

@@ -23,9 +23,10 @@ def runs_table(points: list[dict]) -> pd.DataFrame:
 
 
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: mean and sample standard deviation (0 for one seed) of the validation accuracy over its
-    seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
-    status and how many seeds ended unstable or diverged."""
+    """One row per point: mean and sample standard deviation (0 for one seed) of the
+    validation accuracy over its seeds, the mean test accuracy, the median and
+    largest epoch count, the median examples and steps, the worst status and how many
+    seeds ended unstable or diverged."""
     g = runs.groupby(["lr", "batch_size"], sort=True)
     out = pd.DataFrame({
         "val_accuracy": g["val_accuracy"].mean(),
@@ -37,7 +38,8 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
         "steps": g["steps"].median(),
         "n_seeds": g.size(),
         "status": g["status"].agg(lambda s: max(s, key=STATUSES.index)),
-        "seeds_unstable": g["status"].agg(lambda s: int(s.isin(["unstable", "diverged"]).sum())),
+        "seeds_unstable": g["status"].agg(
+            lambda s: int(s.isin(["unstable", "diverged"]).sum())),
     }).reset_index()
     return out
 
@@ -48,16 +50,19 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
-    """The best mean validation accuracy; points within ``val_tolerance`` of it count as tied, and among those the
-    one that processes the fewest examples, then takes the fewest steps, then has the smaller rate and batch wins —
-    a total order on deterministic quantities, so the same results always give the same favourite. A point where a
-    seed ended unstable or diverged is never chosen."""
+    """The best mean validation accuracy; points within ``val_tolerance`` of it count as
+    tied, and among those the one that processes the fewest examples, then takes the
+    fewest steps, then has the smaller rate and batch wins — a total order on
+    deterministic quantities, so the same results always give the same favourite. A
+    point where a seed ended unstable or diverged is never chosen."""
     ok = points[points["seeds_unstable"] == 0]
     if ok.empty:
-        raise ValueError("no point of the grid trained without an unstable or diverged seed: nothing to choose from")
+        raise ValueError("no point of the grid trained without an unstable or diverged "
+                         "seed: nothing to choose from")
     best = ok["val_accuracy"].max()
     tied = ok[ok["val_accuracy"] >= best - val_tolerance]
-    return tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable").iloc[0]
+    cheapest = tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable")
+    return cheapest.iloc[0]
 
 
 def best_by_batch(points: pd.DataFrame) -> list[dict]:

@@ -20,7 +20,8 @@ from .linreg_data import read_rents, standardise
 
 
 def design(x, y):
-    """The design matrix X (N, 2) — a column of ones first, then x — and the targets Y (N, 1), as float64 tensors."""
+    """The design matrix X (N, 2) — a column of ones first, then x — and the targets Y
+    (N, 1), as float64 tensors."""
     x = torch.tensor(np.asarray(x, dtype=np.float64)).reshape(-1, 1)
     X = torch.cat([torch.ones_like(x), x], dim=1)
     Y = torch.tensor(np.asarray(y, dtype=np.float64)).reshape(-1, 1)
@@ -28,7 +29,8 @@ def design(x, y):
 
 
 def normal_equations(X, Y):
-    """The closed form a* = (XᵀX)⁻¹ XᵀY, computed as the solution of XᵀX a = XᵀY (never an explicit inverse)."""
+    """The closed form a* = (XᵀX)⁻¹ XᵀY, computed as the solution of XᵀX a = XᵀY (never
+    an explicit inverse)."""
     return torch.linalg.solve(X.T @ X, X.T @ Y)
 
 
@@ -38,7 +40,8 @@ def cost(X, Y, a):
 
 
 def gradient_cost(X, Y, a):
-    """∇C(a) = (1/N) Xᵀ (X a − Y), shape (2, 1): the formula written out, no autograd."""
+    """∇C(a) = (1/N) Xᵀ (X a − Y), shape (2, 1): the formula written out, no autograd.
+    """
     return X.T @ (X @ a - Y) / len(X)
 
 
@@ -84,8 +87,9 @@ def run(X, Y, lr, nepochs, a0=None):
 
 
 def epochs_to_reach(gradient, a_star, lr, tol, max_epochs, chunk=1000):
-    """How many GD epochs from 0 until ‖a − a*‖ ≤ tol·‖a*‖ (None if not within ``max_epochs``), run in chunks
-    so that a run that arrives early stops early. ``gradient(a)`` is the step direction (times ``lr``)."""
+    """How many GD epochs from 0 until ‖a − a*‖ ≤ tol·‖a*‖ (None if not within
+    ``max_epochs``), run in chunks so that a run that arrives early stops early.
+    ``gradient(a)`` is the step direction (times ``lr``)."""
     target = tol * float(torch.linalg.vector_norm(a_star))
     a, done = torch.zeros_like(a_star), 0
     distance = lambda w: float(torch.linalg.vector_norm(w - a_star))  # noqa: E731
@@ -128,10 +132,13 @@ def predicted_epochs(curv_eigen: tuple[np.ndarray, np.ndarray], e0: np.ndarray, 
 # --- the pipeline's helpers (not in the notebook) ------------------------------------------------------------
 
 def feature_variant(x, variant):
-    """The feature as it is ("raw"), minus its mean ("centred"), divided by its std ("scaled"), or both
-    ("standardised", the course's choice): the study of what standardising does to GD."""
+    """The feature as it is ("raw"), minus its mean ("centred"), divided by its std
+    ("scaled"), or both ("standardised", the course's choice): the study of what
+    standardising does to GD."""
     x = np.asarray(x, dtype=np.float64)
-    return {"raw": x, "centred": x - x.mean(), "scaled": x / x.std(), "standardised": standardise(x)}[variant]
+    variants = {"raw": x, "centred": x - x.mean(), "scaled": x / x.std(),
+                "standardised": standardise(x)}
+    return variants[variant]
 
 
 def load(path, feature: str, target: str, variant: str = "standardised"):

@@ -17,7 +17,8 @@ from .io import DataError
 
 
 def standardise(v):
-    """(v - mean) / std, with numpy's (population) standard deviation, as the course's given code does."""
+    """(v - mean) / std, with numpy's (population) standard deviation, as the course's
+    given code does."""
     return (v - v.mean()) / v.std()
 
 

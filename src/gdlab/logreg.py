@@ -19,28 +19,36 @@ from .linalg import gram_eigenvalues
 
 
 def standardise(X, reference=None):
-    """Each column minus its mean, divided by its standard deviation (torch's default: unbiased, 1/(N−1)), both
-    taken over ``reference`` (default: X itself; a held-out part is standardised with the training part's)."""
+    """Each column minus its mean, divided by its standard deviation (torch's default:
+    unbiased, 1/(N−1)), both taken over ``reference`` (default: X itself; a held-out
+    part is standardised with the training part's)."""
     reference = X if reference is None else reference
     return (X - reference.mean(dim=0)) / reference.std(dim=0)
 
 
 def design(features, labels, reference=None):
-    """X (N, 13): a column of ones, then the standardised features; Y (N, 1): the labels 0/1 as floats."""
+    """X (N, 13): a column of ones, then the standardised features; Y (N, 1): the labels
+    0/1 as floats."""
     features = torch.tensor(np.asarray(features, dtype=np.float64))
-    reference = features if reference is None else torch.tensor(np.asarray(reference, dtype=np.float64))
-    X = torch.cat([torch.ones(len(features), 1, dtype=torch.float64), standardise(features, reference)], dim=1)
+    if reference is None:
+        reference = features
+    else:
+        reference = torch.tensor(np.asarray(reference, dtype=np.float64))
+    ones = torch.ones(len(features), 1, dtype=torch.float64)
+    X = torch.cat([ones, standardise(features, reference)], dim=1)
     return X, torch.tensor(np.asarray(labels, dtype=np.float64)).reshape(-1, 1)
 
 
 def predict(X, W):
-    """Ŷ = σ(X Wᵀ): X (N, 13), W (1, 13) -> (N, 1), the probability of class 1 (Abnormal)."""
+    """Ŷ = σ(X Wᵀ): X (N, 13), W (1, 13) -> (N, 1), the probability of class 1
+    (Abnormal)."""
     return torch.sigmoid(X @ W.T)
 
 
 def cost(X, Y, W):
-    """C(W) = −1/N Σ [Y log Ŷ + (1 − Y) log(1 − Ŷ)], written with logsigmoid: log σ(z) and
-    log(1 − σ(z)) = log σ(−z) stay finite where σ(z) rounds to 0 or 1 and log would give −inf."""
+    """C(W) = −1/N Σ [Y log Ŷ + (1 − Y) log(1 − Ŷ)], written with logsigmoid: log σ(z)
+    and log(1 − σ(z)) = log σ(−z) stay finite where σ(z) rounds to 0 or 1 and log
+    would give −inf."""
     z = X @ W.T
     return -(Y * F.logsigmoid(z) + (1 - Y) * F.logsigmoid(-z)).mean()
 
@@ -51,7 +59,8 @@ def gradient_cost(X, Y, W):
 
 
 def accuracy(Y, Yhat):
-    """The share of examples whose predicted class (1 where Ŷ ≥ 0.5) equals the label."""
+    """The share of examples whose predicted class (1 where Ŷ ≥ 0.5) equals the label.
+    """
     return ((Yhat >= 0.5).to(Y.dtype) == Y).to(torch.float64).mean().item()
 
 

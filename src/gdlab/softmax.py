@@ -29,8 +29,8 @@ def linear_trsf(x, W, b):
 
 
 def softmax(z):
-    """Row-wise softmax (nb, 10) -> (nb, 10). The row maximum is subtracted first: the same result, but exp never
-    overflows."""
+    """Row-wise softmax (nb, 10) -> (nb, 10). The row maximum is subtracted first: the
+    same result, but exp never overflows."""
     e = torch.exp(z - z.amax(dim=1, keepdim=True))
     return e / e.sum(dim=1, keepdim=True)
 
@@ -41,7 +41,8 @@ def predict(x, W, b):
 
 
 def loss_ce(y, uhat):
-    """The cross-entropy of each example: y (nb,) labels, uhat (nb, 10) probabilities -> (nb,), −log û_{y}."""
+    """The cross-entropy of each example: y (nb,) labels, uhat (nb, 10) probabilities ->
+    (nb,), −log û_{y}."""
     return -torch.log(uhat[torch.arange(len(y)), y])
 
 
@@ -51,16 +52,17 @@ def cost_ce(y, uhat):
 
 
 def grad_loss_ce(x, u, uhat):
-    """The gradient of cost_ce with respect to W and b, written out: x (nb, 1, 28, 28), u (nb, 10) one-hot labels,
-    uhat (nb, 10) -> gradW (10, 784), gradb (1, 10)."""
+    """The gradient of cost_ce with respect to W and b, written out: x (nb, 1, 28, 28),
+    u (nb, 10) one-hot labels, uhat (nb, 10) -> gradW (10, 784), gradb (1, 10)."""
     delta = (uhat - u) / len(x)
     return delta.T @ x.reshape(len(x), -1), delta.sum(dim=0, keepdim=True)
 
 
 @torch.no_grad()
 def metrics(X, Y, W, b):
-    """(cost, accuracy) on a whole data set. The cost comes from the logits by log-sum-exp (log-softmax): the same
-    number as cost_ce(Y, predict(X, W, b)), but finite even where a probability rounds to 0."""
+    """(cost, accuracy) on a whole data set. The cost comes from the logits by
+    log-sum-exp (log-softmax): the same number as cost_ce(Y, predict(X, W, b)), but
+    finite even where a probability rounds to 0."""
     z = linear_trsf(X, W, b)
     cost = (torch.logsumexp(z, dim=1) - z.gather(1, Y[:, None]).squeeze(1)).mean()
     accuracy = (z.argmax(dim=1) == Y).to(torch.float64).mean()
@@ -68,13 +70,15 @@ def metrics(X, Y, W, b):
 
 
 def init_params(seed, std):
-    """W (10, 784) with entries std·N(0, 1) (the course's start is std = 1: W = torch.randn(10, 784)), b = 0 (1, 10)."""
+    """W (10, 784) with entries std·N(0, 1) (the course's start is std = 1: W =
+    torch.randn(10, 784)), b = 0 (1, 10)."""
     W = std * torch.randn(10, 784, generator=torch.Generator().manual_seed(seed))
     return W, torch.zeros(1, 10)
 
 
 def hand_step(W, b, lr):
-    """One step of mini-batch GD with the hand-written gradient, for train(): updates W and b in place."""
+    """One step of mini-batch GD with the hand-written gradient, for train(): updates W
+    and b in place."""
 
     def step(x, y):
         gradW, gradb = grad_loss_ce(x, F.one_hot(y, 10).to(x.dtype), predict(x, W, b))
@@ -85,8 +89,8 @@ def hand_step(W, b, lr):
 
 
 class NeuralNetwork(nn.Module):
-    """The same model with torch.nn: flatten the image, one linear layer 784 -> 10. The softmax is part of the
-    loss (nn.CrossEntropyLoss takes the logits)."""
+    """The same model with torch.nn: flatten the image, one linear layer 784 -> 10. The
+    softmax is part of the loss (nn.CrossEntropyLoss takes the logits)."""
 
     def __init__(self):
         super().__init__()
@@ -98,7 +102,8 @@ class NeuralNetwork(nn.Module):
 
 
 def module_step(model, lr):
-    """One step of mini-batch GD for the nn.Module, for train(): autograd computes the gradient, SGD updates."""
+    """One step of mini-batch GD for the nn.Module, for train(): autograd computes the
+    gradient, SGD updates."""
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
 
@@ -111,29 +116,33 @@ def module_step(model, lr):
 
 
 def module_params(model):
-    """The nn.Module's weights in the hand model's shapes: W (10, 784), b (1, 10) (views, not copies)."""
+    """The nn.Module's weights in the hand model's shapes: W (10, 784), b (1, 10)
+    (views, not copies)."""
     return model.linear.weight.detach(), model.linear.bias.detach()[None, :]
 
 
 def stable(history, window, min_delta, max_cost):
-    """The stopping rule of the study: stop once the mean validation accuracy of the last ``window`` epochs is no
-    more than ``min_delta`` above that of the ``window`` epochs before them — or once the validation cost is no
-    longer finite or above ``max_cost`` (the run has diverged). history: [(cost, accuracy)], epoch 0 first."""
+    """The stopping rule of the study: stop once the mean validation accuracy of the
+    last ``window`` epochs is no more than ``min_delta`` above that of the ``window``
+    epochs before them — or once the validation cost is no longer finite or above
+    ``max_cost`` (the run has diverged). history: [(cost, accuracy)], epoch 0 first."""
     cost = history[-1][0]
     if not math.isfinite(cost) or cost > max_cost:
         return True
     acc = [a for c, a in history[1:]]
     if len(acc) < 2 * window:
         return False
-    return sum(acc[-window:]) / window - sum(acc[-2 * window : -window]) / window <= min_delta
+    gain = sum(acc[-window:]) / window - sum(acc[-2 * window : -window]) / window
+    return gain <= min_delta
 
 
-def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std, max_epochs, window, min_delta,
-                max_cost_factor):
-    """One run of the study: the hand-gradient model from small random weights, trained until the validation
-    accuracy is stable (at most max_epochs epochs; a validation cost above max_cost_factor × its start stops it too).
-    Returns W, b, the per-epoch validation (cost, accuracy) and the run's row of the study's table; the test set is
-    scored once at the end, for the report only — it chooses nothing."""
+def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std,
+                max_epochs, window, min_delta, max_cost_factor):
+    """One run of the study: the hand-gradient model from small random weights, trained
+    until the validation accuracy is stable (at most max_epochs epochs; a validation
+    cost above max_cost_factor × its start stops it too). Returns W, b, the per-epoch
+    validation (cost, accuracy) and the run's row of the study's table; the test set
+    is scored once at the end, for the report only — it chooses nothing."""
     W, b = init_params(seed, init_std)
     evaluate = lambda: metrics(X_val, Y_val, W, b)  # noqa: E731
     max_cost = max_cost_factor * evaluate()[0]
@@ -143,15 +152,17 @@ def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std, 
     epochs, last = len(history) - 1, accuracies[1:][-window:]
     test_cost, test_accuracy = metrics(X_test, Y_test, W, b)
     row = {"lr": lr, "batch_size": nbatch, "seed": seed, "epochs": epochs,
-           "status": status(costs, max_cost, stopped_early=stable(history, window, min_delta, max_cost)),
-           "val_accuracy": sum(last) / len(last), "start_cost": costs[0], "val_cost": costs[-1],
+           "status": status(costs, max_cost, stable(history, window, min_delta, max_cost)),
+           "val_accuracy": sum(last) / len(last),
+           "start_cost": costs[0], "val_cost": costs[-1],
            "test_accuracy": test_accuracy, "test_cost": test_cost,
            "examples": epochs * len(X), "steps": epochs * math.ceil(len(X) / nbatch)}
     return W, b, history, row
 
 
 def split(n, val_size, seed):
-    """A seeded split of n training examples into (training indices, validation indices), each sorted."""
+    """A seeded split of n training examples into (training indices, validation
+    indices), each sorted."""
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     return order[val_size:].sort().values, order[:val_size].sort().values
 
@@ -159,17 +170,18 @@ def split(n, val_size, seed):
 # --- the pipeline's helpers (not in the notebooks) ------------------------------------------------------------
 
 def load_mnist(folder, device: torch.device | str = "cpu") -> dict[str, torch.Tensor]:
-    """The prepared MNIST arrays (:func:`gdlab.mnist.prepare`): X_train (60000, 784) and X_test (10000, 784)
-    float32 pixels in [0, 1], y_train and y_test int64 — on the CPU without a copy (memory-mapped files)."""
+    """The prepared MNIST arrays (``mnist_prepare``): X_train (60000, 784) and X_test (10000, 784) float32 pixels in
+    [0, 1] with int64 labels y_train, y_test, and the split of the training images into X_fit, y_fit (what the study
+    trains on) and X_val, y_val (what it chooses on), made by :func:`split` — on the CPU without a copy: the tensors
+    share the memory-mapped files."""
     return {k: torch.from_numpy(v).to(device) for k, v in load_array_dir(folder).items()}
 
 
-def train_val(data: dict, val_size: int, seed: int) -> dict[str, torch.Tensor]:
-    """The training and validation parts of the 60 000 training images (:func:`split`), and the test set."""
-    tr, va = split(len(data["y_train"]), val_size, seed)
-    return {"X_train": data["X_train"][tr], "y_train": data["y_train"][tr],
-            "X_val": data["X_train"][va], "y_val": data["y_train"][va],
-            "X_test": data["X_test"], "y_test": data["y_test"]}
+def with_split(data: dict, val_size: int, seed: int) -> dict:
+    """The MNIST arrays and the study's split of the training images by :func:`split` (X_fit, y_fit, X_val, y_val)."""
+    fit, val = split(len(data["y_train"]), val_size, seed)
+    return data | {"X_fit": data["X_train"][fit], "y_fit": data["y_train"][fit],
+                   "X_val": data["X_train"][val], "y_val": data["y_train"][val]}
 
 
 def confusion_matrix(pred, y, k: int = 10):

@@ -185,14 +185,15 @@ def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
 
 # --- split and standardisation -------------------------------------------------------------------
 
-def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(labels, test_fraction, seed):
     """Sorted integer indices (train, test), each class split in the same proportion.
 
-    Stratified so that the class balance of the held-out part matches the whole; each class gives
-    round(test_fraction · its size) rows to the test part (Python's round: ties to even).
-    """
+    Stratified so that the class balance of the held-out part matches the whole; each
+    class gives round(test_fraction · its size) rows to the test part (Python's round:
+    ties to even)."""
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, "
+                         f"got {test_fraction}")
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)
     train, test = [], []

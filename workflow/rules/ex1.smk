@@ -3,6 +3,8 @@
 EX1 = config["ex1"]
 EX1_CSV = EX1["csv"] or "results/data/raw/lausanne/lausanne-appart.csv"
 EX1_DATA = pick(EX1, "feature", "target")
+# The main run and the learning-rate study, in one job: each run takes milliseconds.
+EX1_LRS = sorted({float(num(lr)) for lr in [EX1["lr"], *EX1["lr_study"]]})
 
 
 rule ex1_closed_form:
@@ -31,16 +33,17 @@ rule ex1_gd:
         closed_form=rules.ex1_closed_form.output.json,
         code=code_inputs("ex1_gd.py"),
     output:
-        json="results/ex1/gd/lr_{lr}.json",
+        json="results/ex1/gd.json",
     params:
         **EX1_DATA,
         epochs=EX1["epochs"],
+        lrs=EX1_LRS,
     resources:
         **TIER["torch"],
     log:
-        "results/logs/ex1_gd/lr_{lr}.log",
+        "results/logs/ex1_gd.log",
     benchmark:
-        "results/benchmarks/ex1_gd/lr_{lr}.tsv"
+        "results/benchmarks/ex1_gd.tsv"
     conda:
         ENV
     script:
@@ -97,8 +100,7 @@ rule ex1_scaling:
 rule ex1_summary:
     input:
         closed_form=rules.ex1_closed_form.output.json,
-        gd=expand(rules.ex1_gd.output.json, lr=num(EX1["lr"])),
-        lr_study=expand(rules.ex1_gd.output.json, lr=map(num, EX1["lr_study"])),
+        gd=rules.ex1_gd.output.json,
         max_lr=rules.ex1_max_lr.output.json,
         scaling=expand(rules.ex1_scaling.output.json, variant=EX1["scaling"]["variants"]),
         code=code_inputs("ex1_summary.py"),
@@ -107,6 +109,8 @@ rule ex1_summary:
     params:
         outcome=config["outcome"],
         tol=EX1["tol"],
+        lr=float(num(EX1["lr"])),
+        lr_study=sorted(float(num(lr)) for lr in EX1["lr_study"]),
     resources:
         **TIER["light"],
     log:
@@ -122,8 +126,7 @@ rule ex1_summary:
 rule ex1_figures:
     input:
         summary=rules.ex1_summary.output.json,
-        gd=rules.ex1_summary.input.gd,
-        lr_study=rules.ex1_summary.input.lr_study,
+        gd=rules.ex1_gd.output.json,
         max_lr=rules.ex1_max_lr.output.json,
         closed_form=rules.ex1_closed_form.output.json,
         csv=EX1_CSV,
@@ -132,6 +135,8 @@ rule ex1_figures:
         **figure_outputs("ex1", "Exercise 1"),
     params:
         **EX1_DATA,
+        lr=float(num(EX1["lr"])),
+        lr_study=sorted(float(num(lr)) for lr in EX1["lr_study"]),
         style=config["plot"],
     resources:
         **TIER["light"],

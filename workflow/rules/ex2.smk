@@ -3,6 +3,9 @@
 EX2 = config["ex2"]
 EX2_CSV = EX2["csv"] or SPINE_RAW
 PREPARED = {"arrays": "results/ex2/prepared.npz", "json": "results/ex2/prepared.json"}
+# The main run and the learning-rate study, in one job: each run takes a fraction of a second.
+EX2_LRS = sorted({float(num(lr)) for lr in [EX2["lr"], *EX2["lr_study"]]})
+EX2_RUNS = {"lr": float(num(EX2["lr"])), "lr_study": sorted(float(num(lr)) for lr in EX2["lr_study"])}
 
 
 rule ex2_prepare:
@@ -52,15 +55,16 @@ rule ex2_gd:
         arrays=PREPARED["arrays"],
         code=code_inputs("ex2_gd.py"),
     output:
-        json="results/ex2/gd/lr_{lr}.json",
+        json="results/ex2/gd.json",
     params:
         epochs=EX2["epochs"],
+        lrs=EX2_LRS,
     resources:
         **TIER["torch"],
     log:
-        "results/logs/ex2_gd/lr_{lr}.log",
+        "results/logs/ex2_gd.log",
     benchmark:
-        "results/benchmarks/ex2_gd/lr_{lr}.tsv"
+        "results/benchmarks/ex2_gd.tsv"
     conda:
         ENV
     script:
@@ -70,10 +74,12 @@ rule ex2_gd:
 rule ex2_optimum:
     input:
         arrays=PREPARED["arrays"],
-        gd=expand(rules.ex2_gd.output.json, lr=num(EX2["lr"])),
+        gd=rules.ex2_gd.output.json,
         code=code_inputs("ex2_optimum.py"),
     output:
         json="results/ex2/optimum.json",
+    params:
+        lr=EX2_RUNS["lr"],
     resources:
         **TIER["torch"],
     log:
@@ -131,8 +137,7 @@ rule ex2_summary:
     input:
         prepared=PREPARED["json"],
         dummy=rules.ex2_dummy.output.json,
-        gd=rules.ex2_optimum.input.gd,
-        lr_study=expand(rules.ex2_gd.output.json, lr=map(num, EX2["lr_study"])),
+        gd=rules.ex2_gd.output.json,
         optimum=rules.ex2_optimum.output.json,
         lr_range=rules.ex2_lr_range.output.json,
         additions=rules.ex2_additions.output.json,
@@ -141,6 +146,7 @@ rule ex2_summary:
         json="results/ex2/summary.json",
     params:
         outcome=config["outcome"],
+        **EX2_RUNS,
     resources:
         **TIER["light"],
     log:
@@ -156,14 +162,14 @@ rule ex2_summary:
 rule ex2_figures:
     input:
         summary=rules.ex2_summary.output.json,
-        gd=rules.ex2_summary.input.gd,
-        lr_study=rules.ex2_summary.input.lr_study,
+        gd=rules.ex2_gd.output.json,
         lr_range=rules.ex2_lr_range.output.json,
         additions=rules.ex2_additions.output.json,
         code=code_inputs("ex2_figures.py"),
     output:
         **figure_outputs("ex2", "Exercise 2"),
     params:
+        **EX2_RUNS,
         style=config["plot"],
     resources:
         **TIER["light"],

@@ -11,7 +11,6 @@ rule ex4_overfit:
     params:
         run=pick(EX4["overfit"], "n_train", "epochs", "lr_fraction"),
         init_std=config["ex3"]["init_std"],
-        val_size=config["ex3"]["val_size"],
         seed=config["seed"],
     threads: EX4["threads"]
     resources:
@@ -35,7 +34,6 @@ rule ex4_data_size:
     params:
         run=pick(EX4["data_size"], "epochs", "lr_fraction"),
         init_std=config["ex3"]["init_std"],
-        val_size=config["ex3"]["val_size"],
         seed=config["seed"],
     threads: 1
     resources:

@@ -10,8 +10,9 @@ setup_logging(snakemake.log[0])
 rule, tol = snakemake.params.outcome, snakemake.params.tol
 closed, mx = read_json(snakemake.input.closed_form), read_json(snakemake.input.max_lr)
 curv = closed["curvature"]
-(gd,) = [read_json(p) for p in snakemake.input.gd]
-runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r["lr"])
+study = read_json(snakemake.input.gd)
+by_lr = {r["lr"]: r | {"epochs": study["epochs"]} for r in study["runs"]}
+gd, runs = by_lr[snakemake.params.lr], [by_lr[lr] for lr in snakemake.params.lr_study]
 order = {v: i for i, v in enumerate(["raw", "centred", "scaled", "standardised"])}
 scaling = sorted((read_json(p) for p in snakemake.input.scaling), key=lambda r: order[r["variant"]])
 reach = tol * math.hypot(*closed["a"])  # ‖a − a*‖ ≤ tol·‖a*‖ counts as reached

@@ -9,7 +9,7 @@ log = setup_logging(snakemake.log[0])
 data = load_arrays(snakemake.input.arrays)
 X, Y = design(data["features"], data["labels"])
 opt = lbfgs_optimum(X, Y)
-(gd,) = [read_json(p) for p in snakemake.input.gd]
+gd = next(r for r in read_json(snakemake.input.gd)["runs"] if r["lr"] == snakemake.params.lr)
 write_json(snakemake.output.json, opt | {
     "gd_cost": gd["cost"][-1], "abs_cost_gap": abs(gd["cost"][-1] - opt["cost"]),
     "W_distance": float(np.linalg.norm(np.array(gd["W"]) - np.array(opt["W"]))),

@@ -8,8 +8,9 @@ from gdlab.io import read_json, setup_logging, write_json
 setup_logging(snakemake.log[0])
 rule = snakemake.params.outcome
 prep, opt, rng, add = (read_json(getattr(snakemake.input, k)) for k in ("prepared", "optimum", "lr_range", "additions"))
-(gd,) = [read_json(p) for p in snakemake.input.gd]
-runs = sorted((read_json(p) for p in snakemake.input.lr_study), key=lambda r: r["lr"])
+study = read_json(snakemake.input.gd)
+by_lr = {r["lr"]: r | {"epochs": study["epochs"]} for r in study["runs"]}
+gd, runs = by_lr[snakemake.params.lr], [by_lr[lr] for lr in snakemake.params.lr_study]
 bound = rng["theory_max_lr"]
 
 

@@ -5,16 +5,16 @@ stable. The test images are scored once at the end, for the report only."""
 import torch
 
 from gdlab.io import save_arrays, setup_logging, write_json
-from gdlab.softmax import confusion_matrix, linear_trsf, load_mnist, run_setting, train_val
+from gdlab.softmax import confusion_matrix, linear_trsf, load_mnist, run_setting
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 p, wc = snakemake.params, snakemake.wildcards
 lr, nbatch, stop = float(wc.lr), int(wc.bs), p.grid["stop"]
-d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
+d = load_mnist(snakemake.input.mnist)
 runs, weights = [], {}
 for seed in p.grid["seeds"]:
-    W, b, history, row = run_setting(d["X_train"], d["y_train"], d["X_val"], d["y_val"], d["X_test"], d["y_test"], lr,
+    W, b, history, row = run_setting(d["X_fit"], d["y_fit"], d["X_val"], d["y_val"], d["X_test"], d["y_test"], lr,
                                      nbatch, seed, p.init_std, p.grid["max_epochs"], stop["window"], stop["min_delta"],
                                      p.divergence_factor)
     runs.append({"row": row, "val_cost": [c for c, _ in history], "val_accuracy": [a for _, a in history],

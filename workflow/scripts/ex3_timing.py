@@ -5,13 +5,13 @@ import os
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import NeuralNetwork, epoch_seconds, hand_step, init_params, load_mnist, module_step, train_val
+from gdlab.softmax import NeuralNetwork, epoch_seconds, hand_step, init_params, load_mnist, module_step
 
 log = setup_logging(snakemake.log[0])
 p = snakemake.params
 torch.set_num_threads(p.threads)  # the threads a training job uses, not the cores this job reserved
-d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
-X, Y = d["X_train"], d["y_train"]
+d = load_mnist(snakemake.input.mnist)
+X, Y = d["X_fit"], d["y_fit"]
 
 
 def step(impl):

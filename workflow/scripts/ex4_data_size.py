@@ -4,13 +4,13 @@ half of them: is it still falling?), with the test cost and accuracy at the end.
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import full_batch_subset, load_mnist, metrics, train_val
+from gdlab.softmax import full_batch_subset, load_mnist, metrics
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 run, p, n = snakemake.params.run, snakemake.params, int(snakemake.wildcards.n)
-d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
-W, b, history, lr = full_batch_subset(d["X_train"], d["y_train"], n, run["epochs"], run["lr_fraction"], p.init_std, p.seed)
+d = load_mnist(snakemake.input.mnist)
+W, b, history, lr = full_batch_subset(d["X_fit"], d["y_fit"], n, run["epochs"], run["lr_fraction"], p.init_std, p.seed)
 costs = [c for c, _ in history]
 test_cost, test_acc = metrics(d["X_test"], d["y_test"], W, b)
 write_json(snakemake.output.json, {

@@ -4,15 +4,15 @@ error after every epoch — once with the true labels, once with a share of them
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import SpanEvaluation, full_batch_subset, init_params, load_mnist, metrics, train_val
+from gdlab.softmax import SpanEvaluation, full_batch_subset, init_params, load_mnist, metrics
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 run, p = snakemake.params.run, snakemake.params
 noise = float(snakemake.wildcards.noise)
-d = train_val(load_mnist(snakemake.input.mnist), p.val_size, p.seed)
+d = load_mnist(snakemake.input.mnist)
 n = run["n_train"]
-X, Y = d["X_train"][:n], d["y_train"][:n].clone()
+X, Y = d["X_fit"][:n], d["y_fit"][:n].clone()
 gen = torch.Generator().manual_seed(p.seed)
 flip = torch.rand(n, generator=gen) < noise  # these labels are replaced by random ones (possibly the true one again)
 Y[flip] = torch.randint(0, 10, (int(flip.sum()),), generator=gen)
@@ -20,7 +20,7 @@ test = SpanEvaluation(X, d["X_test"], d["y_test"], init_params(p.seed, p.init_st
 W, b, history, lr = full_batch_subset(X, Y, n, run["epochs"], run["lr_fraction"], p.init_std, p.seed,
                                       evaluate=lambda W, b: metrics(X, Y, W, b) + test(W, b))
 write_json(snakemake.output.json, {
-    "n_train": n, "epochs": run["epochs"], "lr": lr, "label_noise": noise, "labels_changed": int((Y != d["y_train"][:n]).sum()),
+    "n_train": n, "epochs": run["epochs"], "lr": lr, "label_noise": noise, "labels_changed": int((Y != d["y_fit"][:n]).sum()),
     **{k: [h[i] for h in history] for i, k in enumerate(("train_cost", "train_accuracy", "test_cost", "test_accuracy"))},
 })
 log.info("noise %g: final train cost %.4g, test cost %.4g, test accuracy %.4f", noise, history[-1][0], history[-1][2],

@@ -11,8 +11,10 @@ from ..plotting import figure
 FLOOR = 1e-17  # cost differences and distances below float64 resolution are drawn at this floor on log axes
 
 
-def _runs(paths):
-    return sorted((read_json(p) for p in paths), key=lambda r: r["lr"])
+def _runs(inputs, lrs):
+    """The runs of the GD job at the rates ``lrs``, in that order."""
+    by_lr = {r["lr"]: r for r in read_json(inputs.gd)["runs"]}
+    return [by_lr[lr] for lr in lrs]
 
 
 def data(inputs, out, params):
@@ -30,7 +32,7 @@ def data(inputs, out, params):
 
 def loss_curve(inputs, out, params):
     """The main run: the cost per epoch against the closed form's, and the distance to the closed form (log)."""
-    (run,) = _runs(inputs.gd)
+    (run,) = _runs(inputs, [params.lr])
     c_star = read_json(inputs.closed_form)["cost"]
     epochs = np.arange(len(run["cost"]))
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
@@ -44,7 +46,7 @@ def loss_curve(inputs, out, params):
 
 def lr_study(inputs, out, params):
     """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate."""
-    runs, c_star = _runs(inputs.lr_study), read_json(inputs.closed_form)["cost"]
+    runs, c_star = _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"]
     with figure(out, params.style, height=1.2) as (fig, ax):
         for i, r in enumerate(runs):
             excess = np.maximum(np.array(r["cost"]) - c_star, FLOOR)

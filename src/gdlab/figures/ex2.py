@@ -12,7 +12,7 @@ FLOOR = 1e-16  # cost differences below float64 resolution are drawn at this flo
 
 def training(inputs, out, params):
     """The main run: the cost and the accuracy per epoch on all 310 patients (log epoch axis)."""
-    (run,) = [read_json(p) for p in inputs.gd]
+    run = next(r for r in read_json(inputs.gd)["runs"] if r["lr"] == params.lr)
     epochs = np.arange(1, len(run["cost"]) + 1)  # epoch 0 (the start) drawn at 1 on the log axis
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
         ax1.plot(epochs, run["cost"])
@@ -24,7 +24,7 @@ def training(inputs, out, params):
 def lr_study(inputs, out, params):
     """Every rate of the study: the excess cost C − C* over the L-BFGS optimum per epoch, both axes logarithmic, so
     that the slow rates and the oscillating ones stay apart."""
-    runs = sorted((read_json(p) for p in inputs.lr_study), key=lambda r: r["lr"])
+    runs = [r for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
     s = read_json(inputs.summary)
     c_star, start = s["optimum"]["cost"], runs[0]["cost"][0]
     with figure(out, params.style, height=1.2) as (fig, ax):
