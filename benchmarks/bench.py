@@ -1,20 +1,19 @@
 """The speed of gdlab, measured side by side in one run on this machine (`make bench`).
 
-    python benchmarks/bench.py [--cores 4] [--threads 2] [--json results/bench.json]
+    python benchmarks/bench.py [--cores all] [--threads 2] [--json results/bench.json]
 
-Needs the data mirror (GDLAB_DATA_MIRROR or ../shared/data) and about six minutes. In a fresh copy of the
+Needs the data mirror (GDLAB_DATA_MIRROR or ../shared/data) and about five minutes. In a fresh copy of the
 project (the checkout's own results/ are not touched) it measures:
 
 1. the full build of config/config.yaml from scratch (venv present, data from the mirror) with
-   `snakemake --cores N`, and per rule: jobs, median wall time, and what process start + imports cost
-   (the rule's script imports, timed alone) against the rest — the work;
+   `snakemake --cores N`, then Snakemake's report; per rule: jobs, median wall time, and what process start +
+   imports cost (the rule's script imports, timed alone) against the rest — the work;
 2. a no-op rebuild and a prose-only rebuild (one sentence of report/answers/ex1.md.j2 edited);
-3. the overfitting run of Exercise 4 alone (200 images x 3000 full-batch epochs, test cost every epoch);
-4. the favourite of Exercise 3 against scikit-learn's LogisticRegression (lbfgs, defaults) on the same
-   standardised split and the same threads: training time and test accuracy;
-5. one epoch of gdlab's loop against the textbook PyTorch loop (torchvision MNIST + DataLoader), and a
-   full-batch epoch against reading the training matrix twice (the memory floor of that epoch);
-6. scaling: the grid part of the build at 4, 16 and 64 points (1 epoch each): seconds per point.
+3. each notebook of the hand-in executed from the unzipped submission.zip;
+4. the favourite of Exercise 3 against scikit-learn's LogisticRegression (lbfgs, defaults) on the same training
+   part and the same threads: training time and test accuracy;
+5. one epoch of the notebooks' loop (hand step, nn.Module) against the textbook PyTorch loop (torchvision MNIST
+   + DataLoader).
 """
 
 from __future__ import annotations
@@ -77,86 +76,92 @@ def per_rule(work: Path) -> list[dict]:
     return rows
 
 
-def build_section(work: Path, cores: int) -> dict:
-    out = {"build_s": snakemake(work, "--cores", str(cores))}
+def build_section(work: Path, cores: str) -> dict:
+    """The full build from scratch (and Snakemake's report, as make report writes it), a no-op, a prose edit."""
+    out = {"build_s": snakemake(work, "--cores", cores)}
+    out["report_s"] = snakemake(work, "--report", "results/report/provenance.html")
     out["rules"] = per_rule(work)
     out["jobs"] = sum(r["jobs"] for r in out["rules"])
-    out["noop_s"] = snakemake(work, "--cores", str(cores))
+    out["noop_s"] = snakemake(work, "--cores", cores)
     template = work / "report" / "answers" / "ex1.md.j2"
-    template.write_text(template.read_text().replace("**The normal equations.**", "**The normal equations, edited.**"))
-    out["prose_s"] = snakemake(work, "--cores", str(cores))
+    text = template.read_text()
+    assert "solved as a linear system" in text
+    template.write_text(text.replace("solved as a linear system", "solved as a linear system (edited)"))
+    out["prose_s"] = snakemake(work, "--cores", cores)
     return out
 
 
-def overfit_section(work: Path, cores: int) -> dict:
-    wall = snakemake(work, "--cores", str(cores), "--forcerun", "ex4_overfit", "results/ex4/overfit.json")
-    from gdlab.report import read_benchmark
+def notebook_section(work: Path) -> dict:
+    """Each notebook of the hand-in executed from the unzipped submission.zip (nbclient, kernel python3): seconds."""
+    import zipfile
 
-    _, seconds = read_benchmark(work / "results" / "benchmarks" / "ex4_overfit.tsv")
-    return {"overfit_job_s": seconds, "overfit_snakemake_s": wall}
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(work / "results" / "submission.zip") as z:
+            z.extractall(tmp)
+        (folder,) = [p for p in Path(tmp).iterdir() if p.is_dir()]
+        runner = ("import sys, nbformat\nfrom nbclient import NotebookClient\n"
+                  "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+                  "NotebookClient(nb, kernel_name='python3', timeout=600).execute()\n")
+        for nb in sorted(folder.glob("*.ipynb")):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", runner, nb.name], cwd=folder, check=True, capture_output=True)
+            out[nb.stem] = time.perf_counter() - t0
+    return out
 
 
 def favourite_section(work: Path, threads: int) -> dict:
-    """The favourite's training against scikit-learn's, same data, same threads, one after the other."""
+    """The favourite's training (its rate, batch size and epochs, the first seed) against scikit-learn's
+    LogisticRegression on the same training part, same threads, one after the other."""
     import numpy as np
     import torch
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
+    from gdlab.gd import train
     from gdlab.io import load_array_dir, read_json
-    from gdlab.softmax import evaluate, init_params, make_model
-    from gdlab.train import fit, schedule
+    from gdlab.softmax import hand_step, init_params, metrics
 
     torch.set_num_threads(threads)
     data = load_array_dir(work / "results" / "data" / "mnist")
     summary = read_json(work / "results" / "ex3" / "summary.json")
-    fav, seed = summary["favourite"], summary["grid_seeds"][0]
-    X, y = torch.from_numpy(data["X_train"]), torch.from_numpy(data["y_train"])
-    W, b = init_params(X.shape[1], 10, 0.01, seed)
-    model = make_model(fav["impl"], W, b)
+    fav, seed = summary["favourite"], summary["seeds"][0]
+    X, y = torch.from_numpy(data["X_fit"]), torch.from_numpy(data["y_fit"])
+    W, b = init_params(seed, 0.01)
     t0 = time.perf_counter()
-    fit(model, X, y, epochs=fav["epochs"], lr=schedule(fav["schedule"], fav["lr"]), batch_size=fav["batch_size"],
-        generator=torch.Generator().manual_seed(seed), metrics=lambda m: {"loss": 0.0})
+    train(hand_step(W, b, fav["lr"]), X, y, int(fav["max_epochs"]), int(fav["batch_size"]), seed, lambda: None)
     ours_s = time.perf_counter() - t0
-    _, ours_acc = evaluate(model, torch.from_numpy(data["X_test"]), torch.from_numpy(data["y_test"]))
-
+    _, ours_acc = metrics(torch.from_numpy(data["X_test"]), torch.from_numpy(data["y_test"]), W, b)
     with threadpool_limits(threads):
         t0 = time.perf_counter()
-        clf = LogisticRegression().fit(data["X_train"], data["y_train"])
+        clf = LogisticRegression().fit(data["X_fit"], data["y_fit"])
         sk_s = time.perf_counter() - t0
     sk_acc = float(np.mean(clf.predict(data["X_test"]) == data["y_test"]))
-    return {"favourite": {k: fav[k] for k in ("schedule", "lr", "batch_size", "epochs")}, "seed": seed,
+    return {"favourite": {k: fav[k] for k in ("lr", "batch_size", "max_epochs")}, "seed": seed,
             "favourite_s": ours_s, "favourite_test_accuracy": ours_acc,
             "sklearn_s": sk_s, "sklearn_test_accuracy": sk_acc, "sklearn_iterations": int(clf.n_iter_.max()),
             "time_ratio": ours_s / sk_s}
 
 
 def epoch_section(work: Path, threads: int, repeats: int) -> dict:
-    """One epoch (batch 64, lr 0.01, all 60 000 training images) of the textbook loop and of gdlab's, and a
-    full-batch epoch against reading the training matrix twice."""
-    import numpy as np
+    """One epoch (batch 64, lr 0.01, all 60 000 training images): the textbook loop (torchvision's MNIST through
+    a DataLoader, nn.Linear, SGD) against the notebooks' loop `train` with the hand step and with the module."""
     import torch
     import torch.nn.functional as F
     import torchvision
     from torchvision import transforms
 
+    from gdlab.gd import train
     from gdlab.io import load_array_dir
-    from gdlab.softmax import init_params, make_model
-    from gdlab.train import epoch_batches
+    from gdlab.softmax import NeuralNetwork, hand_step, init_params, module_step
 
     torch.set_num_threads(threads)
     d = load_array_dir(work / "results" / "data" / "mnist")
-    X = torch.from_numpy(np.concatenate([d["X_train"], d["X_val"]]))
-    y = torch.from_numpy(np.concatenate([d["y_train"], d["y_val"]]))
+    X, y = torch.from_numpy(d["X_train"]), torch.from_numpy(d["y_train"])
 
-    def ours(impl, batch, lr):
-        model = make_model(impl, *init_params(784, 10, 0.01, seed=0))
-        gen = torch.Generator().manual_seed(0)
-        out = (torch.empty_like(X), torch.empty_like(y))
-
+    def ours(step):
         def run():
-            for Xb, yb in epoch_batches(X, y, batch, gen, out):
-                model.step(Xb, yb, lr)
+            train(step, X, y, 1, 64, 0, lambda: None)
 
         run()  # warm-up
         return median_time(run, repeats)
@@ -168,8 +173,7 @@ def epoch_section(work: Path, threads: int, repeats: int) -> dict:
         for gz in (work / "results" / "data" / "raw" / "mnist").glob("*.gz"):
             with gzip.open(gz) as src, open(raw / gz.stem, "wb") as dst:
                 shutil.copyfileobj(src, dst)
-        ds = torchvision.datasets.MNIST(tmp, train=True, download=False, transform=transforms.Compose(
-            [transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]))
+        ds = torchvision.datasets.MNIST(tmp, train=True, download=False, transform=transforms.ToTensor())
         loader = torch.utils.data.DataLoader(ds, batch_size=64, shuffle=True)
         lin = torch.nn.Linear(784, 10)
         opt = torch.optim.SGD(lin.parameters(), lr=0.01)
@@ -181,31 +185,17 @@ def epoch_section(work: Path, threads: int, repeats: int) -> dict:
                 opt.step()
 
         out["textbook_s"] = median_time(textbook, 1)
-    out["hand_s"] = ours("hand", 64, 0.01)
-    out["module_s"] = ours("module", 64, 0.01)
-    out["full_batch_s"] = ours("hand", None, 0.1)
-    out["read_X_twice_s"] = median_time(lambda: (X.sum(), X.sum()), repeats)
+    out["hand_s"] = ours(hand_step(*init_params(0, 0.01), 0.01))
+    out["module_s"] = ours(module_step(NeuralNetwork(), 0.01))
     return out
-
-
-def scaling_section(work: Path, cores: int) -> list[dict]:
-    """Only the grid's training jobs (1 epoch each), at 4, 16 and 64 points: wall seconds per point."""
-    shapes = {4: ([0.01, 0.1], [64, 256], [11]), 16: ([0.001, 0.01, 0.1, 1.0], [16, 64, 256, 1024], [12]),
-              64: ([0.001, 0.01, 0.1, 1.0], [16, 64, 256, 1024], [13, 14, 15, 16])}
-    rows = []
-    for points, (lrs, bss, seeds) in shapes.items():
-        targets = [f"results/ex3/runs/hand_constant_lr_{lr}_bs_{bs}_epochs_1_seed_{s}.json"
-                   for lr in lrs for bs in bss for s in seeds]
-        wall = snakemake(work, "--cores", str(cores), *targets)
-        rows.append({"points": points, "wall_s": wall, "per_point_s": wall / points})
-    return rows
 
 
 def report(r: dict) -> None:
     cpus = os.cpu_count()
     b = r["build"]
     print(f"\n== gdlab speed, measured on this machine: {cpus} CPUs, snakemake --cores {r['cores']} ==")
-    print(f"full build from scratch (default config, {b['jobs']} jobs): {b['build_s']:.0f} s")
+    print(f"full build from scratch (default config, {b['jobs']} jobs): {b['build_s']:.0f} s, "
+          f"then Snakemake's report {b['report_s']:.1f} s")
     print(f"no-op rebuild: {b['noop_s']:.1f} s    prose-only rebuild: {b['prose_s']:.1f} s")
     print(f"{'rule':18s} {'jobs':>5s} {'median s':>9s} {'start+imports s':>16s} {'work s':>7s}")
     for row in sorted(b["rules"], key=lambda x: -x["total_s"]):
@@ -213,8 +203,7 @@ def report(r: dict) -> None:
         work = None if imp is None or row["median_s"] is None else max(0.0, row["median_s"] - imp)
         print(f"{row['rule']:18s} {row['jobs']:5d} {row['median_s']:9.2f} "
               f"{'' if imp is None else f'{imp:16.2f}'} {'' if work is None else f'{work:7.2f}'}")
-    o = r["overfit"]
-    print(f"overfit run alone (200 images x 3000 epochs, test cost every epoch): {o['overfit_job_s']:.1f} s")
+    print("notebooks run from the unzipped hand-in: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["notebooks"].items()))
     f = r["favourite"]
     print(f"favourite {f['favourite']} vs scikit-learn LogisticRegression (lbfgs, defaults), {r['threads']} threads:")
     print(f"  favourite: {f['favourite_s']:.2f} s, test accuracy {100 * f['favourite_test_accuracy']:.2f} %")
@@ -223,17 +212,13 @@ def report(r: dict) -> None:
     print(f"  time ratio favourite/sklearn: {f['time_ratio']:.3f}")
     e = r["epoch"]
     print(f"one epoch, batch 64, {e['images']} images, {e['threads']} threads: textbook {e['textbook_s']:.2f} s, "
-          f"gdlab hand {e['hand_s']:.3f} s ({e['textbook_s'] / e['hand_s']:.0f}x), "
-          f"module {e['module_s']:.3f} s ({e['textbook_s'] / e['module_s']:.0f}x)")
-    print(f"full-batch epoch {1e3 * e['full_batch_s']:.0f} ms vs reading X twice {1e3 * e['read_X_twice_s']:.0f} ms: "
-          f"{e['full_batch_s'] / e['read_X_twice_s']:.1f}x the memory floor")
-    print("grid scaling (1 epoch per point): " + ", ".join(
-        f"{s['points']} points {s['wall_s']:.0f} s ({s['per_point_s']:.2f} s/point)" for s in r["scaling"]))
+          f"train + hand_step {e['hand_s']:.3f} s ({e['textbook_s'] / e['hand_s']:.0f}x), "
+          f"train + module_step {e['module_s']:.3f} s ({e['textbook_s'] / e['module_s']:.0f}x)")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cores", type=int, default=4, help="snakemake --cores, as the README's make report")
+    ap.add_argument("--cores", default="all", help="snakemake --cores, as the README's make report")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for the side-by-side timings")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path)
@@ -247,10 +232,9 @@ def main() -> int:
         work = copy_project(Path(tmp))
         r = {"cores": args.cores, "threads": args.threads, "cpus": os.cpu_count()}
         r["build"] = build_section(work, args.cores)
-        r["overfit"] = overfit_section(work, args.cores)
+        r["notebooks"] = notebook_section(work)
         r["favourite"] = favourite_section(work, args.threads)
         r["epoch"] = epoch_section(work, args.threads, args.repeats)
-        r["scaling"] = scaling_section(work, args.cores)
     report(r)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

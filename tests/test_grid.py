@@ -55,6 +55,7 @@ def test_points_table_mean_sample_std_medians_and_worst_status():
     assert list(p.reset_index().columns[:2]) == POINT and len(p) == 2
     assert p.loc[0.1, "val_accuracy"] == pytest.approx(np.mean(accs))
     assert p.loc[0.1, "val_accuracy_std"] == pytest.approx(np.std(accs, ddof=1))
+    assert p.loc[0.1, "val_accuracy_range"] == pytest.approx(0.86 - 0.80)
     assert p.loc[0.1, "test_accuracy"] == pytest.approx(np.mean(accs) - 0.01)
     assert (p.loc[0.1, "epochs"], p.loc[0.1, "max_epochs"]) == (12, 30)  # the median and the largest
     assert (p.loc[0.1, "examples"], p.loc[0.1, "steps"]) == (12 * N_TRAIN, 12 * 2)
@@ -76,15 +77,17 @@ def test_points_table_status_is_the_worst_of_the_seeds(statuses, worst):
 
 def test_a_single_seed_has_zero_spread():
     p = points_table(runs_table(points_of([row(seed=1), row(lr=0.5, seed=1)])))
-    assert (p["val_accuracy_std"] == 0).all() and (p["n_seeds"] == 1).all()
+    assert (p["val_accuracy_std"] == 0).all() and (p["val_accuracy_range"] == 0).all() and (p["n_seeds"] == 1).all()
 
 
 # --- the favourite ------------------------------------------------------------------------------------------
 
-def points(rows):
-    """(lr, batch_size, val_accuracy, examples, steps, seeds_unstable) per point."""
-    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "examples": ex, "steps": st,
-                          "seeds_unstable": un} for lr, bs, acc, ex, st, un in rows])
+def points(rows, sd=0.0):
+    """(lr, batch_size, val_accuracy, examples, steps, seeds_unstable) per point; one spread between seeds for all,
+    or one per point."""
+    sds = sd if isinstance(sd, list) else [sd] * len(rows)
+    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": s, "examples": ex,
+                          "steps": st, "seeds_unstable": un} for (lr, bs, acc, ex, st, un), s in zip(rows, sds)])
 
 
 def pick(p, tol):
@@ -109,6 +112,15 @@ def test_favourite_within_tolerance_fewest_examples_then_steps_then_lr_then_batc
     assert pick(p, 0.0006) == (0.1, 65)  # only 0.9000 and 0.8995
     same = points([(0.1, 128, 0.9, 500, 20, 0), (0.1, 64, 0.9, 500, 20, 0)])  # all equal but the batch
     assert pick(same, 0.0) == (0.1, 64)
+
+
+def test_favourite_ties_within_the_spread_of_the_seeds():
+    """0.915 is 0.003 below the best: tied when the two spreads add up to more, whatever the tolerance."""
+    rows = [(0.03, 16, 0.918, 375_000, 23_000, 0), (0.1, 16, 0.915, 250_000, 15_000, 0)]
+    assert pick(points(rows, sd=[0.0005, 0.0026]), 0.001) == (0.1, 16)
+    assert pick(points(rows, sd=[0.0005, 0.0020]), 0.001) == (0.03, 16)  # 0.0025 < 0.003: not tied
+    assert pick(points(rows, sd=[0.0005, 0.0020]), 0.0031) == (0.1, 16)  # the tolerance is the floor
+    assert pick(points(rows, sd=[0.0031, 0.0]), 0.001) == (0.1, 16)  # the best's own spread counts too
 
 
 def test_favourite_counts_examples_before_steps():
@@ -217,12 +229,12 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
     f = grid_facts(SLOW)
     assert f["best_max_sd"] == 0.002
     small, large = f["smallest_rate"], f["largest_rate"]
-    assert small == {"lr": 0.001, "min_gap": pytest.approx(0.91 - 0.85), "max_gap": pytest.approx(0.92 - 0.70),
+    assert small == {"lr": 0.001, "best_at": [], "max_gap": pytest.approx(0.92 - 0.70), "max_gap_batch": 256,
                      "points": 2, "not_yet_stable": 2, "max_sd": 0.002, "noisier_than_best": False}
-    assert large == {"lr": 0.1, "min_gap": 0.0, "max_gap": pytest.approx(0.91 - 0.90), "points": 2,
-                     "not_yet_stable": 0, "max_sd": 0.003, "noisier_than_best": True}
+    assert large == {"lr": 0.1, "best_at": [256], "max_gap": pytest.approx(0.91 - 0.90), "max_gap_batch": 16,
+                     "points": 2, "not_yet_stable": 0, "max_sd": 0.003, "noisier_than_best": True}
     fast = grid_facts(FAST)["largest_rate"]  # 1.0: far below the best at every batch size, and noisy
-    assert fast["min_gap"] == pytest.approx(0.92 - 0.60) and fast["max_gap"] == pytest.approx(0.905 - 0.40)
+    assert fast["best_at"] == [] and fast["max_gap"] == pytest.approx(0.905 - 0.40) and fast["max_gap_batch"] == 256
     assert fast["noisier_than_best"] and fast["max_sd"] == 0.2 and fast["not_yet_stable"] == 0
 
 

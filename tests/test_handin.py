@@ -39,17 +39,19 @@ def source(cell: dict) -> str:
 
 
 def texts(cell: dict) -> list[str]:
-    """A code cell's outputs as text (streams and plain-text results; images are compared by their presence)."""
+    """A code cell's outputs as text: the streams joined (how a kernel cuts them into chunks varies with timing),
+    then each result as plain text (images are compared by their presence)."""
+    streams = {}
     out = []
     for o in cell.get("outputs", []):
         if o["output_type"] == "stream":
-            out.append("".join(o["text"]))
+            streams[o["name"]] = streams.get(o["name"], "") + "".join(o["text"])
         elif "data" in o:
             data = o["data"]
             out.append("<image>" if "image/png" in data else "".join(data.get("text/plain", "")))
         elif o["output_type"] == "error":
             out.append(f"ERROR {o['ename']}")
-    return out
+    return [streams[k] for k in sorted(streams)] + out
 
 
 @pytest.fixture(scope="module")
@@ -197,9 +199,10 @@ def namespace(nb: dict) -> dict:
     exec("import math, numpy as np, pandas as pd, torch\nimport torch.nn.functional as F\nfrom torch import nn", ns)
     for cell in cells(nb, "code"):
         tree = ast.parse(source(cell))
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)) and not (
-                    isinstance(node, ast.Assign) and not isinstance(node.value, (ast.Tuple, ast.Constant))):
+        for node in tree.body:  # definitions, and constants (a literal, or a tuple of literals)
+            literal = isinstance(node, ast.Assign) and all(isinstance(n, (ast.Constant, ast.Tuple, ast.Load))
+                                                           for n in ast.walk(node.value))
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) or literal:
                 exec(compile(ast.Module([node], []), "<cell>", "exec"), ns)
     return ns
 

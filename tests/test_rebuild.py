@@ -96,10 +96,13 @@ def test_a_new_grid_rate_runs_only_its_points(built, mirror):
     assert not {"ex3_timing", "ex3_reference"} & set(plan), plan
 
 
-def test_a_rate_written_as_an_integer_renames_nothing(built, mirror):
-    """1.0 and 1 name the same file: adding an integer rate plans only its own job."""
-    assert (built / "results" / "ex1" / "gd" / "lr_1.json").exists()  # written as 1.0 in config/test.yaml
-    cfg = write_config(built, "int.yaml", lambda c: c["ex1"]["lr_study"].append(3))
+def test_a_rate_written_as_an_integer_changes_nothing_and_a_new_rate_reruns_only_its_study(built, mirror):
+    """1.0 and 1 are the same rate: writing it as an integer plans nothing; a new rate plans only the study."""
+    cfg = write_config(built, "int.yaml", lambda c: c["ex1"].update(lr_study=[int(lr) if lr == int(lr) else lr
+                                                                             for lr in c["ex1"]["lr_study"]]))
+    assert 1 in yaml_of(built, cfg)["ex1"]["lr_study"]
+    assert planned_rules(built, configfile=cfg, mirror=mirror) == {}
+    cfg = write_config(built, "new.yaml", lambda c: c["ex1"]["lr_study"].append(3))
     plan = planned_rules(built, configfile=cfg, mirror=mirror)
     assert plan.get("ex1_gd") == 1 and not set(plan) & (TRAINING - {"ex1_gd"}), plan
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
 PAGE_BUDGET = {"answers": 24, "maths": 10}
 # What belongs in the provenance record, never in what a grader reads.
-MACHINERY = re.compile(r"\brule |[Rr]ules? `|config `|config\.yaml|✓|✗|snakemake|results/")
+MACHINERY = re.compile(r"\b[Rr]ules? `|\b[Rr]ules? \w+_\w+|config `|config\.yaml|✓|✗|[Ss]nakemake|results/|pipeline")
 
 
 def flat(text: str) -> str:
@@ -60,7 +60,9 @@ def test_every_part_is_asked_and_answered_in_order(built, doc, numbers):
         question = flat(" ".join(words))
         assert question in body, f"{doc} {label}: the practical's question is not quoted"
         answer = body[body.find(question) + len(flat(p["question"])):]
-        assert len(answer.split()) >= 25, f"{doc} {label}: {len(answer.split())} words of answer"
+        # In the full sheet Exercise 6's derivations point to the maths PDF: its answers there are the results.
+        least = 12 if doc == "answers" and label.startswith("6") else 25
+        assert len(answer.split()) >= least, f"{doc} {label}: {len(answer.split())} words of answer"
     assert "6 e)" not in text  # the practical has no part e) in Exercise 6
 
 
@@ -88,9 +90,11 @@ def test_no_machinery_in_what_a_grader_reads(built, doc):
 
 
 def test_the_machinery_check_catches_machinery():
-    for bad in ("Rules `ex1_gd`, `ex1_figures`", "config `ex1.lr`", "✓ checked", "see results/ex1"):
+    for bad in ("Rules `ex1_gd`, `ex1_figures`", "rule ex3_point", "config `ex1.lr`", "✓ checked", "see results/ex1",
+                "the pipeline's jobs"):
         assert MACHINERY.search(bad), bad
-    assert not MACHINERY.search("The learning rate grows with the batch size.")
+    for fine in ("The learning rate grows with the batch size.", "by the chain rule and the product rule"):
+        assert not MACHINERY.search(fine), fine
 
 
 def pages(path) -> int:
@@ -116,14 +120,14 @@ def test_every_figure_sits_on_the_page_of_its_caption(built, doc):
     reader = PdfReader(built / "results" / "report" / f"{doc}.pdf")
     total = 0
     for number, page in enumerate(reader.pages, 1):
-        captions = len(re.findall(r"Figure \d+:", page.extract_text()))
+        captions = len(re.findall(r"Figure\s\d+:", page.extract_text()))
         assert captions == len(page.images), f"{doc}.pdf page {number}: {captions} captions, {len(page.images)} images"
         total += captions
     assert total >= (8 if doc == "answers" else 3)
 
 
 def test_every_listed_function_is_the_package_source(built, sheet):
-    listings = read_json(built / "results" / "report" / "listings.json")
+    listings = read_json(built / "results" / "report" / "listings" / "sheet.json")
     assert set(listed(PRACTICAL)) <= set(listings)
     for qualname in listed(PRACTICAL):
         s = listings[qualname]

@@ -134,8 +134,9 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
                                   factor * lr_max, {{ cfg.ex1.epochs }}, track)
     costs, distances = zip(*history)
     above = next((t for t, c in enumerate(costs) if c > {{ cfg.outcome.divergence_factor }} * costs[0]), None)
-    print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}; "
-          f"the cost passed {{ cfg.outcome.divergence_factor }} times its start at epoch {above}")
+    passed = "" if above is None else f"; the cost passed {{ cfg.outcome.divergence_factor }} × its start at epoch {above}"
+    print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}"
+          + passed)
 
 # %% [markdown]
 # {{ answer("1e") }}

@@ -23,14 +23,15 @@ def runs_table(points: list[dict]) -> pd.DataFrame:
 
 
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: mean and sample standard deviation (0 for one seed) of the
-    validation accuracy over its seeds, the mean test accuracy, the median and
+    """One row per point: mean, sample standard deviation (0 for one seed) and range
+    (largest minus smallest) of the validation accuracy over its seeds, the mean test accuracy, the median and
     largest epoch count, the median examples and steps, the worst status and how many
     seeds ended unstable or diverged."""
     g = runs.groupby(["lr", "batch_size"], sort=True)
     out = pd.DataFrame({
         "val_accuracy": g["val_accuracy"].mean(),
         "val_accuracy_std": g["val_accuracy"].std(ddof=1).fillna(0.0),
+        "val_accuracy_range": g["val_accuracy"].max() - g["val_accuracy"].min(),
         "test_accuracy": g["test_accuracy"].mean(),
         "epochs": g["epochs"].median(),
         "max_epochs": g["epochs"].max(),
@@ -50,17 +51,20 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
-    """The best mean validation accuracy; points within ``val_tolerance`` of it count as
-    tied, and among those the one that processes the fewest examples, then takes the
-    fewest steps, then has the smaller rate and batch wins — a total order on
-    deterministic quantities, so the same results always give the same favourite. A
-    point where a seed ended unstable or diverged is never chosen."""
+    """The best mean validation accuracy; a point counts as tied with it when its mean
+    is within the seeds' spread of the best (the two standard deviations together, as
+    in :func:`best_by_batch`) or within ``val_tolerance``, whichever is larger. Among
+    the tied points the one that processes the fewest examples, then takes the fewest
+    steps, then has the smaller rate and batch wins — a total order on deterministic
+    quantities, so the same results always give the same favourite. A point where a
+    seed ended unstable or diverged is never chosen."""
     ok = points[points["seeds_unstable"] == 0]
     if ok.empty:
         raise ValueError("no point of the grid trained without an unstable or diverged "
                          "seed: nothing to choose from")
-    best = ok["val_accuracy"].max()
-    tied = ok[ok["val_accuracy"] >= best - val_tolerance]
+    best = ok.loc[ok["val_accuracy"].idxmax()]
+    margin = (best["val_accuracy_std"] + ok["val_accuracy_std"]).clip(lower=val_tolerance)
+    tied = ok[best["val_accuracy"] - ok["val_accuracy"] <= margin]
     cheapest = tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable")
     return cheapest.iloc[0]
 
@@ -98,26 +102,24 @@ def grid_facts(points: pd.DataFrame) -> dict:
     r = ranked(points)
     best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
     per_batch = best_by_batch(points)
-    lrs, sizes = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
+    lrs = sorted(points["lr"].unique())
 
     def place(row) -> str:
-        """Where a point lies in the grid: at which end of each axis, if any."""
-        on = []
-        if row["lr"] in (lrs[0], lrs[-1]):
-            on.append("the smallest rate" if row["lr"] == lrs[0] else "the largest rate")
-        if row["batch_size"] in (sizes[0], sizes[-1]):
-            on.append("the smallest batch" if row["batch_size"] == sizes[0] else "the largest batch")
-        return " and ".join(on) if on else "inside"
+        return where(row, points)
 
     best_acc = {b["batch_size"]: b["val_accuracy"] for b in per_batch}
     best_sd = max(b["val_accuracy_std"] for b in per_batch)
 
     def end_of_range(lr) -> dict:
-        """How the points at one rate compare with the best of their batch size: the shortfall (smallest and
-        largest), how many runs of them ran out of epochs still improving, and the largest spread between seeds."""
+        """How the points at one rate compare with the best of their batch size: the batch sizes where it is the
+        best, its largest shortfall elsewhere (and where), how many of its points ran out of epochs still
+        improving, and the largest spread between seeds."""
         rows = points[points["lr"] == lr]
-        gaps = [best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples() if int(r.batch_size) in best_acc]
-        return {"lr": float(lr), "min_gap": float(min(gaps)), "max_gap": float(max(gaps)), "points": len(rows),
+        gaps = {int(r.batch_size): best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples()
+                if int(r.batch_size) in best_acc}
+        worst = max(gaps, key=gaps.get)
+        return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
+                "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),
                 "not_yet_stable": int((rows["status"] == "not yet stable").sum()),
                 "max_sd": float(rows["val_accuracy_std"].max()),
                 "noisier_than_best": bool(rows["val_accuracy_std"].max() > best_sd)}
@@ -130,6 +132,17 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }
+
+
+def where(row, points: pd.DataFrame) -> str:
+    """Where a point lies in the grid: at which end of each axis, if any (``inside`` when at neither)."""
+    lrs, sizes = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
+    on = []
+    if row["lr"] in (lrs[0], lrs[-1]):
+        on.append("the smallest rate" if row["lr"] == lrs[0] else "the largest rate")
+    if row["batch_size"] in (sizes[0], sizes[-1]):
+        on.append("the smallest batch" if row["batch_size"] == sizes[0] else "the largest batch")
+    return " and ".join(on) if on else "inside"
 
 
 def _row(r: pd.Series) -> dict:

@@ -2,6 +2,7 @@
 # working directory), so a built checkout can be moved or copied without replanning anything.
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -152,6 +153,21 @@ def listing_modules(practical, notebooks):
     names = (listed(practical) if practical else []) + [q for nb in notebooks
                                                           for q in notebook_code((PROJECT / nb).read_text())]
     return sorted({module_file(q, SRC).as_posix() for q in names})
+
+
+# --- notebooks -------------------------------------------------------------------------------------
+def notebook_reads(nb, handin, copies, mnist):
+    """The files of the hand-in folder ``handin`` a notebook reads: those of ``copies`` its source names, and the
+    ``mnist`` files where it loads MNIST through torchvision — so that a new grid.csv reruns only its reader."""
+    text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
+    return [f"{handin}/{name}" for name in copies if name in text] + (mnist if "datasets.MNIST(" in text else [])
+
+
+def notebook_settings(nb, settings):
+    """The sections of ``settings`` (the config the text may quote) that a notebook's source quotes (cfg.<section>):
+    a change elsewhere in the config runs no kernel for it."""
+    text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
+    return {k: v for k, v in settings.items() if re.search(rf"\bcfg\.{k}\b", text)}
 
 
 # --- provenance ---------------------------------------------------------------------------------------

@@ -33,14 +33,6 @@ BUNDLE_MNIST = [f"{HANDIN}/data/MNIST/raw/{f}" for f in MNIST_FILES]
 BUNDLE_DATA = [f"{HANDIN}/{name}" for name in BUNDLE_COPIES] + BUNDLE_MNIST
 
 
-def notebook_data(nb):
-    """The files of the hand-in a notebook reads: those its source names (MNIST where it loads it through
-    torchvision), so that a new grid.csv reruns only the notebook that reads it."""
-    text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
-    return [f"{HANDIN}/{name}" for name in BUNDLE_COPIES if name in text] + (
-        BUNDLE_MNIST if "datasets.MNIST(" in text else [])
-
-
 wildcard_constraints:
     doc="|".join(DOCUMENTS),
     nb="|".join(NOTEBOOKS),
@@ -222,13 +214,13 @@ rule notebook_run:
     input:
         source="report/notebooks/{nb}.py",
         listings="results/report/listings/{nb}.json",
-        data=lambda wc: notebook_data(wc.nb),  # it runs in the hand-in's folder, beside what travels there
+        data=lambda wc: notebook_reads(wc.nb, HANDIN, BUNDLE_COPIES, BUNDLE_MNIST),  # it runs beside what it reads
         code=code_inputs("notebook_run.py"),
     output:
         ipynb="results/notebooks/run/{nb}.ipynb",
     params:
-        text=TEXT_SETTINGS,
-        folder=HANDIN,
+        text=lambda wc: notebook_settings(wc.nb, TEXT_SETTINGS),  # what its code cells quote, and no more
+        folder=lambda wc: HANDIN,
         timeout_s=NOTEBOOK_TIMEOUT_S,
     threads: 1
     resources:
@@ -278,7 +270,7 @@ rule submission:
         maths=f"{HANDIN}/pw02_maths.pdf",
         zip="results/submission.zip",
     params:
-        folder=HANDIN,
+        folder=lambda wc, output: os.path.dirname(output.maths),
     resources:
         **TIER["light"],
     log:

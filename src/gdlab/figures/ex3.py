@@ -64,8 +64,8 @@ def heatmap(inputs, out, params):
                 if diverged.iloc[i, j]:
                     text = "diverged"
                 else:
-                    mark = {"stable": "", "not yet stable": "+", "unstable": " unstable"}[status.iloc[i, j]]
-                    text = f"{100 * acc.iloc[i, j]:.2f}\n± {100 * sd.iloc[i, j]:.2f}\n{ep.iloc[i, j]:g}{mark} ep."
+                    suffix = {"stable": " ep.", "not yet stable": "+ ep.", "unstable": " ep.\nunstable"}[status.iloc[i, j]]
+                    text = f"{100 * acc.iloc[i, j]:.2f}\n± {100 * sd.iloc[i, j]:.2f}\n{ep.iloc[i, j]:g}{suffix}"
                 shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
                 light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
                 ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
@@ -82,14 +82,17 @@ def best_lr(inputs, out, params):
     spread (bars), both axes logarithmic."""
     best = read_json(inputs.summary)["grid_facts"]["best_by_batch"]
     sizes = [b["batch_size"] for b in best]
-    with figure(out, params.style, height=0.9) as (fig, ax):
+    rates = sorted(pd.read_csv(inputs.points)["lr"].unique())
+    with figure(out, params.style, height=1.0) as (fig, ax):
         for b in best:
             ax.plot([b["batch_size"]] * 2, [min(b["level_lrs"]), max(b["level_lrs"])], color="C0", lw=6, alpha=0.3,
                     solid_capstyle="round")
         ax.plot(sizes, [b["lr"] for b in best], "o-", color="C0", label="best rate")
         ax.plot([], [], color="C0", lw=6, alpha=0.3, label="level with it within the spread")
-        ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="learning rate")
+        ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="learning rate",
+               ylim=(rates[0] / 1.5, rates[-1] * 1.5))
         ax.set_xticks(sizes, [str(s) for s in sizes])
+        ax.set_yticks(rates, [f"{r:g}" for r in rates])
         ax.minorticks_off()
         ax.legend(fontsize=7)
 
