@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from gdlab.facts import (
+    error_factors, mirrored,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, status,
     strictly_increasing, tail, time_verdict,
 )
@@ -242,3 +243,16 @@ def test_best_heldout_says_whether_a_run_that_did_not_converge_is_ahead():
     # Nothing converged: the best run is ahead of no converged one, and there is no gap to state.
     none = best_heldout([{**r, "outcome": "oscillating"} for r in study], n=77)
     assert none["verdict"] == "none converged" and none["converged_accuracy"] is None and none["gap_count"] is None
+
+
+def test_error_factors_signed_per_eigenvalue():
+    assert error_factors([1.0, 4.0], 0.25) == [0.75, 0.0]
+    assert error_factors([1.0], 1.5) == [-0.5]  # overshoots: the error flips its sign
+    assert error_factors([2.0], 1.5) == [-2.0]  # and grows
+
+
+def test_mirrored_pairs_only_opposite_factors_of_equal_size():
+    f = {lr: error_factors([1.0], lr)[0] for lr in (0.1, 0.5, 1.0, 1.5, 1.9, 2.1)}
+    assert mirrored(f) == [[0.1, 1.9], [0.5, 1.5]]
+    assert mirrored({lr: error_factors([1.0], lr)[0] for lr in (0.1, 0.5, 1.2)}) == []  # 0.9, 0.5 and -0.2
+    assert mirrored({0.5: 0.5, 1.5: 0.5}) == []  # equal signs are not mirrored

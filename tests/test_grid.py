@@ -114,13 +114,13 @@ def test_favourite_within_tolerance_fewest_examples_then_steps_then_lr_then_batc
     assert pick(same, 0.0) == (0.1, 64)
 
 
-def test_favourite_ties_within_the_spread_of_the_seeds():
-    """0.915 is 0.003 below the best: tied when the two spreads add up to more, whatever the tolerance."""
+def test_favourite_ties_within_one_standard_deviation_of_the_best():
+    """0.915 is 0.003 below the best: tied when the best's seeds spread by more, whatever the tolerance."""
     rows = [(0.03, 16, 0.918, 375_000, 23_000, 0), (0.1, 16, 0.915, 250_000, 15_000, 0)]
-    assert pick(points(rows, sd=[0.0005, 0.0026]), 0.001) == (0.1, 16)
-    assert pick(points(rows, sd=[0.0005, 0.0020]), 0.001) == (0.03, 16)  # 0.0025 < 0.003: not tied
-    assert pick(points(rows, sd=[0.0005, 0.0020]), 0.0031) == (0.1, 16)  # the tolerance is the floor
-    assert pick(points(rows, sd=[0.0031, 0.0]), 0.001) == (0.1, 16)  # the best's own spread counts too
+    assert pick(points(rows, sd=[0.0031, 0.0]), 0.001) == (0.1, 16)
+    assert pick(points(rows, sd=[0.0029, 0.0]), 0.001) == (0.03, 16)
+    assert pick(points(rows, sd=[0.0005, 0.0100]), 0.001) == (0.03, 16)  # a noisy point does not tie itself
+    assert pick(points(rows, sd=[0.0005, 0.0]), 0.0031) == (0.1, 16)  # the tolerance is the floor
 
 
 def test_favourite_counts_examples_before_steps():
@@ -148,7 +148,8 @@ def test_favourite_does_not_depend_on_row_order():
 
 def grid(rows):
     """(lr, batch_size, val_accuracy, val_accuracy_std, status) per point, as points_table gives them."""
-    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd, "epochs": 10.0,
+    return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_std": sd,
+                          "val_accuracy_range": sd * 2 ** 0.5, "epochs": 10.0,  # two seeds: range = √2 sd
                           "status": st, "seeds_unstable": int(st in ("unstable", "diverged"))}
                          for lr, bs, acc, sd, st in rows]).sort_values(POINT, ignore_index=True)
 
@@ -164,7 +165,7 @@ def test_best_by_batch_and_the_rates_level_with_it():
               (0.01, 256, 0.80, 0.01, "stable"), (0.1, 256, 0.86, 0.01, "stable"), (1.0, 256, 0.87, 0.01, "stable")])
     b16, b256 = best_by_batch(g)
     assert b16 == {"batch_size": 16, "lr": 0.1, "val_accuracy": 0.92, "val_accuracy_std": 0.002, "epochs": 10.0,
-                   "level_lrs": [0.1, 1.0]}  # 0.92 − 0.917 ≤ 0.002 + 0.002; 0.02 is not
+                   "val_accuracy_range": pytest.approx(0.002 * 2 ** 0.5), "level_lrs": [0.1, 1.0]}  # 0.92 − 0.917 ≤ 0.002 + 0.002; 0.02 is not
     assert b256["lr"] == 1.0 and b256["level_lrs"] == [0.1, 1.0]  # 0.87 − 0.86 ≤ 0.01 + 0.01
     assert all(isinstance(b["batch_size"], int) and isinstance(b["lr"], float) for b in (b16, b256))
 
@@ -227,15 +228,18 @@ def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():
 def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch():
     """SLOW by hand: the best per batch is 0.91 (batch 16, sd 0.002) and 0.92 (batch 256, sd 0.001)."""
     f = grid_facts(SLOW)
-    assert f["best_max_sd"] == 0.002
+    assert f["best_max_range"] == pytest.approx(0.002 * 2 ** 0.5)
     small, large = f["smallest_rate"], f["largest_rate"]
     assert small == {"lr": 0.001, "best_at": [], "max_gap": pytest.approx(0.92 - 0.70), "max_gap_batch": 256,
-                     "points": 2, "not_yet_stable": 2, "max_sd": 0.002, "noisier_than_best": False}
+                     "points": 2, "not_yet_stable": 2, "max_range": pytest.approx(0.002 * 2 ** 0.5),
+                     "noisier_than_best": False}
     assert large == {"lr": 0.1, "best_at": [256], "max_gap": pytest.approx(0.91 - 0.90), "max_gap_batch": 16,
-                     "points": 2, "not_yet_stable": 0, "max_sd": 0.003, "noisier_than_best": True}
+                     "points": 2, "not_yet_stable": 0, "max_range": pytest.approx(0.003 * 2 ** 0.5),
+                     "noisier_than_best": True}
     fast = grid_facts(FAST)["largest_rate"]  # 1.0: far below the best at every batch size, and noisy
     assert fast["best_at"] == [] and fast["max_gap"] == pytest.approx(0.905 - 0.40) and fast["max_gap_batch"] == 256
-    assert fast["noisier_than_best"] and fast["max_sd"] == 0.2 and fast["not_yet_stable"] == 0
+    assert fast["noisier_than_best"] and fast["max_range"] == pytest.approx(0.2 * 2 ** 0.5) and fast["not_yet_stable"] == 0
+    assert grid_facts(FAST)["unstable_lrs"] == [0.1, 1.0] and grid_facts(SLOW)["unstable_lrs"] == []
 
 
 def test_grid_facts_a_best_point_inside_the_grid():

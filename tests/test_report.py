@@ -13,14 +13,22 @@ import pytest
 from gdlab.io import write_json
 from gdlab.report import (
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
-    read_benchmark, say, sci, sig, signed, times, tool_versions,
+    article, read_benchmark, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
 
 
+def test_article_as_the_number_is_read():
+    assert [article(n) for n in (0, 2, 8, 11, 18, 80, 100, 800, 11_000, 1_100, 110_000)] == [
+        "a 0", "a 2", "an 8", "an 11", "an 18", "an 80", "a 100", "an 800", "an 11000", "a 1100", "a 110000"]
+
+
 def test_sig():
-    assert sig(0.328219804, 5) == "0.32822" and sig(1234.5678) == "1235" and sig(3e-15) == "3e-15"
+    assert sig(0.328219804, 5) == "0.32822" and sig(1234.5678) == "1235"
+    assert sig(3e-15) == "3\u00a0×\u00a010\u207b\u00b9\u2075" and sig(-2.220446e-16, 3) == "\u22122.22\u00a0×\u00a010\u207b\u00b9\u2076"
+    assert sig(5.317e32, 3) == "5.32\u00a0×\u00a010\u00b3\u00b2" and sig(999_999_999.0, 3) == "1\u00a0×\u00a010\u2079"
+    assert sig(123_456_789.0, 3) == "123456789" and sig(0.00012345, 3) == "0.000123"
     assert sig(41532.7) == "41533" and sig(-41532.7) == "\u221241533"  # more integer digits than asked: written whole
     assert sig(-0.5) == "\u22120.5" and sig(0) == "0"
     assert sig(None) == sig(float("nan")) == sig(float("inf")) == "n/a"

@@ -2,6 +2,9 @@
 # {% from "notebooks/header.md.j2" import header with context %}{{ header(2, "`Dataset_spine.csv`") }}
 
 # %%
+import math
+from typing import Callable
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -39,6 +42,8 @@ X, Y = design(df[features].to_numpy(), (df["{{ cfg.ex2.label }}"] == "{{ cfg.ex2
 print("X", tuple(X.shape), " Y", tuple(Y.shape))
 print("feature means after standardising: at most", X[:, 1:].mean(dim=0).abs().max().item())
 print("feature standard deviations:", X[:, 1:].std(dim=0).unique().tolist())
+raw_sd = df[features].std()
+print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g} ({raw_sd.idxmax()})")
 
 # %% [markdown]
 # {{ answer("2b") }}
@@ -91,11 +96,18 @@ W, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 1
 costs, accuracies = zip(*history)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
 ax1.semilogx(range(1, len(costs) + 1), costs)
-ax1.set(xlabel="epoch + 1", ylabel="cost (cross-entropy)", title="loss curve (lr = {{ cfg.ex2.lr }})")
+ax1.set(xlabel="epoch + 1", ylabel="cost (cross-entropy)", title="loss curve (η = {{ cfg.ex2.lr }})")
 ax2.semilogx(range(1, len(costs) + 1), accuracies, color="C1")
 ax2.set(xlabel="epoch + 1", ylabel="accuracy", title="accuracy on the 310 patients")
 plt.show()
 print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} -> {accuracies[-1]:.4f}")
+
+# %%
+{{ code("gdlab.logreg.lbfgs_optimum") }}
+
+
+optimum = lbfgs_optimum(X, Y)  # an independent solver, to check GD against
+print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost differs by {abs(costs[-1] - optimum['cost']):.1e}")
 
 # %% [markdown]
 # {{ answer("2d") }}
@@ -104,23 +116,47 @@ print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} ->
 # {{ question("2e") }}
 
 # %%
-c_min = min(costs)  # the main run's cost: the reference the others are measured against
+c_min = optimum["cost"]
+near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
 plt.figure(figsize=(7, 4))
-print(f"{'lr':>5} {'final cost':>12} {'last two costs':>27} {'accuracy':>9}")
+print(f"{'lr':>5} {'final cost':>12} {'last two costs':>27} {'accuracy':>9} {'epochs to the minimum':>22}")
 for lr in {{ cfg.ex2.lr_study }}:
     _, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64), lr,
                                   {{ cfg.ex2.epochs }}, track)
     costs_lr = [c for c, _ in history]
-    print(f"{lr:>5} {costs_lr[-1]:>12.6g} {costs_lr[-2]:>13.6g} {costs_lr[-1]:>13.6g} {history[-1][1]:>9.4f}")
-    plt.loglog(range(1, len(costs_lr) + 1), np.maximum(np.array(costs_lr) - c_min, 1e-16), label=f"lr = {lr}")
+    reached = next((t for t, c in enumerate(costs_lr) if c - c_min <= near), "not reached")
+    print(f"{lr:>5} {costs_lr[-1]:>12.6g} {costs_lr[-2]:>13.6g} {costs_lr[-1]:>13.6g} {history[-1][1]:>9.4f} {reached:>22}")
+    plt.loglog(range(1, len(costs_lr) + 1), np.maximum(np.array(costs_lr) - c_min, 1e-16), label=f"η = {lr}")
 plt.axhline(costs[0] - c_min, color="k", ls=":", label="at the start")
 plt.xlabel("epoch + 1")
-plt.ylabel("cost − the main run's final cost")
+plt.ylabel("cost − the minimum")
 plt.ylim(1e-13, None)
 plt.legend(fontsize=8, ncols=2)
 plt.show()
 L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
 print("the bound 2/L =", 2 / L)
+
+# %%
+{{ code("gdlab.studies.lr_range_test") }}
+
+
+# A range test: short runs at geometrically spaced rates; did the cost fall at every epoch?
+W0 = torch.zeros(1, 13, dtype=torch.float64)
+probes = lr_range_test(lambda W: gradient_cost(X, Y, W), lambda W: cost(X, Y, W).item(), W0,
+                       np.geomspace({{ cfg.ex2.range_test.lr_min }}, {{ cfg.ex2.range_test.lr_max }}, {{ cfg.ex2.range_test.steps }}),
+                       {{ cfg.ex2.range_test.epochs }})
+rising = [p["lr"] for p in probes if not (p["finite"] and p["monotone"])]
+print("largest rate whose cost fell at every epoch:", max(p["lr"] for p in probes if p["finite"] and p["monotone"]))
+print("first rate whose cost rose in some epoch:", rising[0] if rising else None)
+print("lowest cost after {{ cfg.ex2.range_test.epochs }} epochs at lr =", min(probes, key=lambda p: p["final_cost"])["lr"])
+print(f"at lr = {probes[-1]['lr']:g} the cost ends at {probes[-1]['final_cost'] / cost(X, Y, W0).item():.2g} × its start")
+plt.figure(figsize=(6, 3.2))
+plt.loglog([p["lr"] for p in probes], [p["final_cost"] for p in probes], "o-", mfc="none")
+plt.axvline(2 / L, color="k", ls="--", label="2/L")
+plt.xlabel("learning rate η")
+plt.ylabel("cost after {{ cfg.ex2.range_test.epochs }} epochs")
+plt.legend()
+plt.show()
 
 # %% [markdown]
 # {{ answer("2e") }}
@@ -140,7 +176,9 @@ X_test, Y_test = design(raw[test], labels[test], reference=raw[train])  # the tr
 W_train, _ = gradient_descent(lambda W: gradient_cost(X_train, Y_train, W), torch.zeros(1, 13, dtype=torch.float64),
                               {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
 print(f"{len(train)} patients for training, {len(test)} held out")
-print(f"accuracy: training {accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {accuracy(Y_test, predict(X_test, W_train)):.4f}")
+held_out = accuracy(Y_test, predict(X_test, W_train))
+print(f"accuracy: training {accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f}"
+      f" ({round((1 - held_out) * len(test))} mistakes); always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
 
 # %%
 singular = torch.linalg.svdvals(X)
@@ -148,12 +186,22 @@ print("singular values of X, smallest / largest:", (singular[-1] / singular[0]).
 dependency = df["pelvic_incidence"] - df["pelvic_tilt"] - df["sacral_slope"]
 print("pelvic_incidence − pelvic_tilt − sacral_slope: largest absolute value over the 310 rows", dependency.abs().max())
 
+{{ code("gdlab.logreg.null_direction") }}
+
+
+# Move the minimiser by its own length along the direction X maps to (almost) zero, and along the one it stretches most.
+W_star = torch.tensor(optimum["W"], dtype=torch.float64)
+step = torch.linalg.vector_norm(W_star)
+for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_matrices=False).Vh[:1])):
+    print(f"cost change moving W* by ‖W*‖ = {step:.3g} along the {name} direction: {(cost(X, Y, W_star + step * v) - cost(X, Y, W_star)).item():.3g}")
+
 # %%
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
 X_kept, _ = design(df[kept].to_numpy(), labels)
 W_kept, _ = gradient_descent(lambda W: gradient_cost(X_kept, Y, W), torch.zeros(1, X_kept.shape[1], dtype=torch.float64),
                              {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
 weights = pd.Series(W_kept[0, 1:].numpy(), index=kept).sort_values(key=abs)
+print("largest weights:", weights.iloc[::-1][:3].round(3).to_dict())
 weights.plot.barh(figsize=(6, 3.5), color=["C3" if w < 0 else "C0" for w in weights])
 plt.xlabel("weight: change in the log-odds of {{ cfg.ex2.positive_class }} per standard deviation")
 plt.show()

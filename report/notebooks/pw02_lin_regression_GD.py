@@ -2,6 +2,9 @@
 # {% from "notebooks/header.md.j2" import header with context %}{{ header(1, "`lausanne-appart.csv`") }}
 
 # %%
+import math
+from typing import Callable
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,6 +49,7 @@ a_star = normal_equations(X, Y)
 print("X", tuple(X.shape), " Y", tuple(Y.shape))
 print("closed form       a* =", a_star.flatten().tolist())
 print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().tolist())
+print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0].flatten().tolist())
 
 # %% [markdown]
 # {{ answer("1a") }}
@@ -86,13 +90,15 @@ costs, distances = zip(*history)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
 ax1.plot(costs, label="GD")
 ax1.axhline(cost(X, Y, a_star).item(), color="k", ls=":", label="closed form")
-ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (lr = {{ cfg.ex1.lr }})")
+ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (η = {{ cfg.ex1.lr }})")
 ax1.legend()
 ax2.semilogy(np.maximum(distances, 1e-17))
 ax2.set(xlabel="epoch", ylabel="‖a − a*‖", title="distance to the closed form")
 plt.show()
+tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol
 print("a after {{ cfg.ex1.epochs }} epochs:", a.flatten().tolist())
 print(f"distance to a*: after 10 epochs {distances[10]:.3e}, after 100 {distances[100]:.3e}, at the end {distances[-1]:.3e}")
+print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((t for t, d in enumerate(distances) if d <= tol), None))
 
 # %% [markdown]
 # {{ answer("1c") }}
@@ -101,17 +107,17 @@ print(f"distance to a*: after 10 epochs {distances[10]:.3e}, after 100 {distance
 # {{ question("1d") }}
 
 # %%
-tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol
 c_star = cost(X, Y, a_star).item()
 plt.figure(figsize=(7, 4))
-print(f"{'lr':>5} {'final cost':>12} {'epochs to reach a*':>19}")
+lam_max = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item()
+print(f"{'lr':>5} {'1 − lr·λmax':>12} {'final cost':>12} {'epochs to reach a*':>19}")
 for lr in {{ cfg.ex1.lr_study }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64), lr,
                                   {{ cfg.ex1.epochs }}, track)
     costs, distances = zip(*history)
     reached = next((t for t, d in enumerate(distances) if d <= tol), None)
-    print(f"{lr:>5} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19}")
-    plt.semilogy(np.maximum(np.array(costs) - c_star, 1e-17), label=f"lr = {lr}", ls="--" if lr > 1 else "-")
+    print(f"{lr:>5} {1 - lr * lam_max:>12.3g} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19}")
+    plt.semilogy(np.maximum(np.array(costs) - c_star, 1e-17), label=f"η = {lr}", ls="--" if lr > 1 else "-")
 plt.ylim(1e-17, 1e3)
 plt.xlabel("epoch")
 plt.ylabel("C(a) − C(a*)")
@@ -128,6 +134,7 @@ plt.show()
 eigenvalues = torch.linalg.eigvalsh(X.T @ X / len(X))  # the Hessian of C, the same at every a
 print("eigenvalues of the Hessian XᵀX/N:", eigenvalues.tolist())
 lr_max = 2 / eigenvalues.max().item()
+plt.figure(figsize=(6, 3.2))
 print("largest learning rate 2/λmax =", lr_max)
 for factor in {{ cfg.ex1.max_lr.show_factors }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
@@ -137,6 +144,26 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
     passed = "" if above is None else f"; the cost passed {{ cfg.outcome.divergence_factor }} × its start at epoch {above}"
     print(f"lr = {factor} × 2/λmax: distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}"
           + passed)
+    plt.semilogy(distances, label=f"η = {factor} × 2/λmax")
+plt.xlabel("epoch")
+plt.ylabel("‖a − a*‖ (log scale)")
+plt.legend()
+plt.show()
+
+# %%
+{{ code("gdlab.studies.cost_grows") }}
+
+
+{{ code("gdlab.studies.bisect_max_lr") }}
+
+
+# The same limit by experiment: double the rate until a short run ends above its starting cost, then bisect.
+lo, hi, probes = bisect_max_lr(
+    lambda lr: cost_grows(lambda a: gradient_cost(X, Y, a), lambda a: cost(X, Y, a).item(),
+                          torch.zeros(2, 1, dtype=torch.float64), lr, {{ cfg.ex1.max_lr.epochs }}),
+    {{ cfg.ex1.max_lr.lr_start }}, {{ cfg.ex1.max_lr.rtol }})
+print(f"bisection: the limit lies in [{lo:.5g}, {hi:.5g}] after {len(probes)} runs of {{ cfg.ex1.max_lr.epochs }} epochs;"
+      f" midpoint {(lo + hi) / 2:.5g}, {abs((lo + hi) / 2 - lr_max) / lr_max:.2%} from 2/λmax")
 
 # %% [markdown]
 # {{ answer("1e") }}
@@ -151,13 +178,19 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
 {{ code("gdlab.linreg.epochs_to_reach") }}
 
 
+{{ code("gdlab.linreg.predicted_epochs") }}
+
+
 area = df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float)
-print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a*':>19}")
+print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a* (measured)':>30} {'(theory)':>9}")
 for variant in {{ cfg.ex1.scaling.variants }}:
     Xv, Yv = design(feature_variant(area, variant), y)
+    av = normal_equations(Xv, Yv)
     lam = torch.linalg.eigvalsh(Xv.T @ Xv / len(Xv))
     lr = 2 / (lam.min() + lam.max()).item()  # the fastest fixed rate on a quadratic
-    epochs = epochs_to_reach(lambda a: gradient_cost(Xv, Yv, a), normal_equations(Xv, Yv), lr, {{ cfg.ex1.tol }},
+    epochs = epochs_to_reach(lambda a: gradient_cost(Xv, Yv, a), av, lr, {{ cfg.ex1.tol }},
                              max_epochs={{ cfg.ex1.scaling.max_epochs }})
+    theory = predicted_epochs(np.linalg.eigh((Xv.T @ Xv / len(Xv)).numpy()), -av.numpy(), lr,
+                              {{ cfg.ex1.tol }} * torch.linalg.vector_norm(av).item())
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
-          f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>19}")
+          f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>30} {theory:>9}")

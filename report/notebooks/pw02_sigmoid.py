@@ -1,5 +1,5 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "nothing: it needs no data") }}
+# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, none) }}
 #
 # Exercise 6 asks for part d in a Jupyter notebook; the maths of the other parts is in `pw02_maths.pdf`.
 
@@ -24,9 +24,16 @@ with warnings.catch_warnings():
     warnings.simplefilter("error")
     for z in (np.float64(0.0), np.linspace(-5, 5, 11), np.arange(24.0).reshape(2, 3, 4) - 12, np.array([-1e4, 1e4])):
         s = sigmoid(z)
-        print(f"shape {np.shape(z)} -> {np.shape(s)}; σ(0) = {float(sigmoid(0.0))}; "
+        print(f"shape {np.shape(z)} -> {np.shape(s)}; element-wise: {np.array_equal(s, np.vectorize(sigmoid)(z))}; "
               f"largest |σ' − σ(1 − σ)| = {np.max(np.abs(sigmoid_prime(z) - s * (1 - s))):.1e}")
-print("σ(±10⁴) =", sigmoid(np.array([-1e4, 1e4])))
+print("σ(0) =", sigmoid(0.0), "  σ(±10⁴) =", sigmoid(np.array([-1e4, 1e4])))
+# The textbook formula, by contrast, overflows in np.exp far to the left.
+with warnings.catch_warnings():
+    warnings.simplefilter("error")
+    try:
+        1 / (1 + np.exp(-np.array([-710.0])))
+    except RuntimeWarning as w:
+        print("1/(1 + np.exp(-z)) at z = −710:", w)
 
 # %%
 z = np.linspace(-8, 8, 401)

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-torch.set_num_threads(1)  # one thread, as the pipeline's jobs: a rerun reproduces the printed numbers digit for digit
+torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
 
 # %% [markdown]
 # {{ question("3a") }}
@@ -31,7 +31,8 @@ for ax, i in zip(axes.flat, torch.randint(len(training_data), (24,), generator=t
     ax.axis("off")
 plt.show()
 
-x, y = next(iter(DataLoader(training_data, batch_size=64, shuffle=True)))
+loader = DataLoader(training_data, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed({{ cfg.seed }}))
+x, y = next(iter(loader))
 print("one batch of the DataLoader:", tuple(x.shape), tuple(y.shape))
 
 # %% [markdown]
@@ -186,6 +187,13 @@ module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {
                     evaluate(*module_params(model))), "nn.Module")
 print("largest difference of the training cost, hand vs nn.Module:",
       max(abs(p - q) for p, q in zip(course[0], module[0])))
+plt.figure(figsize=(5, 3.2))
+plt.semilogy(course[0], marker="o", ms=5, label="by hand")
+plt.semilogy(module[0], marker="x", ms=5, ls="--", label="nn.Module")
+plt.xlabel("epoch")
+plt.ylabel("training cost (log scale)")
+plt.legend()
+plt.show()
 
 # %% [markdown]
 # {{ answer("3f") }}
@@ -193,7 +201,7 @@ print("largest difference of the training cost, hand vs nn.Module:",
 # %% [markdown]
 # {{ question("3g") }}
 #
-# The pipeline trained every point of the study, one job per learning rate and batch size, once per seed, on a fixed split of the 60 000 training images into {{ 60000 - cfg.ex3.val_size }} for training and {{ cfg.ex3.val_size }} for validation: each row of `grid.csv`, which travels with this notebook, is one call of `run_setting` below. Set `RERUN = True` to train all {{ ex3.n_runs }} runs again here (this takes a long while on one core).
+# The pipeline trained every point of the study, one job per learning rate and batch size, once per seed, on a fixed split of the {{ ex3.data.n_train | count }} training images into {{ ex3.data.n_study_train | count }} for training and {{ cfg.ex3.val_size | count }} for validation: each row of `grid.csv`, which travels with this notebook, is one call of `run_setting` below. Set `RERUN = True` to train all {{ ex3.n_runs }} runs again here (this takes a long while on one core).
 
 # %%
 {{ code("gdlab.softmax.split") }}
@@ -231,8 +239,8 @@ points = points_table(grid)
 table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
 print("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size")
 print((100 * table).round(2).to_string())
-print("\nits standard deviation over the seeds (percentage points)")
-print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_std")).round(2).to_string())
+print("\nthe difference between the seeds, largest minus smallest (percentage points)")
+print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_range")).round(2).to_string())
 print("\nepochs until the validation accuracy was stable (median over the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="epochs").to_string())
 
@@ -270,6 +278,23 @@ for digit, ax in enumerate(axes.flat):
     ax.axis("off")
 fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
 plt.show()
+
+# %%
+{{ code("gdlab.softmax.confusion_matrix") }}
+
+
+confusion = confusion_matrix(predict(X_test, W, b).argmax(dim=1), Y_test)
+per_digit = confusion.diag() / confusion.sum(dim=1)
+mistakes = confusion - torch.diag(confusion.diag())
+true_digit, predicted_digit = divmod(int(mistakes.argmax()), 10)
+print("correct per digit (%):", [round(100 * a, 1) for a in per_digit.tolist()])
+print(f"most frequent mistake: {true_digit} taken for {predicted_digit}, {mistakes.max().item()} times")
+# Each digit's weights against that digit's mean image minus the mean of all training images.
+X_flat = X_train.reshape(-1, 784).double()
+mean_image = X_flat.mean(dim=0)
+templates = [torch.corrcoef(torch.stack([W[k].double(), X_flat[Y_train == k].mean(dim=0) - mean_image]))[0, 1].item()
+             for k in range(10)]
+print("correlation of each digit's weights with its mean image minus the mean image:", [round(c, 2) for c in templates])
 
 # %% [markdown]
 # {{ answer("3h") }}

@@ -63,6 +63,19 @@ def status(costs, max_cost, stopped_early):
     return "stable" if stopped_early else "not yet stable"
 
 
+def error_factors(eigenvalues: list[float], lr: float) -> list[float]:
+    """1 − lr·λ per eigenvalue λ of a quadratic's Hessian: what one GD step at ``lr`` multiplies the error by along
+    that eigenvector (negative: the error flips its sign; above 1 in size: it grows)."""
+    return [1 - lr * lam for lam in eigenvalues]
+
+
+def mirrored(factors: dict[float, float], rtol: float = 1e-9) -> list[list[float]]:
+    """Pairs of rates [η, η'] whose factors have the same size and opposite signs: on a quadratic with one
+    curvature their excess costs are equal at every epoch (the error only changes sign)."""
+    return [[a, b] for a in sorted(factors) for b in sorted(factors)
+            if a < b and factors[a] > 0 > factors[b] and math.isclose(factors[a], -factors[b], rel_tol=rtol)]
+
+
 def epochs_falling(values: list[float]) -> int:
     """How many epochs a series fell before its minimum (0: it never fell). For a run just above the
     stability limit: the error shrinks along the flat directions first, then the steep one takes over."""

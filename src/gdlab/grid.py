@@ -52,19 +52,19 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
 
 def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
     """The best mean validation accuracy; a point counts as tied with it when its mean
-    is within the seeds' spread of the best (the two standard deviations together, as
-    in :func:`best_by_batch`) or within ``val_tolerance``, whichever is larger. Among
-    the tied points the one that processes the fewest examples, then takes the fewest
-    steps, then has the smaller rate and batch wins — a total order on deterministic
-    quantities, so the same results always give the same favourite. A point where a
-    seed ended unstable or diverged is never chosen."""
+    is within one standard deviation of the best point's seeds (the one-standard-error
+    rule) or within ``val_tolerance``, whichever is larger — a noisy point does not
+    widen the margin for itself. Among the tied points the one that processes the
+    fewest examples, then takes the fewest steps, then has the smaller rate and batch
+    wins — a total order on deterministic quantities, so the same results always give
+    the same favourite. A point where a seed ended unstable or diverged is never
+    chosen."""
     ok = points[points["seeds_unstable"] == 0]
     if ok.empty:
         raise ValueError("no point of the grid trained without an unstable or diverged "
                          "seed: nothing to choose from")
     best = ok.loc[ok["val_accuracy"].idxmax()]
-    margin = (best["val_accuracy_std"] + ok["val_accuracy_std"]).clip(lower=val_tolerance)
-    tied = ok[best["val_accuracy"] - ok["val_accuracy"] <= margin]
+    tied = ok[best["val_accuracy"] - ok["val_accuracy"] <= max(val_tolerance, best["val_accuracy_std"])]
     cheapest = tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable")
     return cheapest.iloc[0]
 
@@ -78,7 +78,8 @@ def best_by_batch(points: pd.DataFrame) -> list[dict]:
         best = ranked(rows).iloc[-1]
         level = rows[best["val_accuracy"] - rows["val_accuracy"] <= best["val_accuracy_std"] + rows["val_accuracy_std"]]
         out.append({"batch_size": int(bs), "lr": float(best["lr"]), "val_accuracy": float(best["val_accuracy"]),
-                    "val_accuracy_std": float(best["val_accuracy_std"]), "epochs": float(best["epochs"]),
+                    "val_accuracy_std": float(best["val_accuracy_std"]),
+                    "val_accuracy_range": float(best["val_accuracy_range"]), "epochs": float(best["epochs"]),
                     "level_lrs": sorted(float(v) for v in level["lr"])})
     return out
 
@@ -108,12 +109,12 @@ def grid_facts(points: pd.DataFrame) -> dict:
         return where(row, points)
 
     best_acc = {b["batch_size"]: b["val_accuracy"] for b in per_batch}
-    best_sd = max(b["val_accuracy_std"] for b in per_batch)
+    best_range = max(b["val_accuracy_range"] for b in per_batch)
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size: the batch sizes where it is the
         best, its largest shortfall elsewhere (and where), how many of its points ran out of epochs still
-        improving, and the largest spread between seeds."""
+        improving, and the largest difference between two seeds of one point."""
         rows = points[points["lr"] == lr]
         gaps = {int(r.batch_size): best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples()
                 if int(r.batch_size) in best_acc}
@@ -121,14 +122,16 @@ def grid_facts(points: pd.DataFrame) -> dict:
         return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),
                 "not_yet_stable": int((rows["status"] == "not yet stable").sum()),
-                "max_sd": float(rows["val_accuracy_std"].max()),
-                "noisier_than_best": bool(rows["val_accuracy_std"].max() > best_sd)}
+                "max_range": float(rows["val_accuracy_range"].max()),
+                "noisier_than_best": bool(rows["val_accuracy_range"].max() > best_range)}
 
     return {
-        "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_sd": best_sd,
+        "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_range": best_range,
         "best": _row(best), "worst": _row(worst), "worst_at": place(worst), "best_at": place(best),
         "best_by_batch": per_batch, "trend": trend(per_batch),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
+        # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond).
+        "unstable_lrs": sorted(float(v) for v in points.loc[points["seeds_unstable"] > 0, "lr"].unique()),
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .facts import error_factors
 from .gd import gradient_descent
 from .linreg_data import read_rents, standardise
 
@@ -69,7 +70,7 @@ def curvature(X) -> Curvature:
 
 def contraction(curv: Curvature, lr: float) -> float:
     """max_i |1 − lr·λ_i|: the factor by which one epoch at ``lr`` shrinks the error (above 1: grows it)."""
-    return max(abs(1 - lr * lam) for lam in curv.eigenvalues)
+    return max(abs(f) for f in error_factors(curv.eigenvalues, lr))
 
 
 def optimal_step(X, Y, a):

@@ -14,13 +14,15 @@ from .io import atomic_path  # noqa: E402
 
 
 @contextlib.contextmanager
-def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height: float = 1.0, **kwargs):
-    """Yield (fig, axes) styled from the ``plot`` config (``height`` scales its height); save to ``out`` on success."""
+def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height: float = 1.0,
+           rect: tuple = (0, 0, 1, 1), **kwargs):
+    """Yield (fig, axes) styled from the ``plot`` config (``height`` scales its height); save to ``out`` on success.
+    The subplots are laid out within ``rect`` (figure fractions), leaving the rest for a colour bar."""
     with plt.style.context(style["style"]):
         fig, axes = plt.subplots(nrows, ncols, figsize=(style["width_in"], height * style["height_in"]), **kwargs)
         try:
             yield fig, axes
-            fig.tight_layout()
+            fig.tight_layout(rect=rect)
             with atomic_path(out) as tmp:
                 # No date or version metadata: same data, same bytes.
                 fig.savefig(tmp, format="png", dpi=style["dpi"], metadata={"Software": None})

@@ -38,12 +38,20 @@ def _minus(text: str) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
 def sig(x: float | None, digits: int = 4) -> str:
     """A number with ``digits`` significant digits, plain text (what the PDF shows); a number with more integer
-    digits than that is written whole (4153, not 4.15e+03)."""
+    digits than that is written whole (4153, not 4.15e+03), up to a billion; beyond, and below 10⁻⁴, it is
+    written as a power of ten (5.3 × 10³², −2.2 × 10⁻¹⁶)."""
     if _missing(x):
         return "n/a"
-    if x != 0 and math.floor(math.log10(abs(x))) >= digits:
+    exp = math.floor(math.log10(abs(float(f"{x:.{digits - 1}e}")))) if x != 0 else 0  # after rounding
+    if exp >= 9 or exp < -4:
+        mantissa = f"{x / 10**exp:.{digits - 1}f}".rstrip("0").rstrip(".")
+        return _minus(f"{mantissa}{NBSP}×{NBSP}10{str(exp).translate(SUPERSCRIPT)}")
+    if exp >= digits:
         return _minus(f"{round(x):d}")
     return _minus(f"{x:.{digits}g}")
 
@@ -92,6 +100,13 @@ def signed(x: float | None, digits: int = 2) -> str:
     if _missing(x):
         return "+ \\text{n/a}"
     return ("- " if x < 0 else "+ ") + sci(abs(x), digits).strip("$")
+
+
+def article(n: int) -> str:
+    """A whole number with its indefinite article, as it is read aloud: "a 2", "an 8", "an 11", "an 18"."""
+    spoken = str(int(n))
+    an = spoken.startswith("8") or (len(spoken) % 3 == 2 and spoken.startswith(("11", "18")))
+    return f"{'an' if an else 'a'} {spoken}"
 
 
 def claimval(x) -> str:
@@ -163,7 +178,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,

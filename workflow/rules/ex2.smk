@@ -146,6 +146,7 @@ rule ex2_summary:
         json="results/ex2/summary.json",
     params:
         outcome=config["outcome"],
+        near_minimum=config["ex2"]["near_minimum"],
         **EX2_RUNS,
     resources:
         **TIER["light"],

@@ -149,6 +149,7 @@ rule ex3_summary:
         course_std=REF["init_std"],
         init_std=EX3["init_std"],
         reference_batch=REF["nbatch"],
+        val_size=EX3["val_size"],
     resources:
         **TIER["light"],
     log:

@@ -2,7 +2,7 @@
 
 import math
 
-from gdlab.facts import epochs_falling, first_at_or_below, outcome
+from gdlab.facts import epochs_falling, error_factors, first_at_or_below, mirrored, outcome
 from gdlab.io import read_json, setup_logging, write_json
 
 RTOL = 1e-9  # lr·λ within this of 1 or 2 is that boundary itself, not beyond it (λ carries rounding)
@@ -20,7 +20,12 @@ reach = tol * math.hypot(*closed["a"])  # ‖a − a*‖ ≤ tol·‖a*‖ count
 
 def contraction(lr):
     """max_i |1 − lr·λ_i|: the factor by which GD at ``lr`` shrinks (or, above 1, grows) the error per epoch."""
-    return max(abs(1 - lr * lam) for lam in curv["eigenvalues"])
+    return max(abs(f) for f in error_factors(curv["eigenvalues"], lr))
+
+
+def steep_factor(lr):
+    """1 − lr·λmax, with its sign: the error's factor per epoch along the steepest direction."""
+    return error_factors([curv["lambda_max"]], lr)[0]
 
 
 def first_above(costs, factor):
@@ -32,6 +37,7 @@ def ended(run):
     costs = run["cost"]
     return {"lr": run["lr"], "outcome": outcome(costs, **rule), "epochs_to_tol": first_at_or_below(run["distance"], reach),
             "final_cost": costs[-1], "final_distance": run["distance"][-1], "contraction": contraction(run["lr"]),
+            "steep_factor": steep_factor(run["lr"]),
             "diverged_at": first_above(costs, rule["divergence_factor"]),
             # Between 1/λmax and 2/λmax the step overshoots along the steepest direction: the iterates zig-zag
             # (beyond rounding: at lr = 1/λmax exactly, one step lands on the minimum).
@@ -41,7 +47,7 @@ def ended(run):
 def showcase(run):
     falls = epochs_falling(run["distance"])
     return {"factor": run["factor"], "lr": run["lr"], "outcome": outcome(run["cost"], **rule),
-            "steep_factor": abs(1 - run["lr"] * curv["lambda_max"]), "steep_grows": abs(1 - run["lr"] * curv["lambda_max"]) > 1,
+            "steep_factor": abs(steep_factor(run["lr"])), "steep_grows": abs(steep_factor(run["lr"])) > 1,
             "distance_falls_for": falls, "falls_first": falls > 0, "final_distance": run["distance"][-1],
             "diverged_at": first_above(run["cost"], rule["divergence_factor"])}
 
@@ -60,15 +66,15 @@ by = {k: [r["lr"] for r in study if r["outcome"] == k] for k in ("converged", "s
                                                                    "unstable", "diverged")}
 reached = [r for r in study if r["epochs_to_tol"] is not None]
 zigzag = [r["lr"] for r in study if r["zigzag"] and r["outcome"] in ("converged", "still decreasing")]
+identity_deviation = max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"]) for j, h in enumerate(row))
+# With one curvature, rates whose factors are opposite give the same loss curve (the dashed lie on the solid).
+one_curvature = curv["lambda_max"] - curv["lambda_min"] <= 1e-12 * curv["lambda_max"]
 fastest = min(reached, key=lambda r: (r["epochs_to_tol"], r["lr"])) if reached else None
 write_json(snakemake.output.json, {
     "closed_form": {k: closed[k] for k in ("a", "cost", "lstsq", "lstsq_max_abs_diff", "n")},
     "curvature": curv | {"one_over_lambda_max": 1 / curv["lambda_max"], "positive_definite": curv["lambda_min"] > 0,
                          # Standardised data make XᵀX/N the identity: both curvatures 1, the limit 2/λmax exactly 2.
-                         "identity_deviation": max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"])
-                                                   for j, h in enumerate(row)),
-                         "is_identity": max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"])
-                                            for j, h in enumerate(row)) < 1e-12},
+                         "identity_deviation": identity_deviation, "is_identity": identity_deviation < 1e-12},
     "tol": tol,
     "gd": ended(gd) | {"epochs": gd["epochs"], "a": gd["a"]},
     "lr_study": study,
@@ -76,6 +82,7 @@ write_json(snakemake.output.json, {
     # Facts the prose picks its sentences by.
     "has_fastest": fastest is not None, "fastest": fastest,
     "zigzag": zigzag, "has_zigzag": bool(zigzag),
+    "mirrored": mirrored({r["lr"]: r["steep_factor"] for r in study}) if one_curvature else [],
     "not_reached": [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] in ("converged", "still decreasing")],
     "max_lr": {k: mx[k] for k in ("theory", "empirical", "bracket", "relative_difference", "probe_epochs")}
     | {"probes": len(mx["probes"]), "showcase": [showcase(r) for r in mx["showcase"]]},

@@ -13,7 +13,8 @@ data = load_arrays(snakemake.input.arrays)
 X, Y = design(data["features"], data["labels"])
 L = smoothness(X)
 lrs = np.geomspace(cfg["lr_min"], cfg["lr_max"], cfg["steps"])
-rows = lr_range_test(lambda W: gradient_cost(X, Y, W), lambda W: cost(X, Y, W),
-                     torch.zeros(1, X.shape[1], dtype=X.dtype), lrs, cfg["epochs"])
-write_json(snakemake.output.json, {"smoothness_L": L, "theory_max_lr": 2 / L, "epochs": cfg["epochs"], "probes": rows})
+W0 = torch.zeros(1, X.shape[1], dtype=X.dtype)
+rows = lr_range_test(lambda W: gradient_cost(X, Y, W), lambda W: cost(X, Y, W), W0, lrs, cfg["epochs"])
+write_json(snakemake.output.json, {"smoothness_L": L, "theory_max_lr": 2 / L, "epochs": cfg["epochs"], "probes": rows,
+                                   "initial_cost": float(cost(X, Y, W0))})
 log.info("2/L = %.4g", 2 / L)

@@ -16,7 +16,10 @@ full = collinearity(frame[cfg["features"]].to_numpy(), cfg["features"], add["ran
 model = collinearity(frame[used].to_numpy(), used, add["rank_rtol"])
 save_arrays(snakemake.output.arrays, features=frame[cfg["features"]].to_numpy(dtype=np.float64), labels=labels,
             train=train, test=test, used=np.array([cfg["features"].index(f) for f in used]))
+sd = frame[cfg["features"]].std(ddof=1)  # the scales standardising removes
 write_json(snakemake.output.json, {
+    "scale": {"min_sd": float(sd.min()), "min_sd_feature": sd.idxmin(), "max_sd": float(sd.max()),
+              "max_sd_feature": sd.idxmax()},
     "n": len(frame), "n_train": len(train), "n_test": len(test), "features": cfg["features"], "used": used,
     "dropped": add["drop_features"], "positive_class": cfg["positive_class"], "negative_class": cfg["negative_class"],
     "class_counts": frame[cfg["label"]].value_counts().sort_index().to_dict(),

@@ -14,7 +14,7 @@ gd, runs = by_lr[snakemake.params.lr], [by_lr[lr] for lr in snakemake.params.lr_
 bound = rng["theory_max_lr"]
 
 
-NEAR = 1e-10  # a cost within this of the L-BFGS minimum has reached it (relative)
+NEAR = snakemake.params.near_minimum  # a cost within this of the L-BFGS minimum has reached it (relative)
 
 
 def ended(run):
@@ -37,10 +37,10 @@ finite = [p for p in rng["probes"] if p["finite"]]
 col = prep["collinearity"]
 write_json(snakemake.output.json, {
     "data": {k: prep[k] for k in ("n", "n_train", "n_test", "class_counts", "test_positive_fraction", "features", "used",
-                                  "dropped", "positive_class", "negative_class")},
+                                  "dropped", "positive_class", "negative_class", "scale")},
     "dummy": read_json(snakemake.input.dummy),
     "gd": ended(gd) | {"epochs": gd["epochs"]},
-    "optimum": {k: opt[k] for k in ("cost", "solver", "success", "abs_cost_gap", "W_distance")},
+    "optimum": {k: opt[k] for k in ("cost", "solver", "success", "abs_cost_gap", "W_distance", "move")},
     "lr_study": study,
     "by_outcome": {k: [r["lr"] for r in study if r["outcome"] == k]
                    for k in ("converged", "still decreasing", "oscillating", "unstable", "diverged")},
@@ -51,12 +51,22 @@ write_json(snakemake.output.json, {
         a["epochs_to_minimum"] is not None and b["epochs_to_minimum"] is not None
         and b["epochs_to_minimum"] < a["epochs_to_minimum"] for a, b in zip(converged, converged[1:])),
     "near_minimum": NEAR,
+    # Accuracy is not what GD minimises: rates whose run, away from the minimum, classifies more patients correctly.
+    "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > ended(gd)["accuracy"]],
+    # The rate to recommend: the converged run of the study that reached the minimum in the fewest epochs.
+    "fastest": min((r for r in converged if r["epochs_to_minimum"] is not None),
+                   key=lambda r: (r["epochs_to_minimum"], r["lr"]), default=None),
     "period_two": [r for r in study if r["period_two"]],
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
     "max_lr": {"theory": bound, "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
                "range_best_lr": min(finite, key=lambda p: p["final_cost"])["lr"] if finite else None,
-               "range_largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None)},
+               "range_largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None),
+               # The first rate of the test at which the cost rose in some epoch (the test's rates are sorted).
+               "range_first_rising_lr": next((p["lr"] for p in rng["probes"] if not (p["finite"] and p["monotone"])),
+                                             None),
+               "range_last_ratio": rng["probes"][-1]["final_cost"] / rng["initial_cost"]
+               if rng["probes"][-1]["finite"] else None},
     "heldout": {"train_accuracy": h["train_accuracy"][-1], "test_accuracy": h["test_accuracy"][-1],
                 "train_cost": h["train_cost"][-1], "test_cost": h["test_cost"][-1], "n_test": prep["n_test"],
                 "majority": max(prep["test_positive_fraction"], 1 - prep["test_positive_fraction"]),

@@ -41,8 +41,8 @@ def reference(inputs, out, params):
             epochs = np.arange(len(r["train_cost"]))
             ax1.semilogy(epochs, r["train_cost"], ls, marker=marker, ms=3, label=label)
             ax2.plot(epochs[1:], 100 * np.array(r["test_accuracy"][1:]), ls, marker=marker, ms=3, label=label)
-        ax1.set(xlabel="epoch", ylabel="training cost (log scale)", title="cost on the 60 000 training images")
-        ax2.set(xlabel="epoch", ylabel="test accuracy (%)", title="accuracy on the 10 000 test images")
+        ax1.set(xlabel="epoch", ylabel="training cost (log scale)", title="training set")
+        ax2.set(xlabel="epoch", ylabel="test accuracy (%)", title="test set")
         for ax in (ax1, ax2):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax1.legend(fontsize=6)
@@ -101,12 +101,12 @@ def weights(inputs, out, params):
     """The favourite's ten weight vectors as 28×28 images, on one symmetric colour scale."""
     W = load_arrays(inputs.favourite)["W"]
     lim = np.abs(W).max()
-    with figure(out, params.style, ncols=5, nrows=2, height=1.0) as (fig, axes):
+    with figure(out, params.style, ncols=5, nrows=2, height=1.0, rect=(0, 0, 0.88, 1)) as (fig, axes):
         for k, ax in enumerate(axes.flat):
             im = ax.imshow(W[k].reshape(28, 28), cmap="RdBu_r", vmin=-lim, vmax=lim)
             ax.set_title(str(k), fontsize=9)
             ax.axis("off")
-        fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        fig.colorbar(im, cax=fig.add_axes((0.9, 0.15, 0.02, 0.7)), label="weight")  # its own axes: no overlap
 
 
 def confusion(inputs, out, params):
