@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from gdlab.facts import (
-    error_factors, mirrored,
+    error_factors, fastest, mirrored, range_test_facts,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, status,
     strictly_increasing, tail, time_verdict,
 )
@@ -256,3 +256,23 @@ def test_mirrored_pairs_only_opposite_factors_of_equal_size():
     assert mirrored(f) == [[0.1, 1.9], [0.5, 1.5]]
     assert mirrored({lr: error_factors([1.0], lr)[0] for lr in (0.1, 0.5, 1.2)}) == []  # 0.9, 0.5 and -0.2
     assert mirrored({0.5: 0.5, 1.5: 0.5}) == []  # equal signs are not mirrored
+
+
+def test_fastest_fewest_epochs_then_smaller_rate_none_when_nothing_arrived():
+    runs = [{"lr": 0.1, "n": 132}, {"lr": 1.0, "n": 1}, {"lr": 0.01, "n": None}, {"lr": 2.0, "n": 1}]
+    assert fastest(runs, "n")["lr"] == 1.0  # 1 epoch at 1.0 and at 2.0: the smaller rate
+    assert fastest([{"lr": 5.0, "n": 3000}, {"lr": 1.0, "n": 600}], "n")["lr"] == 1.0  # the larger rate is not always faster
+    assert fastest([{"lr": 0.01, "n": None}], "n") is None and fastest([], "n") is None
+
+
+def probe(lr, cost, monotone=True, finite=True):
+    return {"lr": lr, "final_cost": cost, "monotone": monotone, "finite": finite}
+
+
+def test_range_test_facts_both_ways():
+    rising = [probe(0.1, 0.5), probe(1.0, 0.3), probe(3.0, 0.28), probe(5.0, 0.27, monotone=False), probe(10, 0.4, False)]
+    assert range_test_facts(rising) == {"best_lr": 5.0, "largest_monotone_lr": 3.0, "first_rising_lr": 5.0}
+    falling = [probe(0.1, 0.5), probe(1.0, 0.3)]  # the cost fell at every rate: no rising rate
+    assert range_test_facts(falling) == {"best_lr": 1.0, "largest_monotone_lr": 1.0, "first_rising_lr": None}
+    blown = [probe(0.1, 0.5, monotone=False), probe(1.0, float("inf"), False, finite=False)]
+    assert range_test_facts(blown) == {"best_lr": 0.1, "largest_monotone_lr": None, "first_rising_lr": 0.1}

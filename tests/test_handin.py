@@ -65,7 +65,7 @@ def notebooks(handin) -> dict[str, dict]:
 
 
 def test_the_zip_is_the_folder_the_course_collects(built, handin):
-    expected = {f"{name}.ipynb" for name in NOTEBOOKS} | {"pw02_maths.pdf", "lausanne-appart.csv", "Dataset_spine.csv",
+    expected = {f"{name}.ipynb" for name in NOTEBOOKS} | {"pw02_maths.pdf", "pw02_answers.pdf", "lausanne-appart.csv", "Dataset_spine.csv",
                                                           "grid.csv"} | {f"data/MNIST/raw/{f}" for f in MNIST_RAW}
     with zipfile.ZipFile(built / "results" / "submission.zip") as z:
         names = z.namelist()

@@ -6,6 +6,7 @@ opened in a headless browser, as a reader would open it."""
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -61,7 +62,9 @@ def test_the_record_renders_in_a_browser_with_a_category_per_exercise(record):
 def test_every_figure_is_in_the_record_with_its_caption_and_the_rule_that_made_it(built, record):
     data = record.read_text()
     # Docutils sets quotes typographically: compare without them.
-    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(data)).replace("’", "'").replace("‘", "'").split())
+    # The captions sit in the page's JSON: decode each string, then compare its words.
+    captions = [json.loads(f'"{c}"') for c in re.findall(r'"caption": "((?:[^"\\]|\\.)*)"', data)]
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(" ".join(captions))).replace("’", "'").replace("‘", "'").split())
     figures = sorted((built / "results").glob("*/figures/*.png"))
     assert len(figures) >= 15
     for png in figures:

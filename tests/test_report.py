@@ -13,7 +13,7 @@ import pytest
 from gdlab.io import write_json
 from gdlab.report import (
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
-    article, read_benchmark, say, sci, sig, signed, times, tool_versions,
+    article, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -22,6 +22,11 @@ from gdlab.report import (
 def test_article_as_the_number_is_read():
     assert [article(n) for n in (0, 2, 8, 11, 18, 80, 100, 800, 11_000, 1_100, 110_000)] == [
         "a 0", "a 2", "an 8", "an 11", "an 18", "an 80", "a 100", "an 800", "an 11000", "a 1100", "a 110000"]
+
+
+def test_sigz_keeps_the_zeros_a_column_needs():
+    assert [sigz(x) for x in (0.16, 0.0255, 1.75, 0.8365, 100.0, -0.5)] == ["0.160", "0.0255", "1.75", "0.837", "100", "\u22120.500"]
+    assert sigz(0.8365, 5) == "0.83650" and sigz(1234.5) == "1234" and sigz(None) == "n/a"
 
 
 def test_sig():
@@ -59,7 +64,7 @@ def test_pct_pp_pm_count_signed():
     assert pct(0.0123) == "1.23\u00a0%" and pct(0.9263, 0) == "93\u00a0%" and pct(-0.5) == "\u221250.00\u00a0%"
     assert pct(None) == pp(None) == "n/a"
     assert pp(0.0021) == "0.21\u00a0percentage points" and pp(-0.013, 1) == "\u22121.3\u00a0percentage points"
-    assert pm(0.9159, 0.001) == "91.59\u00a0%\u00a0±\u00a00.10\u00a0%" and count(50000) == "50\u00a0000"
+    assert pm(0.9159, 0.001) == "91.59\u00a0%\u00a0±\u00a00.10\u00a0percentage points" and count(50000) == "50\u00a0000"
     assert count(999) == "999" and count(1234567) == "1\u00a0234\u00a0567"
     assert signed(1.4e-9) == r"+ 1.4 \times 10^{-9}" and signed(-0.25) == "- 0.25" and signed(0.0) == "+ 0"
     assert signed(None) == r"+ \text{n/a}"
@@ -113,6 +118,7 @@ TEMPLATES = {
         {% endmacro %}
 
         {% macro beyond() %}
+        ## Beyond
         Beyond the questions.
         {% endmacro %}
         """,
@@ -275,6 +281,15 @@ def test_figref_names_the_figure_and_the_part_it_is_written_in(report):
     assert r.figref("ex2_plot") == ref("ex2_plot", "1, beyond the questions")
 
 
+def test_beyond_whole_or_its_heading_or_its_body(report):
+    r = report("notebook")
+    assert r.beyond(1) == "## Beyond\nBeyond the questions."
+    assert (r.beyond(1, "heading"), r.beyond(1, "body")) == ("## Beyond", "Beyond the questions.")
+    assert r.beyond(2) == r.beyond(2, "heading") == r.beyond(2, "body") == ""  # exercise 2 has none
+    with pytest.raises(ValueError, match="part must be"):
+        r.beyond(1, "middle")
+
+
 def test_the_whole_sheet_cross_references_every_figure(report):
     text = report("sheet").render("sheet.md.j2")
     assert "\x00" not in text
@@ -322,7 +337,7 @@ def test_resolve_leaves_other_text_alone(report):
 
 def test_beyond_is_empty_for_an_exercise_without_one(report):
     r = report()
-    assert r.beyond(1) == "Beyond the questions." and r.current_part == "1, beyond the questions"
+    assert r.beyond(1) == "## Beyond\nBeyond the questions." and r.current_part == "1, beyond the questions"
     assert r.beyond(2) == "" and r.beyond(5) == ""
 
 

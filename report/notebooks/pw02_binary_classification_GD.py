@@ -119,13 +119,13 @@ print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost
 c_min = optimum["cost"]
 near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
 plt.figure(figsize=(7, 4))
-print(f"{'lr':>5} {'final cost':>12} {'last two costs':>27} {'accuracy':>9} {'epochs to the minimum':>22}")
+print(f"{'lr':>5} {'the last four costs':>44} {'accuracy':>9} {'epochs to the minimum':>22}")
 for lr in {{ cfg.ex2.lr_study }}:
     _, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64), lr,
                                   {{ cfg.ex2.epochs }}, track)
     costs_lr = [c for c, _ in history]
     reached = next((t for t, c in enumerate(costs_lr) if c - c_min <= near), "not reached")
-    print(f"{lr:>5} {costs_lr[-1]:>12.6g} {costs_lr[-2]:>13.6g} {costs_lr[-1]:>13.6g} {history[-1][1]:>9.4f} {reached:>22}")
+    print(f"{lr:>5} {' '.join(f'{c:10.6g}' for c in costs_lr[-4:]):>44} {history[-1][1]:>9.4f} {reached:>22}")
     plt.loglog(range(1, len(costs_lr) + 1), np.maximum(np.array(costs_lr) - c_min, 1e-16), label=f"η = {lr}")
 plt.axhline(costs[0] - c_min, color="k", ls=":", label="at the start")
 plt.xlabel("epoch + 1")
@@ -162,7 +162,7 @@ plt.show()
 # {{ answer("2e") }}
 
 # %% [markdown]
-# {{ beyond(2) }}
+# {{ beyond(2, "heading") }}
 
 # %%
 {{ code("gdlab.spine.stratified_split") }}
@@ -181,10 +181,17 @@ print(f"accuracy: training {accuracy(Y_train, predict(X_train, W_train)):.4f}, h
       f" ({round((1 - held_out) * len(test))} mistakes); always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
 
 # %%
-singular = torch.linalg.svdvals(X)
-print("singular values of X, smallest / largest:", (singular[-1] / singular[0]).item())
-dependency = df["pelvic_incidence"] - df["pelvic_tilt"] - df["sacral_slope"]
-print("pelvic_incidence − pelvic_tilt − sacral_slope: largest absolute value over the 310 rows", dependency.abs().max())
+{{ code("gdlab.spine._echelon") }}
+
+
+{{ code("gdlab.spine.collinearity") }}
+
+
+found = collinearity(df[features].to_numpy(), features, {{ cfg.ex2.additions.rank_rtol }})
+print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")
+for dep in found["dependencies"]:
+    print(dep["target"], "=", " + ".join(f"{c:.12g} · {name}" for name, c in dep["equals"].items()),
+          f"+ {dep['constant']:.2g}; largest residual {dep['max_abs_residual']:.2g}")
 
 {{ code("gdlab.logreg.null_direction") }}
 
@@ -201,7 +208,11 @@ X_kept, _ = design(df[kept].to_numpy(), labels)
 W_kept, _ = gradient_descent(lambda W: gradient_cost(X_kept, Y, W), torch.zeros(1, X_kept.shape[1], dtype=torch.float64),
                              {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
 weights = pd.Series(W_kept[0, 1:].numpy(), index=kept).sort_values(key=abs)
+print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":", torch.linalg.matrix_rank(X_kept).item(), "of", X_kept.shape[1])
 print("largest weights:", weights.iloc[::-1][:3].round(3).to_dict())
-weights.plot.barh(figsize=(6, 3.5), color=["C3" if w < 0 else "C0" for w in weights])
+weights.plot.barh(figsize=(6, 3.5), color=["C0" if w < 0 else "C3" for w in weights])
 plt.xlabel("weight: change in the log-odds of {{ cfg.ex2.positive_class }} per standard deviation")
 plt.show()
+
+# %% [markdown]
+# {{ beyond(2, "body") }}

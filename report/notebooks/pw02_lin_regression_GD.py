@@ -41,13 +41,16 @@ plt.show()
 {{ code("gdlab.linreg.design") }}
 
 
+{{ code("gdlab.linreg.cost") }}
+
+
 {{ code("gdlab.linreg.normal_equations") }}
 
 
 X, Y = design(x, y)
 a_star = normal_equations(X, Y)
 print("X", tuple(X.shape), " Y", tuple(Y.shape))
-print("closed form       a* =", a_star.flatten().tolist())
+print("closed form       a* =", a_star.flatten().tolist(), " cost C(a*) =", cost(X, Y, a_star).item())
 print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().tolist())
 print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0].flatten().tolist())
 
@@ -60,9 +63,6 @@ print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None
 # {{ answer("1b") }}
 
 # %%
-{{ code("gdlab.linreg.cost") }}
-
-
 {{ code("gdlab.linreg.gradient_cost") }}
 
 
@@ -110,13 +110,14 @@ print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((
 c_star = cost(X, Y, a_star).item()
 plt.figure(figsize=(7, 4))
 lam_max = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item()
-print(f"{'lr':>5} {'1 − lr·λmax':>12} {'final cost':>12} {'epochs to reach a*':>19}")
+print(f"{'lr':>5} {'1 − lr·λmax':>12} {'final cost':>12} {'epochs to reach a*':>19} {'cost > {{ cfg.outcome.divergence_factor }} × start at epoch':>26}")
 for lr in {{ cfg.ex1.lr_study }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64), lr,
                                   {{ cfg.ex1.epochs }}, track)
     costs, distances = zip(*history)
     reached = next((t for t, d in enumerate(distances) if d <= tol), None)
-    print(f"{lr:>5} {1 - lr * lam_max:>12.3g} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19}")
+    diverged = next((t for t, c in enumerate(costs) if c > {{ cfg.outcome.divergence_factor }} * costs[0]), "—")
+    print(f"{lr:>5} {1 - lr * lam_max:>12.3g} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19} {diverged:>26}")
     plt.semilogy(np.maximum(np.array(costs) - c_star, 1e-17), label=f"η = {lr}", ls="--" if lr > 1 else "-")
 plt.ylim(1e-17, 1e3)
 plt.xlabel("epoch")
@@ -169,7 +170,7 @@ print(f"bisection: the limit lies in [{lo:.5g}, {hi:.5g}] after {len(probes)} ru
 # {{ answer("1e") }}
 
 # %% [markdown]
-# {{ beyond(1) }}
+# {{ beyond(1, "heading") }}
 
 # %%
 {{ code("gdlab.linreg.feature_variant") }}
@@ -194,3 +195,6 @@ for variant in {{ cfg.ex1.scaling.variants }}:
                               {{ cfg.ex1.tol }} * torch.linalg.vector_norm(av).item())
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
           f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>30} {theory:>9}")
+
+# %% [markdown]
+# {{ beyond(1, "body") }}

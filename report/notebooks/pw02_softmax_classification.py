@@ -132,10 +132,26 @@ def evaluate(W, b):
 
 
 def show(history, title):
-    train_cost, train_acc, test_cost, test_acc = zip(*history)
-    print(f"{title}: training cost {train_cost[0]:.4f} -> {train_cost[-1]:.4f}, test accuracy after each epoch:",
-          [round(a, 4) for a in test_acc[1:]])
-    return train_cost, test_acc
+    """Print a run's costs and accuracies; return its curves (training cost, training accuracy, test cost, test
+    accuracy), one value per epoch, epoch 0 first."""
+    curves = train_cost, train_acc, test_cost, test_acc = [list(c) for c in zip(*history)]
+    print(f"{title}: training cost {train_cost[0]:.4f} -> {train_cost[-1]:.4f}, test cost {test_cost[-1]:.4f}, "
+          f"training accuracy {train_acc[-1]:.4f}; test accuracy after each epoch:", [round(a, 4) for a in test_acc[1:]])
+    return curves
+
+
+def plot_runs(runs):
+    """Cost (log scale) and accuracy per epoch, training solid and test dashed, one colour per run."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+    for k, (label, (train_cost, train_acc, test_cost, test_acc), style) in enumerate(runs):
+        ax1.semilogy(train_cost, color=f"C{k}", label=f"{label}, training", **style)
+        ax1.semilogy(test_cost, color=f"C{k}", ls="--", label=f"{label}, test", **style)
+        ax2.plot([100 * a for a in train_acc], color=f"C{k}", **style)
+        ax2.plot([100 * a for a in test_acc], color=f"C{k}", ls="--", **style)
+    ax1.set(xlabel="epoch", ylabel="cost (log scale)")
+    ax2.set(xlabel="epoch", ylabel="accuracy (%)")
+    ax1.legend(fontsize=7)
+    plt.show()
 
 
 W, b = init_params({{ cfg.seed }}, std={{ cfg.ex3.reference.init_std }})  # the course's start: W = torch.randn(10, 784), b = 0
@@ -145,14 +161,7 @@ course = show(train(hand_step(W, b, lr), X_train, Y_train, nepochs, nbatch, {{ c
 Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, from small weights
 small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
              "W = {{ cfg.ex3.init_std }}·randn")
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
-for (cost_curve, acc_curve), label in ((course, "W = randn (the course's start)"), (small, "W = {{ cfg.ex3.init_std }}·randn")):
-    ax1.semilogy(cost_curve, marker="o", ms=3, label=label)
-    ax2.plot(range(1, nepochs + 1), [100 * a for a in acc_curve[1:]], marker="o", ms=3, label=label)
-ax1.set(xlabel="epoch", ylabel="training cost (log scale)")
-ax2.set(xlabel="epoch", ylabel="test accuracy (%)")
-ax1.legend(fontsize=8)
-plt.show()
+plot_runs([("W = randn", course, {"marker": "o", "ms": 3}), ("W = {{ cfg.ex3.init_std }}·randn", small, {"marker": "o", "ms": 3})])
 
 # %% [markdown]
 # {{ answer("3d") }}
@@ -187,13 +196,7 @@ module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {
                     evaluate(*module_params(model))), "nn.Module")
 print("largest difference of the training cost, hand vs nn.Module:",
       max(abs(p - q) for p, q in zip(course[0], module[0])))
-plt.figure(figsize=(5, 3.2))
-plt.semilogy(course[0], marker="o", ms=5, label="by hand")
-plt.semilogy(module[0], marker="x", ms=5, ls="--", label="nn.Module")
-plt.xlabel("epoch")
-plt.ylabel("training cost (log scale)")
-plt.legend()
-plt.show()
+plot_runs([("by hand", course, {"marker": "o", "ms": 5}), ("nn.Module", module, {"marker": "x", "ms": 5})])
 
 # %% [markdown]
 # {{ answer("3f") }}

@@ -76,6 +76,23 @@ def mirrored(factors: dict[float, float], rtol: float = 1e-9) -> list[list[float
             if a < b and factors[a] > 0 > factors[b] and math.isclose(factors[a], -factors[b], rel_tol=rtol)]
 
 
+def fastest(runs: list[dict], key: str) -> dict | None:
+    """The run that needed the fewest epochs ``key`` (None: it never got there), the smaller rate on a tie; None
+    when no run got there."""
+    arrived = [r for r in runs if r[key] is not None]
+    return min(arrived, key=lambda r: (r[key], r["lr"])) if arrived else None
+
+
+def range_test_facts(probes: list[dict]) -> dict:
+    """What a learning-rate range test shows (probes sorted by rate, each with ``lr``, ``final_cost``, ``finite``
+    and ``monotone``): the rate with the lowest final cost, the largest rate whose cost fell at every epoch, and the
+    first rate whose cost rose in some epoch or became non-finite (None where there is none)."""
+    finite = [p for p in probes if p["finite"]]
+    return {"best_lr": min(finite, key=lambda p: p["final_cost"])["lr"] if finite else None,
+            "largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None),
+            "first_rising_lr": next((p["lr"] for p in probes if not (p["finite"] and p["monotone"])), None)}
+
+
 def epochs_falling(values: list[float]) -> int:
     """How many epochs a series fell before its minimum (0: it never fell). For a run just above the
     stability limit: the error shrinks along the flat directions first, then the steep one takes over."""

@@ -93,7 +93,10 @@ def epochs_to_reach(gradient, a_star, lr, tol, max_epochs, chunk=1000):
     ``gradient(a)`` is the step direction (times ``lr``)."""
     target = tol * float(torch.linalg.vector_norm(a_star))
     a, done = torch.zeros_like(a_star), 0
-    distance = lambda w: float(torch.linalg.vector_norm(w - a_star))  # noqa: E731
+
+    def distance(w):
+        return float(torch.linalg.vector_norm(w - a_star))
+
     if distance(a) <= target:
         return 0
     while done < max_epochs:

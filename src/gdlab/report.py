@@ -68,14 +68,25 @@ def sci(x: float | None, digits: int = 2) -> str:
     return f"${x / 10**exp:.{digits - 1}f} \\times 10^{{{exp}}}$"
 
 
+def sigz(x: float | None, digits: int = 3) -> str:
+    """As :func:`sig`, but with trailing zeros kept, so that a column of a table has one precision (0.160, 0.0255)."""
+    if _missing(x):
+        return "n/a"
+    plain = sig(x, digits)
+    if "×" in plain or "e" in plain or abs(x) >= 10 ** digits:
+        return plain
+    return _minus(f"{x:#.{digits}g}".rstrip("."))
+
+
 def pct(x: float | None, digits: int = 2) -> str:
     """A share as a percentage: 0.9263 -> "92.63 %"."""
     return "n/a" if _missing(x) else _minus(f"{100 * x:.{digits}f}{NBSP}%")
 
 
 def pm(mean: float | None, sd: float | None, digits: int = 2) -> str:
-    """A mean share ± its standard deviation, in percent: "91.59 % ± 0.10 %", never broken across lines."""
-    return f"{pct(mean, digits)}{NBSP}±{NBSP}{pct(sd, digits)}"
+    """A mean share ± its standard deviation: "91.59 % ± 0.10 percentage points", the number never broken from
+    its sign or unit."""
+    return f"{pct(mean, digits)}{NBSP}±{NBSP}{pp(sd, digits)}"
 
 
 def pp(x: float | None, digits: int = 2) -> str:
@@ -178,7 +189,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,
@@ -223,11 +234,17 @@ class Renderer:
         listings = "".join(f"{self.listing(q)}\n\n" for q in shown)
         return f"## {self.label(ex, p)} {p['gist']}\n\n> {self.question(part_id)}\n\n{lead}\n\n{listings}{rest}\n"
 
-    def beyond(self, number: int) -> str:
-        """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one."""
+    def beyond(self, number: int, part: str = "all") -> str:
+        """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one: ``all`` of it,
+        its ``heading`` or its ``body`` (a notebook puts the body after the code cells it rests on)."""
+        if part not in ("all", "heading", "body"):
+            raise ValueError(f"beyond(): part must be 'all', 'heading' or 'body', not {part!r}")
         module = self._answers(number)
         self.current_part = f"{number}, beyond the questions"
-        return str(module.beyond()).strip() if hasattr(module, "beyond") else ""
+        text = str(module.beyond()).strip() if hasattr(module, "beyond") else ""
+        heading, _, body = text.partition("\n")
+        return {"all": text, "heading": heading if heading.startswith("#") else "", "body": body.strip()
+                if heading.startswith("#") else text}[part]
 
     def figure(self, key: str, caption: str, width: str = "80%") -> str:
         """A figure of the sheet with its caption. A notebook draws its own plots in its code cells: there the

@@ -144,7 +144,10 @@ def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std,
     validation (cost, accuracy) and the run's row of the study's table; the test set
     is scored once at the end, for the report only — it chooses nothing."""
     W, b = init_params(seed, init_std)
-    evaluate = lambda: metrics(X_val, Y_val, W, b)  # noqa: E731
+
+    def evaluate():
+        return metrics(X_val, Y_val, W, b)
+
     max_cost = max_cost_factor * evaluate()[0]
     history = train(hand_step(W, b, lr), X, Y, max_epochs, nbatch, seed, evaluate,
                     stop=lambda h: stable(h, window, min_delta, max_cost))

@@ -116,13 +116,24 @@ def check_code_inputs(rules):
 
 
 # --- parameters in canonical form -------------------------------------------------------------------
+RATE_KEYS = re.compile(r"^(lr|lrs|lr_.*)$")  # learning rates: numbers, however YAML typed them
+
+
 def canonicalise(cfg):
-    """Sort every mapping of the config by key, in place. Snakemake compares params by their text,
-    so reordering keys in a YAML file must not look like a change."""
+    """Sort every mapping of the config by key, and write every learning rate as a float, in place. Snakemake
+    compares params by their text, so reordering keys in a YAML file, or writing the rate 1.0 as 1, must not
+    look like a change (a notebook quotes the rates in its code)."""
+
+    def rate(value):
+        if isinstance(value, list):
+            return [rate(v) for v in value]
+        if isinstance(value, dict):
+            return sort(value)
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     def sort(value):
         if isinstance(value, dict):
-            return {k: sort(value[k]) for k in sorted(value)}
+            return {k: rate(v) if RATE_KEYS.match(k) else sort(v) for k, v in ((k, value[k]) for k in sorted(value))}
         if isinstance(value, list):
             return [sort(v) for v in value]
         return value

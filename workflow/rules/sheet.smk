@@ -265,9 +265,11 @@ rule submission:
         notebooks=expand(rules.notebook.output.ipynb, nb=NOTEBOOKS),
         data=BUNDLE_DATA,
         maths="results/report/maths.pdf",
+        answers="results/report/answers.pdf",
         code=code_inputs("submission.py"),
     output:
         maths=f"{HANDIN}/pw02_maths.pdf",
+        answers=f"{HANDIN}/pw02_answers.pdf",
         zip="results/submission.zip",
     params:
         folder=lambda wc, output: os.path.dirname(output.maths),

@@ -3,6 +3,7 @@
 import math
 
 from gdlab.facts import epochs_falling, error_factors, first_at_or_below, mirrored, outcome
+from gdlab.facts import fastest as first_to_arrive
 from gdlab.io import read_json, setup_logging, write_json
 
 RTOL = 1e-9  # lr·λ within this of 1 or 2 is that boundary itself, not beyond it (λ carries rounding)
@@ -64,12 +65,11 @@ def epoch_error(s):
 study = [ended(r) for r in runs]
 by = {k: [r["lr"] for r in study if r["outcome"] == k] for k in ("converged", "still decreasing", "oscillating",
                                                                    "unstable", "diverged")}
-reached = [r for r in study if r["epochs_to_tol"] is not None]
 zigzag = [r["lr"] for r in study if r["zigzag"] and r["outcome"] in ("converged", "still decreasing")]
 identity_deviation = max(abs(h - (i == j)) for i, row in enumerate(closed["hessian"]) for j, h in enumerate(row))
 # With one curvature, rates whose factors are opposite give the same loss curve (the dashed lie on the solid).
 one_curvature = curv["lambda_max"] - curv["lambda_min"] <= 1e-12 * curv["lambda_max"]
-fastest = min(reached, key=lambda r: (r["epochs_to_tol"], r["lr"])) if reached else None
+fastest = first_to_arrive(study, "epochs_to_tol")
 write_json(snakemake.output.json, {
     "closed_form": {k: closed[k] for k in ("a", "cost", "lstsq", "lstsq_max_abs_diff", "n")},
     "curvature": curv | {"one_over_lambda_max": 1 / curv["lambda_max"], "positive_definite": curv["lambda_min"] > 0,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gdlab.facts import outcome, period_two
+from gdlab.facts import fastest, outcome, period_two, range_test_facts
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -33,7 +33,6 @@ converged = [r for r in study if r["outcome"] == "converged"]
 h = add["heldout"]
 used = prep["used"]
 weights = np.array(add["reduced"]["W"][0][1:])
-finite = [p for p in rng["probes"] if p["finite"]]
 col = prep["collinearity"]
 write_json(snakemake.output.json, {
     "data": {k: prep[k] for k in ("n", "n_train", "n_test", "class_counts", "test_positive_fraction", "features", "used",
@@ -54,17 +53,15 @@ write_json(snakemake.output.json, {
     # Accuracy is not what GD minimises: rates whose run, away from the minimum, classifies more patients correctly.
     "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > ended(gd)["accuracy"]],
     # The rate to recommend: the converged run of the study that reached the minimum in the fewest epochs.
-    "fastest": min((r for r in converged if r["epochs_to_minimum"] is not None),
-                   key=lambda r: (r["epochs_to_minimum"], r["lr"]), default=None),
+    "fastest": fastest(converged, "epochs_to_minimum"),
+    # Does the fastest rate lie above both the bound 2/L and the range test's largest steadily falling rate?
+    "fastest_beyond_range": (fastest(converged, "epochs_to_minimum") or {"lr": 0})["lr"]
+    > max(bound, range_test_facts(rng["probes"])["largest_monotone_lr"] or 0),
     "period_two": [r for r in study if r["period_two"]],
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
     "max_lr": {"theory": bound, "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
-               "range_best_lr": min(finite, key=lambda p: p["final_cost"])["lr"] if finite else None,
-               "range_largest_monotone_lr": max((p["lr"] for p in finite if p["monotone"]), default=None),
-               # The first rate of the test at which the cost rose in some epoch (the test's rates are sorted).
-               "range_first_rising_lr": next((p["lr"] for p in rng["probes"] if not (p["finite"] and p["monotone"])),
-                                             None),
+               **{f"range_{k}": v for k, v in range_test_facts(rng["probes"]).items()},
                "range_last_ratio": rng["probes"][-1]["final_cost"] / rng["initial_cost"]
                if rng["probes"][-1]["finite"] else None},
     "heldout": {"train_accuracy": h["train_accuracy"][-1], "test_accuracy": h["test_accuracy"][-1],

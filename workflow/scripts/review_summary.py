@@ -1,6 +1,7 @@
 """Exercises 4-6: the numbers and facts the review answers, the reading summary and the calculus quote."""
 
 import math
+import sys
 
 from gdlab.facts import direction, epochs_falling, strictly_increasing
 from gdlab.io import read_json, setup_logging, write_json
@@ -53,8 +54,11 @@ write_json(snakemake.output.json, {
                   "half_epochs": sizes[0]["epochs"] // 2,
                   "test_cost_falls_with_n": strictly_increasing([-r["final_test_cost"] for r in sizes]),
                   "still_falling": [r["n_train"] for r in sizes if r["final_train_cost"] < r["half_train_cost"]]},
-    "ex5": read_json(snakemake.input.ex5),
+    # λmin·λmax = det H: 1 for the merely scaled feature, so that 1/λmax = λmin (it looks like a typo otherwise).
+    "ex5": (e5 := read_json(snakemake.input.ex5)) | {"reciprocal": abs(e5["lambda_min"] * e5["lambda_max"] - 1) < 1e-9},
     "calculus": {"all_passed": calc["all_passed"]},
+    # The textbook sigmoid 1/(1 + exp(−z)) overflows where exp(−z) exceeds the largest float64.
+    "exp_overflow_z": -math.log(sys.float_info.max),
     "c1_descent": {"runs": descent, "steps": descent[0]["steps"], "stuck_fraction": STUCK_FRACTION,
                    **{f"{kind}": [d for d in descent if d["progress"] == kind] for kind in ("stuck", "slow", "fast")},
                    **{f"any_{kind}": any(d["progress"] == kind for d in descent) for kind in ("stuck", "slow", "fast")}},

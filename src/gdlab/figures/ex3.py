@@ -101,12 +101,12 @@ def weights(inputs, out, params):
     """The favourite's ten weight vectors as 28×28 images, on one symmetric colour scale."""
     W = load_arrays(inputs.favourite)["W"]
     lim = np.abs(W).max()
-    with figure(out, params.style, ncols=5, nrows=2, height=1.0, rect=(0, 0, 0.88, 1)) as (fig, axes):
+    with figure(out, params.style, ncols=5, nrows=2, height=1.0, rect=(0, 0, 0.84, 1)) as (fig, axes):
         for k, ax in enumerate(axes.flat):
             im = ax.imshow(W[k].reshape(28, 28), cmap="RdBu_r", vmin=-lim, vmax=lim)
             ax.set_title(str(k), fontsize=9)
             ax.axis("off")
-        fig.colorbar(im, cax=fig.add_axes((0.9, 0.15, 0.02, 0.7)), label="weight")  # its own axes: no overlap
+        fig.colorbar(im, cax=fig.add_axes((0.86, 0.15, 0.02, 0.7)), label="weight")  # its own axes: no overlap
 
 
 def confusion(inputs, out, params):

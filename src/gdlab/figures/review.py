@@ -25,7 +25,7 @@ def overfit(inputs, out, params):
                 ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
         ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
         ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-        ax2.legend(fontsize=7)
+        ax2.legend(fontsize=8)
 
 
 def data_size(inputs, out, params):
@@ -39,7 +39,7 @@ def data_size(inputs, out, params):
                 label=f"training cost after {d['epochs'] // 2} epochs")
         ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {d['epochs']} epochs")
         ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
 
 
 def sigmoid_plot(inputs, out, params):
@@ -75,9 +75,9 @@ def c1_plot(inputs, out, params):
         ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
         for k, p in enumerate(paths):
             ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
-        ax1.set(xlabel="x", ylim=(-0.2, 1.05), title="the cost")
-        ax1.legend(fontsize=6, loc="center right")
+        ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
+        ax1.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.82), framealpha=0.95)
         for k, p in enumerate(paths):
             ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
         ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
-        ax2.legend(fontsize=7)
+        ax2.legend(fontsize=8)
