@@ -13,7 +13,7 @@ import pytest
 from gdlab.io import write_json
 from gdlab.report import (
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
-    article, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
+    article, bound, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -22,6 +22,12 @@ from gdlab.report import (
 def test_article_as_the_number_is_read():
     assert [article(n) for n in (0, 2, 8, 11, 18, 80, 100, 800, 11_000, 1_100, 110_000)] == [
         "a 0", "a 2", "an 8", "an 11", "an 18", "an 80", "a 100", "an 800", "an 11000", "a 1100", "a 110000"]
+
+
+def test_bound_rounds_up_so_that_at_most_stays_true():
+    assert bound(4.440892e-16) == "$4.5 \\times 10^{-16}$" and bound(1.19e-7) == "$1.2 \\times 10^{-7}$"
+    assert bound(3e-15) == "$3.0 \\times 10^{-15}$"  # exact: not pushed up
+    assert bound(0.00135, 2) == "$0.0014$" and bound(0.0) == "$0$"
 
 
 def test_sigz_keeps_the_zeros_a_column_needs():

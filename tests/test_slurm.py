@@ -56,7 +56,7 @@ def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
     assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_point"} <= set(submitted)
     assert not {"fetch", "ex2_summary"} & set(submitted)
     # ... and the results are those of the local build, exactly (timing fields aside).
-    assert same_metrics(built, work, under="ex2", at_least=8) >= 8
+    assert same_metrics(built, work, under="ex2", at_least=7) >= 7
     same_metrics(built, work, under="ex3/points", at_least=1)
     # Each job ran with its rule's memory request: SLURM recorded it.
     jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout

@@ -94,7 +94,7 @@ def track(W):
 W, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64),
                               lr={{ cfg.ex2.lr }}, nepochs={{ cfg.ex2.epochs }}, track=track)
 costs, accuracies = zip(*history)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
 ax1.semilogx(range(1, len(costs) + 1), costs)
 ax1.set(xlabel="epoch + 1", ylabel="cost (cross-entropy)", title="loss curve (η = {{ cfg.ex2.lr }})")
 ax2.semilogx(range(1, len(costs) + 1), accuracies, color="C1")
@@ -134,7 +134,7 @@ plt.ylim(1e-13, None)
 plt.legend(fontsize=8, ncols=2)
 plt.show()
 L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
-print("the bound 2/L =", 2 / L)
+print("L =", L, "  the bound 2/L =", 2 / L)
 
 # %%
 {{ code("gdlab.studies.lr_range_test") }}

@@ -142,12 +142,12 @@ def show(history, title):
 
 def plot_runs(runs):
     """Cost (log scale) and accuracy per epoch, training solid and test dashed, one colour per run."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
-    for k, (label, (train_cost, train_acc, test_cost, test_acc), style) in enumerate(runs):
-        ax1.semilogy(train_cost, color=f"C{k}", label=f"{label}, training", **style)
-        ax1.semilogy(test_cost, color=f"C{k}", ls="--", label=f"{label}, test", **style)
-        ax2.plot([100 * a for a in train_acc], color=f"C{k}", **style)
-        ax2.plot([100 * a for a in test_acc], color=f"C{k}", ls="--", **style)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    for label, (train_cost, train_acc, test_cost, test_acc), style in runs:
+        ax1.semilogy(train_cost, label=f"{label}, training", **style)
+        ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
+        ax2.plot([100 * a for a in train_acc], **style)
+        ax2.plot([100 * a for a in test_acc], ls="--", **style)
     ax1.set(xlabel="epoch", ylabel="cost (log scale)")
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
     ax1.legend(fontsize=7)
@@ -155,13 +155,17 @@ def plot_runs(runs):
 
 
 W, b = init_params({{ cfg.seed }}, std={{ cfg.ex3.reference.init_std }})  # the course's start: W = torch.randn(10, 784), b = 0
+print("size of the first logits from this start (mean |z| over the training images):",
+      linear_trsf(X_train, W, b).abs().mean().item())
 W0, b0 = W.clone(), b.clone()  # the same start, for the nn.Module of part f
 course = show(train(hand_step(W, b, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(W, b)),
               "W = randn")
 Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, from small weights
 small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
              "W = {{ cfg.ex3.init_std }}·randn")
-plot_runs([("W = randn", course, {"marker": "o", "ms": 3}), ("W = {{ cfg.ex3.init_std }}·randn", small, {"marker": "o", "ms": 3})])
+# One colour per run in both plots: blue the course's start by hand, orange the nn.Module, green small weights.
+plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
+           ("W = {{ cfg.ex3.init_std }}·randn", small, {"color": "C2", "marker": "o", "ms": 3})])
 
 # %% [markdown]
 # {{ answer("3d") }}
@@ -196,7 +200,8 @@ module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {
                     evaluate(*module_params(model))), "nn.Module")
 print("largest difference of the training cost, hand vs nn.Module:",
       max(abs(p - q) for p, q in zip(course[0], module[0])))
-plot_runs([("by hand", course, {"marker": "o", "ms": 5}), ("nn.Module", module, {"marker": "x", "ms": 5})])
+plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
+           ("nn.Module", module, {"color": "C1", "marker": "x", "ms": 5})])
 
 # %% [markdown]
 # {{ answer("3f") }}
@@ -243,16 +248,28 @@ table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
 print("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size")
 print((100 * table).round(2).to_string())
 print("\nthe difference between the seeds, largest minus smallest (percentage points)")
-print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_range")).round(2).to_string())
+print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_range")).round(3).to_string())
 print("\nepochs until the validation accuracy was stable (median over the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="epochs").to_string())
+print("\nhow the runs ended (the worst of the seeds)")
+print(points.pivot(index="lr", columns="batch_size", values="status").to_string())
+print(points["status"].value_counts().to_string())
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
 image = ax1.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
 ax1.set_xticks(range(table.shape[1]), table.columns)
 ax1.set_yticks(range(table.shape[0]), table.index)
 ax1.set(xlabel="batch size", ylabel="learning rate", title="validation accuracy (%)")
 fig.colorbar(image, ax=ax1)
+{{ code("gdlab.grid.ranked") }}
+
+
+{{ code("gdlab.grid.best_by_batch") }}
+
+
+print("\nper batch size: the best rate, and the rates level with it (means within the two standard deviations)")
+for row in best_by_batch(points):
+    print(f"  batch {row['batch_size']:>5}: best lr {row['lr']:g}, level {row['level_lrs']}")
 best = table.idxmax()
 ax2.loglog(best.index, best.to_numpy(), "o-")
 ax2.set(xlabel="batch size", ylabel="learning rate", title="the best rate per batch size")

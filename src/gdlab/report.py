@@ -78,6 +78,16 @@ def sigz(x: float | None, digits: int = 3) -> str:
     return _minus(f"{x:#.{digits}g}".rstrip("."))
 
 
+def bound(x: float | None, digits: int = 2) -> str:
+    """An upper bound as TeX, rounded *up* so that "within" and "at most" stay true: 4.44e-16 -> 4.5 × 10^-16."""
+    if _missing(x) or x <= 0:
+        return sci(x, digits)
+    exp = math.floor(math.log10(x))
+    step = 10.0 ** (exp - digits + 1)
+    up = math.ceil(round(x / step, 9)) * step  # round() first: 0.3 / 0.1 is 2.9999999999999996, not above 3
+    return sci(up, digits)
+
+
 def pct(x: float | None, digits: int = 2) -> str:
     """A share as a percentage: 0.9263 -> "92.63 %"."""
     return "n/a" if _missing(x) else _minus(f"{100 * x:.{digits}f}{NBSP}%")
@@ -189,7 +199,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz), ("bound", bound),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,

@@ -155,7 +155,7 @@ def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
     ``target = Σ equals[name]·name + constant``, target being the first feature in ``names`` order
     it involves (weights below ``rtol`` of the target's count as not involved); with several null
     directions the basis is put in reduced row echelon form so each has its own target. Full-precision
-    floats: rounding for display is the template's job.
+    floats.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != len(names):

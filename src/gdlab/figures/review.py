@@ -25,7 +25,7 @@ def overfit(inputs, out, params):
                 ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
         ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
         ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-        ax2.legend(fontsize=8)
+        ax2.legend(fontsize=8, framealpha=1)
 
 
 def data_size(inputs, out, params):
@@ -39,7 +39,7 @@ def data_size(inputs, out, params):
                 label=f"training cost after {d['epochs'] // 2} epochs")
         ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {d['epochs']} epochs")
         ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, framealpha=1)
 
 
 def sigmoid_plot(inputs, out, params):
@@ -49,7 +49,7 @@ def sigmoid_plot(inputs, out, params):
         ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
         ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
         ax.set(xlabel="z")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, framealpha=1)
 
 
 def softplus_plot(inputs, out, params):
@@ -60,7 +60,7 @@ def softplus_plot(inputs, out, params):
         ax.axhline(0, color="C2", ls="--", lw=1.5, label=r"asymptote $y = 0$ ($z\to-\infty$)")
         ax.plot(zs, softplus(zs), color="C0", lw=2.5, label=r"$\zeta(z) = \log(1+e^z)$")
         ax.set(xlabel="z", ylim=(-1, 6.5))
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, framealpha=1)
 
 
 def c1_plot(inputs, out, params):
@@ -76,8 +76,8 @@ def c1_plot(inputs, out, params):
         for k, p in enumerate(paths):
             ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
         ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-        ax1.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.82), framealpha=0.95)
+        ax1.legend(fontsize=7, loc="upper right", framealpha=1)
         for k, p in enumerate(paths):
             ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
         ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
-        ax2.legend(fontsize=8)
+        ax2.legend(fontsize=8, framealpha=1)
