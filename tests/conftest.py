@@ -142,3 +142,14 @@ def same_metrics(a_dir: Path, b_dir: Path, under: str = "", at_least: int = 30, 
             assert strip_timing(ja, ignore) == strip_timing(jb, ignore), name
         identical_bytes += a[name].read_bytes() == b[name].read_bytes()
     return identical_bytes
+
+
+def assert_hand_gradient_is_autograds(cost, gradient_cost, X, Y, w, shape, atol):
+    """A model's hand-written gradient at ``w`` against torch.autograd's of its cost (micrograd's test)."""
+    import torch
+
+    w = w.detach().clone().requires_grad_()
+    cost(X, Y, w).backward()
+    g = gradient_cost(X, Y, w.detach())
+    assert g.shape == shape
+    torch.testing.assert_close(g, w.grad, rtol=1e-12, atol=atol)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import data_mirror
+from conftest import assert_hand_gradient_is_autograds, data_mirror
 from gdlab.gd import gradient_descent
 from gdlab.linreg import (
     contraction, cost, curvature, design, epochs_to_reach, feature_variant, gradient_cost, hessian, load,
@@ -61,12 +61,7 @@ def test_cost_is_half_the_mean_squared_residual(data):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_hand_gradient_equals_autograd(data, seed):
-    X, Y = data
-    a = random_a(seed).requires_grad_()
-    cost(X, Y, a).backward()
-    g = gradient_cost(X, Y, a.detach())
-    assert g.shape == (2, 1)
-    torch.testing.assert_close(g, a.grad, rtol=1e-12, atol=1e-12)
+    assert_hand_gradient_is_autograds(cost, gradient_cost, *data, random_a(seed), (2, 1), atol=1e-12)
 
 
 def test_hessian_equals_autograd_at_any_point(data):

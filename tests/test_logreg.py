@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from conftest import data_mirror
+from conftest import assert_hand_gradient_is_autograds, data_mirror
 from gdlab.gd import gradient_descent
 from gdlab.logreg import (
     accuracy, cost, cost_hessian, design, gradient_cost, lbfgs_optimum, null_direction, predict, smoothness,
@@ -92,12 +92,7 @@ def test_cost_and_gradient_stay_finite_where_sigma_rounds_to_0_or_1(data):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_hand_gradient_equals_autograd(data, seed):
-    X, Y = data
-    W = random_W(seed).requires_grad_()
-    cost(X, Y, W).backward()
-    g = gradient_cost(X, Y, W.detach())
-    assert g.shape == (1, 13)
-    torch.testing.assert_close(g, W.grad, rtol=1e-12, atol=1e-14)
+    assert_hand_gradient_is_autograds(cost, gradient_cost, *data, random_W(seed), (1, 13), atol=1e-14)
 
 
 def test_hessian_equals_autograd_and_respects_the_smoothness_bound(data):
