@@ -40,7 +40,9 @@ def cluster(tmp_path_factory):
 
 # A small part of the workflow: enough to prove the executor, the profile and the declared resources (a
 # full MNIST training job among them), not the science — the local build proves that.
-TARGETS = ["results/ex2/summary.json", "results/ex3/points/lr_0.1_bs_4096.json"]
+# Two short chains of training jobs (the executor polls SLURM more slowly the longer nothing finishes: few levels
+# keep the test short), and what they produce compared with the local build.
+TARGETS = ["results/ex2/gd.json", "results/ex3/points/lr_0.1_bs_4096.json"]
 
 
 def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
@@ -52,11 +54,11 @@ def test_slurm_run_equals_local_run(cluster, built, tmp_path_factory, mirror):
     assert proc.returncode == 0, f"{out[-6000:]}\n{cluster.logs()}"
     submitted = re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out)
     print(f"SLURM build of {TARGETS}: {seconds:.0f} s, {len(submitted)} SLURM jobs")
-    # The training jobs went through SLURM, the local rules (fetch, collectors) did not ...
+    # The training jobs went through SLURM, the local rule (fetch) did not ...
     assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_point"} <= set(submitted)
-    assert not {"fetch", "ex2_summary"} & set(submitted)
+    assert "fetch" not in set(submitted)
     # ... and the results are those of the local build, exactly (timing fields aside).
-    assert same_metrics(built, work, under="ex2", at_least=7) >= 7
+    assert same_metrics(built, work, under="ex2", at_least=2) >= 2  # prepared.json and gd.json
     same_metrics(built, work, under="ex3/points", at_least=1)
     # Each job ran with its rule's memory request: SLURM recorded it.
     jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout

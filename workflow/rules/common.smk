@@ -1,6 +1,7 @@
 # Names and helpers every rule file uses. Paths are relative to the project folder (Snakemake's
 # working directory), so a built checkout can be moved or copied without replanning anything.
 import ast
+import functools
 import os
 import re
 import subprocess
@@ -48,6 +49,7 @@ def training_resources(epochs):
 
 
 # --- code inputs, derived from the imports --------------------------------------------------------
+@functools.cache  # each file parsed once per run: parsing them for every rule was most of the start-up time
 def _package_imports(path):
     """The gdlab module files a Python file imports (``from gdlab.x import ...``, ``from .x import ...``)."""
     path = Path(path)
@@ -87,13 +89,18 @@ def code_inputs(script):
 
 def imported_code(path):
     """The package files that the Python file ``path`` imports, directly or through other package modules."""
-    todo, seen = list(_package_imports(Path(path))), set()
+    return list(_imported_code(Path(path)))
+
+
+@functools.cache
+def _imported_code(path):
+    todo, seen = list(_package_imports(path)), set()
     while todo:
         found = todo.pop()
         if found not in seen:
             seen.add(found)
             todo.extend(_package_imports(PROJECT / found) - seen)
-    return sorted(str(m) for m in seen | {SRC / "gdlab" / "__init__.py"})
+    return tuple(sorted(str(m) for m in seen | {SRC / "gdlab" / "__init__.py"}))
 
 
 def results_read(path):
