@@ -34,6 +34,7 @@ rule mnist_prepare:
     params:
         val_size=config["ex3"]["val_size"],
         seed=config["seed"],
+    priority: 10  # the study and the MNIST notebook wait for it
     resources:
         **TIER["mnist"],
     log:

@@ -47,6 +47,7 @@ rule ex3_point:
         init_std=EX3["init_std"],
         divergence_factor=DIVERGENCE,
     threads: EX3["threads"]
+    priority: 10  # the study is the longest chain: the grid, the MNIST notebook and the sheet wait for it
     resources:
         **training_resources(len(GRID["seeds"]) * GRID["max_epochs"]),
     log:

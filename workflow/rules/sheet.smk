@@ -198,6 +198,7 @@ rule bundle_mnist:
         code=code_inputs("bundle_mnist.py"),
     output:
         raw=BUNDLE_MNIST,
+    priority: 10  # the MNIST notebook, the longest, waits for it: start it early
     resources:
         **TIER["light"],
     log:
@@ -223,6 +224,7 @@ rule notebook_run:
         folder=lambda wc: HANDIN,
         timeout_s=NOTEBOOK_TIMEOUT_S,
     threads: 1
+    priority: 10  # the longest jobs at the end of the build: start each as soon as it can
     resources:
         **TIER["mnist"],
     log:
