@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Every CPU the machine has: on two CPUs, four jobs at once only compete for them (measured slower).
 CORES  ?= all
+TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 
 .PHONY: report test lint bench peaks clean venv
@@ -20,8 +21,9 @@ report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --report results/report/provenance.html
 
+# One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Every speed figure of the README, side by side in one run (about six minutes; a copy, not results/).
 bench: $(STAMP)

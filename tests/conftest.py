@@ -51,18 +51,34 @@ def git(work: Path, *args: str) -> str:
                            *args], capture_output=True, text=True, check=True).stdout
 
 
-def run_snakemake(workdir: Path, *args: str, mirror: Path | None = None, check: bool = True,
-                  configfile: str = "config/test.yaml") -> subprocess.CompletedProcess:
+def snakemake_call(workdir: Path, *args: str, mirror: Path | None = None,
+                   configfile: str = "config/test.yaml") -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run the workflow of the checkout ``workdir``."""
     env = dict(os.environ)
     if mirror is not None:
         env["GDLAB_DATA_MIRROR"] = str(mirror)
     # Targets and options first: --configfile takes several values and would swallow targets after it.
     cmd = SNAKEMAKE + [*args, "--directory", str(workdir), "--snakefile", str(workdir / "workflow" / "Snakefile"),
                        "--configfile", str(workdir / configfile)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir)
+    return cmd, env
+
+
+def start_snakemake(workdir: Path, *args: str, **kw) -> subprocess.Popen:
+    """The workflow started in the background (its own process group, so that it can be killed whole)."""
+    cmd, env = snakemake_call(workdir, *args, **kw)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir,
+                            start_new_session=True)
+
+
+def finished(proc: subprocess.Popen, what: str, check: bool = True) -> subprocess.CompletedProcess:
+    out, err = proc.communicate()
     if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
-    return proc
+        raise AssertionError(f"snakemake {what} failed:\n{out[-4000:]}\n{err[-8000:]}")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True, **kw) -> subprocess.CompletedProcess:
+    return finished(start_snakemake(workdir, *args, **kw), " ".join(args), check)
 
 
 def planned_rules(workdir: Path, *targets: str, **kw) -> dict[str, int]:
@@ -95,15 +111,44 @@ def write_config(work: Path, name: str, change) -> str:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, mirror) -> Path:
+def built(request, tmp_path_factory, mirror) -> Path:
     """The whole workflow on config/test.yaml, built once per session in a private copy that is a git checkout
     (so the appendix's commit is a real one)."""
+    only_one_worker_builds(request)
     work = copy_project(tmp_path_factory.mktemp("e2e"))
     git(work, "init", "-q")
     git(work, "add", "-A")
     git(work, "commit", "-qm", "the checkout under test")
     run_snakemake(work, "--cores", "2", mirror=mirror)
     return work
+
+
+# The end-to-end builds every other test reads or edits in place (one moves `built` away and back): they are
+# built once, so all their readers run in one xdist worker, and first, while the other worker takes the rest.
+SHARED_BUILDS = frozenset({"built", "second"})
+
+
+def shares_a_build(item) -> bool:
+    return bool(SHARED_BUILDS & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_itemcollected(item):
+    # Marked as each test is collected, so that the mark is there when xdist reads it.
+    if shares_a_build(item):
+        item.add_marker(pytest.mark.xdist_group("builds"))
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not shares_a_build(item))  # stable: each module's order is kept
+
+
+def only_one_worker_builds(request) -> None:
+    """xdist groups by a suffix it writes into each node id; where pytest ignores that write (pytest-xdist#1386,
+    pytest 9.2) every worker would make its own copy of each build, silently doubling the suite's time."""
+    if getattr(request.config.option, "loadgroup", False) and not request._pyfuncitem.nodeid.endswith("@builds"):
+        pytest.fail("pytest-xdist did not keep the tests that share the builds in one worker: these versions of "
+                    "pytest and pytest-xdist do not work together (pytest-xdist#1386); use those pinned in "
+                    "pyproject.toml", pytrace=False)
 
 
 # Wall-clock fields differ between any two runs; everything else must not.

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 from snakemake.utils import update_config
 
