@@ -136,16 +136,16 @@ def test_outcomes_are_the_five_names():
 # --- status (Exercise 3's study) ----------------------------------------------------------------------
 
 def test_statuses_best_first():
-    assert STATUSES == ("stable", "not yet stable", "unstable", "diverged")
+    assert STATUSES == ("stopped improving", "still improving", "unstable", "diverged")
 
 
 @pytest.mark.parametrize("costs, max_cost, stopped_early, expected", [
-    ([2.3, 1.0, 0.5], 23.0, True, "stable"),
-    ([2.3, 1.0, 0.5], 23.0, False, "not yet stable"),
+    ([2.3, 1.0, 0.5], 23.0, True, "stopped improving"),
+    ([2.3, 1.0, 0.5], 23.0, False, "still improving"),
     ([2.3, 2.4, 2.5], 23.0, True, "unstable"),            # not below the first cost
     ([2.3, 1.0, 2.3], 23.0, False, "unstable"),           # equal to it: not below
     ([2.3, 30.0, 24.0], 23.0, True, "diverged"),          # the last cost above max_cost
-    ([2.3, 30.0, 2.0], 23.0, False, "not yet stable"),    # only the last cost counts
+    ([2.3, 30.0, 2.0], 23.0, False, "still improving"),    # only the last cost counts
     ([2.3, 23.0], 23.0, True, "unstable"),                # exactly max_cost: not diverged
     ([2.3, float("nan")], 23.0, True, "diverged"),
     ([2.3, float("inf")], 23.0, False, "diverged"),

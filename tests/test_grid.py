@@ -15,7 +15,7 @@ from gdlab.grid import POINT, best_by_batch, choose_favourite, grid_facts, point
 N_TRAIN = 100
 
 
-def row(lr=0.1, batch_size=64, seed=1, epochs=10, status="stable", val_accuracy=0.9, test_accuracy=0.88):
+def row(lr=0.1, batch_size=64, seed=1, epochs=10, status="stopped improving", val_accuracy=0.9, test_accuracy=0.88):
     """One run's row as gdlab.softmax.run_setting makes it."""
     return {"lr": lr, "batch_size": batch_size, "seed": seed, "epochs": epochs, "status": status,
             "val_accuracy": val_accuracy, "start_cost": 2.3, "val_cost": 0.4, "test_accuracy": test_accuracy,
@@ -48,8 +48,8 @@ def test_runs_table_one_row_per_run_sorted_by_point_and_seed():
 def test_points_table_mean_sample_std_medians_and_worst_status():
     accs = [0.80, 0.84, 0.86]
     rows = [row(seed=s, val_accuracy=a, epochs=e, test_accuracy=a - 0.01, status=st)
-            for s, a, e, st in zip((1, 2, 3), accs, (8, 12, 30), ("stable", "not yet stable", "stable"))]
-    rows += [row(lr=1.0, seed=1, status="stable"), row(lr=1.0, seed=2, status="diverged", val_accuracy=0.1),
+            for s, a, e, st in zip((1, 2, 3), accs, (8, 12, 30), ("stopped improving", "still improving", "stopped improving"))]
+    rows += [row(lr=1.0, seed=1, status="stopped improving"), row(lr=1.0, seed=2, status="diverged", val_accuracy=0.1),
              row(lr=1.0, seed=3, status="unstable", val_accuracy=0.5)]
     p = points_table(runs_table(points_of(rows))).set_index("lr")
     assert list(p.reset_index().columns[:2]) == POINT and len(p) == 2
@@ -60,13 +60,13 @@ def test_points_table_mean_sample_std_medians_and_worst_status():
     assert (p.loc[0.1, "epochs"], p.loc[0.1, "max_epochs"]) == (12, 30)  # the median and the largest
     assert (p.loc[0.1, "examples"], p.loc[0.1, "steps"]) == (12 * N_TRAIN, 12 * 2)
     assert p.loc[0.1, "n_seeds"] == 3
-    assert p.loc[0.1, "status"] == "not yet stable" and p.loc[0.1, "seeds_unstable"] == 0
+    assert p.loc[0.1, "status"] == "still improving" and p.loc[0.1, "seeds_unstable"] == 0
     assert p.loc[1.0, "status"] == "diverged" and p.loc[1.0, "seeds_unstable"] == 2  # the worst; unstable + diverged
 
 
 @pytest.mark.parametrize("statuses, worst", [
-    (["stable", "stable"], "stable"), (["stable", "not yet stable"], "not yet stable"),
-    (["not yet stable", "unstable"], "unstable"), (["unstable", "diverged", "stable"], "diverged"),
+    (["stopped improving", "stopped improving"], "stopped improving"), (["stopped improving", "still improving"], "still improving"),
+    (["still improving", "unstable"], "unstable"), (["unstable", "diverged", "stopped improving"], "diverged"),
 ])
 def test_points_table_status_is_the_worst_of_the_seeds(statuses, worst):
     rows = [row(seed=s, status=st) for s, st in enumerate(statuses)]
@@ -155,14 +155,14 @@ def grid(rows):
 
 
 def test_ranked_worst_first_ties_kept_in_grid_order():
-    g = grid([(0.01, 16, 0.90, 0.0, "stable"), (0.1, 16, 0.90, 0.0, "stable"), (0.001, 16, 0.80, 0.0, "stable")])
+    g = grid([(0.01, 16, 0.90, 0.0, "stopped improving"), (0.1, 16, 0.90, 0.0, "stopped improving"), (0.001, 16, 0.80, 0.0, "stopped improving")])
     assert ranked(g)["lr"].tolist() == [0.001, 0.01, 0.1]
     assert ranked(g.iloc[::-1])["lr"].tolist() == [0.001, 0.1, 0.01]
 
 
 def test_best_by_batch_and_the_rates_level_with_it():
-    g = grid([(0.01, 16, 0.90, 0.002, "stable"), (0.1, 16, 0.92, 0.002, "stable"), (1.0, 16, 0.917, 0.002, "stable"),
-              (0.01, 256, 0.80, 0.01, "stable"), (0.1, 256, 0.86, 0.01, "stable"), (1.0, 256, 0.87, 0.01, "stable")])
+    g = grid([(0.01, 16, 0.90, 0.002, "stopped improving"), (0.1, 16, 0.92, 0.002, "stopped improving"), (1.0, 16, 0.917, 0.002, "stopped improving"),
+              (0.01, 256, 0.80, 0.01, "stopped improving"), (0.1, 256, 0.86, 0.01, "stopped improving"), (1.0, 256, 0.87, 0.01, "stopped improving")])
     b16, b256 = best_by_batch(g)
     assert b16 == {"batch_size": 16, "lr": 0.1, "val_accuracy": 0.92, "val_accuracy_std": 0.002, "epochs": 10.0,
                    "val_accuracy_range": pytest.approx(0.002 * 2 ** 0.5), "level_lrs": [0.1, 1.0]}  # 0.92 − 0.917 ≤ 0.002 + 0.002; 0.02 is not
@@ -191,12 +191,12 @@ def test_trend_each_way(per_batch, expected):
 # --- the grid's facts -------------------------------------------------------------------------------------------
 
 # Too small a rate gets nowhere: the worst point is at the smallest rate. The best rate grows with the batch.
-SLOW = grid([(0.001, 16, 0.85, 0.002, "not yet stable"), (0.001, 256, 0.70, 0.002, "not yet stable"),
-             (0.01, 16, 0.91, 0.002, "stable"), (0.01, 256, 0.86, 0.002, "not yet stable"),
-             (0.1, 16, 0.90, 0.003, "stable"), (0.1, 256, 0.92, 0.001, "stable")])
+SLOW = grid([(0.001, 16, 0.85, 0.002, "still improving"), (0.001, 256, 0.70, 0.002, "still improving"),
+             (0.01, 16, 0.91, 0.002, "stopped improving"), (0.01, 256, 0.86, 0.002, "still improving"),
+             (0.1, 16, 0.90, 0.003, "stopped improving"), (0.1, 256, 0.92, 0.001, "stopped improving")])
 # Too large a rate bounces: the worst point is at the largest rate. The best rate shrinks with the batch.
-FAST = grid([(0.01, 16, 0.90, 0.002, "stable"), (0.01, 64, 0.903, 0.002, "stable"), (0.01, 256, 0.905, 0.002, "stable"),
-             (0.1, 16, 0.92, 0.002, "stable"), (0.1, 64, 0.895, 0.002, "stable"), (0.1, 256, 0.89, 0.002, "unstable"),
+FAST = grid([(0.01, 16, 0.90, 0.002, "stopped improving"), (0.01, 64, 0.903, 0.002, "stopped improving"), (0.01, 256, 0.905, 0.002, "stopped improving"),
+             (0.1, 16, 0.92, 0.002, "stopped improving"), (0.1, 64, 0.895, 0.002, "stopped improving"), (0.1, 256, 0.89, 0.002, "unstable"),
              (1.0, 16, 0.60, 0.050, "unstable"), (1.0, 64, 0.50, 0.1, "diverged"), (1.0, 256, 0.40, 0.2, "diverged")])
 
 
@@ -209,7 +209,7 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert f["best_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
     assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
-    assert f["status_counts"] == {"stable": 3, "not yet stable": 3, "unstable": 0, "diverged": 0}
+    assert f["status_counts"] == {"stopped improving": 3, "still improving": 3, "unstable": 0, "diverged": 0}
     assert json.loads(json.dumps(f)) == f  # plain Python values: the summary is JSON
 
 
@@ -220,7 +220,7 @@ def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():
     assert f["worst_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.1), (64, 0.01), (256, 0.01)]
     assert f["trend"] == "shrinks"
-    assert f["status_counts"] == {"stable": 5, "not yet stable": 0, "unstable": 2, "diverged": 2}
+    assert f["status_counts"] == {"stopped improving": 5, "still improving": 0, "unstable": 2, "diverged": 2}
     assert sum(f["status_counts"].values()) == f["n_points"] == 9 and list(f["status_counts"]) == list(STATUSES)
     json.dumps(f)
 
@@ -231,19 +231,19 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
     assert f["best_max_range"] == pytest.approx(0.002 * 2 ** 0.5)
     small, large = f["smallest_rate"], f["largest_rate"]
     assert small == {"lr": 0.001, "best_at": [], "max_gap": pytest.approx(0.92 - 0.70), "max_gap_batch": 256,
-                     "points": 2, "not_yet_stable": 2, "max_range": pytest.approx(0.002 * 2 ** 0.5),
+                     "points": 2, "still_improving": 2, "max_range": pytest.approx(0.002 * 2 ** 0.5),
                      "noisier_than_best": False}
     assert large == {"lr": 0.1, "best_at": [256], "max_gap": pytest.approx(0.91 - 0.90), "max_gap_batch": 16,
-                     "points": 2, "not_yet_stable": 0, "max_range": pytest.approx(0.003 * 2 ** 0.5),
+                     "points": 2, "still_improving": 0, "max_range": pytest.approx(0.003 * 2 ** 0.5),
                      "noisier_than_best": True}
     fast = grid_facts(FAST)["largest_rate"]  # 1.0: far below the best at every batch size, and noisy
     assert fast["best_at"] == [] and fast["max_gap"] == pytest.approx(0.905 - 0.40) and fast["max_gap_batch"] == 256
-    assert fast["noisier_than_best"] and fast["max_range"] == pytest.approx(0.2 * 2 ** 0.5) and fast["not_yet_stable"] == 0
+    assert fast["noisier_than_best"] and fast["max_range"] == pytest.approx(0.2 * 2 ** 0.5) and fast["still_improving"] == 0
     assert grid_facts(FAST)["unstable_lrs"] == [0.1, 1.0] and grid_facts(SLOW)["unstable_lrs"] == []
 
 
 def test_grid_facts_a_best_point_inside_the_grid():
-    g = grid([(lr, bs, acc, 0.001, "stable") for lr, bs, acc in [
+    g = grid([(lr, bs, acc, 0.001, "stopped improving") for lr, bs, acc in [
         (0.01, 16, 0.80), (0.1, 16, 0.85), (1.0, 16, 0.70),
         (0.01, 64, 0.81), (0.1, 64, 0.95), (1.0, 64, 0.75),
         (0.01, 256, 0.79), (0.1, 256, 0.84), (1.0, 256, 0.72)]])
@@ -254,7 +254,7 @@ def test_grid_facts_a_best_point_inside_the_grid():
 
 
 def test_grid_facts_place_names_one_axis_when_the_other_is_inside():
-    g = grid([(lr, bs, 0.9 - 0.01 * i, 0.001, "stable") for i, (lr, bs) in enumerate(
+    g = grid([(lr, bs, 0.9 - 0.01 * i, 0.001, "stopped improving") for i, (lr, bs) in enumerate(
         [(0.01, 64), (0.1, 16), (0.1, 64), (0.1, 256), (1.0, 64)])])
     f = grid_facts(g)
     assert f["best_at"] == "the smallest rate" and f["worst_at"] == "the largest rate"

@@ -13,7 +13,7 @@ import pytest
 from gdlab.io import write_json
 from gdlab.report import (
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
-    article, bound, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
+    article, bound, fixed, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -28,6 +28,12 @@ def test_bound_rounds_up_so_that_at_most_stays_true():
     assert bound(4.440892e-16) == "$4.5 \\times 10^{-16}$" and bound(1.19e-7) == "$1.2 \\times 10^{-7}$"
     assert bound(3e-15) == "$3.0 \\times 10^{-15}$"  # exact: not pushed up
     assert bound(0.00135, 2) == "$0.0014$" and bound(0.0) == "$0$"
+
+
+def test_fixed_prints_a_rounding_error_as_zero_and_keeps_signs():
+    assert [fixed(x) for x in (-2.220446e-16, 2.2e-16, -1.1, 0.99, -0.004, 0.5)] == [
+        "0.00", "0.00", "\u22121.10", "0.99", "0.00", "0.50"]
+    assert fixed(-0.006) == "\u22120.01" and fixed(None) == "n/a" and fixed(1.23456, 3) == "1.235"
 
 
 def test_sigz_keeps_the_zeros_a_column_needs():

@@ -16,7 +16,7 @@ from gdlab.io import save_array_dir
 from gdlab.softmax import (
     NeuralNetwork, SpanEvaluation, confusion_matrix, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
     hand_step, init_params, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
-    run_setting, smoothness, softmax, split, stable, with_split,
+    run_setting, smoothness, softmax, split, stopped_improving, with_split,
 )
 
 
@@ -228,19 +228,19 @@ RULE = {"window": 2, "min_delta": 0.01, "max_cost": 10.0}
     ([0.1, 0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9], True),  # only the last 2 × window epochs count
 ])
 def test_stable_stops_once_the_accuracy_stops_rising(accuracies, stops):
-    assert stable(hist(accuracies), **RULE) is stops
+    assert stopped_improving(hist(accuracies), **RULE) is stops
 
 
 def test_stable_ignores_the_accuracy_before_the_first_epoch():
     # Counting epoch 0 would make 2 × window = 4 accuracies of [0.99, 0.5, 0.5, 0.5] (falling: stop).
-    assert stable(hist([0.99, 0.5, 0.5, 0.5]), **RULE) is False
+    assert stopped_improving(hist([0.99, 0.5, 0.5, 0.5]), **RULE) is False
 
 
 @pytest.mark.parametrize("last_cost, stops", [(math.nan, True), (math.inf, True), (10.5, True), (10.0, False),
                                               (9.0, False)])
 def test_stable_stops_a_run_whose_cost_is_not_finite_or_too_large_at_any_epoch(last_cost, stops):
     h = hist([0.1, 0.5], costs=[2.3, last_cost])  # one epoch only: the accuracy rule cannot stop it yet
-    assert stable(h, **RULE) is stops
+    assert stopped_improving(h, **RULE) is stops
 
 
 # --- one run of the study ---------------------------------------------------------------------------------------
@@ -272,9 +272,9 @@ def test_run_setting_row_is_consistent_with_its_history(study_data):
     assert (row["val_cost"], history[-1][1]) == metrics(Xv, Yv, W, b)
     assert (row["test_cost"], row["test_accuracy"]) == metrics(Xt, Yt, W, b)
     assert row["start_cost"] == pytest.approx(math.log(10), rel=0.05)  # small weights: nearly uniform
-    assert row["status"] == "stable" and row["epochs"] < 40 and row["val_cost"] < row["start_cost"]
-    assert stable(history, 2, 0.002, 5.0 * row["start_cost"])
-    assert not any(stable(history[:t], 2, 0.002, 5.0 * row["start_cost"]) for t in range(2, len(history)))
+    assert row["status"] == "stopped improving" and row["epochs"] < 40 and row["val_cost"] < row["start_cost"]
+    assert stopped_improving(history, 2, 0.002, 5.0 * row["start_cost"])
+    assert not any(stopped_improving(history[:t], 2, 0.002, 5.0 * row["start_cost"]) for t in range(2, len(history)))
 
 
 def test_run_setting_is_deterministic_for_a_seed(study_data):
@@ -282,17 +282,17 @@ def test_run_setting_is_deterministic_for_a_seed(study_data):
     assert a == b_ and a != c
 
 
-def test_run_setting_not_yet_stable_when_max_epochs_ends_it_first(study_data):
+def test_run_setting_still_improving_when_max_epochs_ends_it_first(study_data):
     _, _, history, row = setting(study_data, LR, max_epochs=3)
-    assert row["status"] == "not yet stable" and row["epochs"] == 3 and len(history) == 4
+    assert row["status"] == "still improving" and row["epochs"] == 3 and len(history) == 4
 
 
 def test_run_setting_stable_when_the_rule_fires_at_the_last_allowed_epoch(study_data):
     _, _, _, free = setting(study_data, LR)
-    assert free["status"] == "stable"
+    assert free["status"] == "stopped improving"
     _, _, history, row = setting(study_data, LR, max_epochs=free["epochs"])  # the same run, capped where it stopped
-    assert row["epochs"] == free["epochs"] and stable(history, 2, 0.002, 5.0 * row["start_cost"])
-    assert row["status"] == "stable"
+    assert row["epochs"] == free["epochs"] and stopped_improving(history, 2, 0.002, 5.0 * row["start_cost"])
+    assert row["status"] == "stopped improving"
 
 
 def test_run_setting_diverged_when_the_cost_exceeds_the_factor(study_data):

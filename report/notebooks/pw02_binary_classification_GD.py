@@ -107,7 +107,7 @@ print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} ->
 
 
 optimum = lbfgs_optimum(X, Y)  # an independent solver, to check GD against
-print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost differs by {abs(costs[-1] - optimum['cost']):.1e}")
+print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost differs by {abs(costs[-1] - optimum['cost']):.2e}")
 
 # %% [markdown]
 # {{ answer("2d") }}

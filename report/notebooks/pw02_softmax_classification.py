@@ -221,7 +221,7 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 {{ code("gdlab.facts.status") }}
 
 
-{{ code("gdlab.softmax.stable") }}
+{{ code("gdlab.softmax.stopped_improving") }}
 
 
 {{ code("gdlab.softmax.run_setting") }}
@@ -246,10 +246,10 @@ grid.head()
 points = points_table(grid)
 table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
 print("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size")
-print((100 * table).round(2).to_string())
+print((100 * table).to_string(float_format="{:.2f}".format))  # rounded as the figure of the sheet rounds
 print("\nthe difference between the seeds, largest minus smallest (percentage points)")
 print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_range")).round(3).to_string())
-print("\nepochs until the validation accuracy was stable (median over the seeds)")
+print("\nepochs until the validation accuracy stopped improving (median over the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="epochs").to_string())
 print("\nhow the runs ended (the worst of the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="status").to_string())

@@ -2,8 +2,8 @@
 and draw import no torch).
 
 A *point* is a (learning rate, batch size); a *run* is a point trained from one seed (the seed changes the initial
-weights and the batch order, never the data). Each run trains until its validation accuracy is stable
-(:func:`gdlab.softmax.stable`) and reports the mean validation accuracy of its last epochs.
+weights and the batch order, never the data). Each run trains until its validation accuracy stops
+improving (:func:`gdlab.softmax.stopped_improving`) and reports the mean validation accuracy of its last epochs.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
         worst = max(gaps, key=gaps.get)
         return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),
-                "not_yet_stable": int((rows["status"] == "not yet stable").sum()),
+                "still_improving": int((rows["status"] == "still improving").sum()),
                 "max_range": float(rows["val_accuracy_range"].max()),
                 "noisier_than_best": bool(rows["val_accuracy_range"].max() > best_range)}
 

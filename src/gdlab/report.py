@@ -78,6 +78,14 @@ def sigz(x: float | None, digits: int = 3) -> str:
     return _minus(f"{x:#.{digits}g}".rstrip("."))
 
 
+def fixed(x: float | None, decimals: int = 2) -> str:
+    """A fixed number of decimals, for a column whose values are of order one: a rounding error such as
+    1 − 1·(1 + 2.2e-16) prints as 0.00, not −2.22 × 10^-16 and not −0.00."""
+    if _missing(x):
+        return "n/a"
+    return _minus(f"{round(x, decimals) + 0.0:.{decimals}f}")
+
+
 def bound(x: float | None, digits: int = 2) -> str:
     """An upper bound as TeX, rounded *up* so that "within" and "at most" stay true: 4.44e-16 -> 4.5 × 10^-16."""
     if _missing(x) or x <= 0:
@@ -199,7 +207,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz), ("bound", bound),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz), ("fixed", fixed), ("bound", bound),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,

@@ -121,7 +121,7 @@ def module_params(model):
     return model.linear.weight.detach(), model.linear.bias.detach()[None, :]
 
 
-def stable(history, window, min_delta, max_cost):
+def stopped_improving(history, window, min_delta, max_cost):
     """The stopping rule of the study: stop once the mean validation accuracy of the
     last ``window`` epochs is no more than ``min_delta`` above that of the ``window``
     epochs before them — or once the validation cost is no longer finite or above
@@ -139,7 +139,7 @@ def stable(history, window, min_delta, max_cost):
 def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std,
                 max_epochs, window, min_delta, max_cost_factor):
     """One run of the study: the hand-gradient model from small random weights, trained
-    until the validation accuracy is stable (at most max_epochs epochs; a validation
+    until the validation accuracy stops improving (at most max_epochs epochs; a validation
     cost above max_cost_factor × its start stops it too). Returns W, b, the per-epoch
     validation (cost, accuracy) and the run's row of the study's table; the test set
     is scored once at the end, for the report only — it chooses nothing."""
@@ -150,12 +150,12 @@ def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std,
 
     max_cost = max_cost_factor * evaluate()[0]
     history = train(hand_step(W, b, lr), X, Y, max_epochs, nbatch, seed, evaluate,
-                    stop=lambda h: stable(h, window, min_delta, max_cost))
+                    stop=lambda h: stopped_improving(h, window, min_delta, max_cost))
     costs, accuracies = zip(*history)
     epochs, last = len(history) - 1, accuracies[1:][-window:]
     test_cost, test_accuracy = metrics(X_test, Y_test, W, b)
     row = {"lr": lr, "batch_size": nbatch, "seed": seed, "epochs": epochs,
-           "status": status(costs, max_cost, stable(history, window, min_delta, max_cost)),
+           "status": status(costs, max_cost, stopped_improving(history, window, min_delta, max_cost)),
            "val_accuracy": sum(last) / len(last),
            "start_cost": costs[0], "val_cost": costs[-1],
            "test_accuracy": test_accuracy, "test_cost": test_cost,

@@ -79,6 +79,7 @@ write_json(snakemake.output.json, {
     "gd": ended(gd) | {"epochs": gd["epochs"], "a": gd["a"]},
     "lr_study": study,
     "lr_study_by_outcome": by,
+    "diverged_runs": [r for r in study if r["outcome"] == "diverged"],
     # Facts the prose picks its sentences by.
     "has_fastest": fastest is not None, "fastest": fastest,
     "zigzag": zigzag, "has_zigzag": bool(zigzag),

@@ -44,6 +44,7 @@ write_json(snakemake.output.json, {
     "by_outcome": {k: [r["lr"] for r in study if r["outcome"] == k]
                    for k in ("converged", "still decreasing", "oscillating", "unstable", "diverged")},
     "converged_lrs": [r["lr"] for r in converged],
+    "converged_epochs": [r["epochs_to_minimum"] for r in converged],
     "above_start_lrs": [r["lr"] for r in study if r["above_start"]],
     # Among the converged runs, does a larger rate reach the minimum in fewer epochs?
     "larger_converges_faster": len(converged) > 1 and all(

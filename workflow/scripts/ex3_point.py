@@ -1,6 +1,6 @@
 """Exercise 3 g: one point of the learning-rate × batch-size study, every seed: the hand-gradient model from small
-random weights on the training part, each epoch scored on the validation part, until the validation accuracy is
-stable. The test images are scored once at the end, for the report only."""
+random weights on the training part, each epoch scored on the validation part, until the validation accuracy
+stops improving. The test images are scored once at the end, for the report only."""
 
 import torch
 

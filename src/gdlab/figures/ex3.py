@@ -64,7 +64,7 @@ def heatmap(inputs, out, params):
                 if diverged.iloc[i, j]:
                     text = "diverged"
                 else:
-                    suffix = {"stable": " ep.", "not yet stable": "+ ep.", "unstable": " ep.\nunstable"}[status.iloc[i, j]]
+                    suffix = {"stopped improving": " ep.", "still improving": "+ ep.", "unstable": " ep.\nunstable"}[status.iloc[i, j]]
                     text = f"{100 * acc.iloc[i, j]:.2f}\n± {100 * sd.iloc[i, j]:.2f}\n{ep.iloc[i, j]:g}{suffix}"
                 shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
                 light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
