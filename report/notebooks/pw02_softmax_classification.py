@@ -163,7 +163,7 @@ course = show(train(hand_step(W, b, lr), X_train, Y_train, nepochs, nbatch, {{ c
 Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, from small weights
 small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
              "W = {{ cfg.ex3.init_std }}·randn")
-# One colour per run in both plots: blue the course's start by hand, orange the nn.Module, green small weights.
+# One colour per run, the same in every plot: blue the course's start by hand, green small weights, orange the nn.Module (part f).
 plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
            ("W = {{ cfg.ex3.init_std }}·randn", small, {"color": "C2", "marker": "o", "ms": 3})])
 
