@@ -104,10 +104,6 @@ def grid_facts(points: pd.DataFrame) -> dict:
     best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
     per_batch = best_by_batch(points)
     lrs = sorted(points["lr"].unique())
-
-    def place(row) -> str:
-        return where(row, points)
-
     best_acc = {b["batch_size"]: b["val_accuracy"] for b in per_batch}
     best_range = max(b["val_accuracy_range"] for b in per_batch)
 
@@ -127,7 +123,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
 
     return {
         "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_range": best_range,
-        "best": _row(best), "worst": _row(worst), "worst_at": place(worst), "best_at": place(best),
+        "best": _row(best), "worst": _row(worst), "worst_at": where(worst, points), "best_at": where(best, points),
         "best_by_batch": per_batch, "trend": trend(per_batch),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond).

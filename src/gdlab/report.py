@@ -260,9 +260,12 @@ class Renderer:
         module = self._answers(number)
         self.current_part = f"{number}, beyond the questions"
         text = str(module.beyond()).strip() if hasattr(module, "beyond") else ""
+        if part == "all":
+            return text
         heading, _, body = text.partition("\n")
-        return {"all": text, "heading": heading if heading.startswith("#") else "", "body": body.strip()
-                if heading.startswith("#") else text}[part]
+        if not heading.startswith("#"):  # no heading: all of it is body
+            heading, body = "", text
+        return heading if part == "heading" else body.strip()
 
     def figure(self, key: str, caption: str, width: str = "80%") -> str:
         """A figure of the sheet with its caption. A notebook draws its own plots in its code cells: there the

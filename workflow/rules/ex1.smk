@@ -4,7 +4,8 @@ EX1 = config["ex1"]
 EX1_CSV = EX1["csv"] or "results/data/raw/lausanne/lausanne-appart.csv"
 EX1_DATA = pick(EX1, "feature", "target")
 # The main run and the learning-rate study, in one job: each run takes milliseconds.
-EX1_LRS = sorted({float(num(lr)) for lr in [EX1["lr"], *EX1["lr_study"]]})
+EX1_RUNS = {"lr": float(num(EX1["lr"])), "lr_study": sorted(float(num(lr)) for lr in EX1["lr_study"])}
+EX1_LRS = sorted({EX1_RUNS["lr"], *EX1_RUNS["lr_study"]})
 
 
 rule ex1_closed_form:
@@ -109,8 +110,7 @@ rule ex1_summary:
     params:
         outcome=config["outcome"],
         tol=EX1["tol"],
-        lr=float(num(EX1["lr"])),
-        lr_study=sorted(float(num(lr)) for lr in EX1["lr_study"]),
+        **EX1_RUNS,
     resources:
         **TIER["light"],
     log:
@@ -135,8 +135,7 @@ rule ex1_figures:
         **figure_outputs("ex1", "Exercise 1"),
     params:
         **EX1_DATA,
-        lr=float(num(EX1["lr"])),
-        lr_study=sorted(float(num(lr)) for lr in EX1["lr_study"]),
+        **EX1_RUNS,
         style=config["plot"],
     resources:
         **TIER["light"],

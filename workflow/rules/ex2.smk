@@ -4,8 +4,8 @@ EX2 = config["ex2"]
 EX2_CSV = EX2["csv"] or SPINE_RAW
 PREPARED = {"arrays": "results/ex2/prepared.npz", "json": "results/ex2/prepared.json"}
 # The main run and the learning-rate study, in one job: each run takes a fraction of a second.
-EX2_LRS = sorted({float(num(lr)) for lr in [EX2["lr"], *EX2["lr_study"]]})
 EX2_RUNS = {"lr": float(num(EX2["lr"])), "lr_study": sorted(float(num(lr)) for lr in EX2["lr_study"])}
+EX2_LRS = sorted({EX2_RUNS["lr"], *EX2_RUNS["lr_study"]})
 
 
 rule ex2_prepare:

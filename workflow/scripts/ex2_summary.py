@@ -28,8 +28,10 @@ def ended(run):
             "epochs_to_minimum": next((t for t, c in enumerate(costs) if c - opt["cost"] <= NEAR * opt["cost"]), None)}
 
 
-study = [ended(r) for r in runs]
+study, main = [ended(r) for r in runs], ended(gd)
 converged = [r for r in study if r["outcome"] == "converged"]
+quickest = fastest(converged, "epochs_to_minimum")
+range_test = range_test_facts(rng["probes"])
 h = add["heldout"]
 used = prep["used"]
 weights = np.array(add["reduced"]["W"][0][1:])
@@ -38,7 +40,7 @@ write_json(snakemake.output.json, {
     "data": {k: prep[k] for k in ("n", "n_train", "n_test", "class_counts", "test_positive_fraction", "features", "used",
                                   "dropped", "positive_class", "negative_class", "scale")},
     "dummy": read_json(snakemake.input.dummy),
-    "gd": ended(gd) | {"epochs": gd["epochs"]},
+    "gd": main | {"epochs": gd["epochs"]},
     "optimum": {k: opt[k] for k in ("cost", "solver", "success", "abs_cost_gap", "W_distance", "move")},
     "lr_study": study,
     "by_outcome": {k: [r["lr"] for r in study if r["outcome"] == k]
@@ -52,17 +54,16 @@ write_json(snakemake.output.json, {
         and b["epochs_to_minimum"] < a["epochs_to_minimum"] for a, b in zip(converged, converged[1:])),
     "near_minimum": NEAR,
     # Accuracy is not what GD minimises: rates whose run, away from the minimum, classifies more patients correctly.
-    "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > ended(gd)["accuracy"]],
+    "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > main["accuracy"]],
     # The rate to recommend: the converged run of the study that reached the minimum in the fewest epochs.
-    "fastest": fastest(converged, "epochs_to_minimum"),
+    "fastest": quickest,
     # Does the fastest rate lie above both the bound 2/L and the range test's largest steadily falling rate?
-    "fastest_beyond_range": (fastest(converged, "epochs_to_minimum") or {"lr": 0})["lr"]
-    > max(bound, range_test_facts(rng["probes"])["largest_monotone_lr"] or 0),
+    "fastest_beyond_range": (quickest or {"lr": 0})["lr"] > max(bound, range_test["largest_monotone_lr"] or 0),
     "period_two": [r for r in study if r["period_two"]],
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
     "max_lr": {"theory": bound, "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
-               **{f"range_{k}": v for k, v in range_test_facts(rng["probes"]).items()},
+               **{f"range_{k}": v for k, v in range_test.items()},
                "range_last_ratio": rng["probes"][-1]["final_cost"] / rng["initial_cost"]
                if rng["probes"][-1]["finite"] else None},
     "heldout": {"train_accuracy": h["train_accuracy"][-1], "test_accuracy": h["test_accuracy"][-1],
