@@ -5,6 +5,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Every CPU the machine has: on two CPUs, four jobs at once only compete for them (measured slower).
 CORES  ?= all
+# Snakemake's scheduler (ilp, its default, or greedy): CI builds with greedy, the tests with ilp, so that a job that
+# works only in one order fails one of them.
+SCHEDULER ?= ilp
+# More options for both Snakemake calls of `make report`, e.g. ARGS="--configfile my.yaml".
+ARGS   ?=
 TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 
@@ -17,9 +22,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# A build killed with SIGKILL leaves Snakemake's lock behind; gdlab.locks releases it when no build runs here.
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
-	$(BIN)/snakemake --report results/report/provenance.html
+	$(BIN)/python -m gdlab.locks
+	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(ARGS)
+	$(BIN)/snakemake --report results/report/provenance.html $(ARGS)
 
 # One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).
 test: $(STAMP)

@@ -6,6 +6,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import (copy_project, only_one_worker_builds, planned_rules, run_snakemake, same_metrics,
+from conftest import (REPO, copy_project, only_one_worker_builds, planned_rules, run_snakemake, same_metrics,
                       snakemake_call, strip_timing, write_config)
 from gdlab.io import load_arrays, read_json
 from gdlab.spine import KAGGLE_FEATURES
@@ -31,7 +32,8 @@ def second(request, tmp_path_factory, mirror):
     that is not in a summary)."""
     only_one_worker_builds(request)
     work = copy_project(tmp_path_factory.mktemp("second"))
-    run_snakemake(work, *METRIC_TARGETS, "--cores", "2", mirror=mirror)
+    # The other scheduler than the shared build's (ilp, Snakemake's default): another order of the same jobs.
+    run_snakemake(work, *METRIC_TARGETS, "--cores", "2", "--scheduler", "greedy", mirror=mirror)
     return work
 
 
@@ -74,15 +76,17 @@ def test_a_claim_that_no_longer_holds_fails_the_build_naming_it(second, mirror):
 
 # --- faults ----------------------------------------------------------------------------------
 
-def test_killed_mid_training_resumes_without_recomputing(second, mirror):
-    """A learning rate added to the grid; the build is killed (SIGTERM, then SIGKILL) while it trains its points."""
+def test_killed_mid_training_resumes_with_the_readmes_command_without_recomputing(second, mirror):
+    """A learning rate added to the grid; the build is killed with SIGKILL, Snakemake and its jobs at once (a power
+    cut: nothing can clean up), while it trains its points. The README's recovery is to run `make report` again."""
     cfgfile = write_config(second, "more.yaml", lambda c: c["ex3"]["grid"]["lrs"].append(0.03))
     runs = second / "results" / "ex3" / "points"
     old = {p: p.stat().st_mtime_ns for p in runs.glob("*.json")}
     cmd, env = snakemake_call(second, *METRIC_TARGETS[:3], "--cores", "1", configfile=cfgfile, mirror=mirror)
     proc = subprocess.Popen(cmd, cwd=second, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    logs = second / "results" / "logs" / "ex3_point"
+    # A running job writes its log in its shadow folder (config/test.yaml: shadow), a finished one's is moved here.
+    logs = ("results/logs/ex3_point/*.log", ".snakemake/shadow/*/results/logs/ex3_point/*.log")
 
     def new_outputs():
         return {p for p in runs.glob("*.json") if p not in old}
@@ -90,17 +94,14 @@ def test_killed_mid_training_resumes_without_recomputing(second, mirror):
     deadline = time.time() + 300
     while time.time() < deadline and proc.poll() is None:  # one new run complete, the next one training
         done = new_outputs()
-        started = [log for log in logs.glob("*.log") if runs / (log.stem + ".json") not in set(old) | done
-                   and log.stat().st_mtime > time.time() - 60]
+        started = [log for pattern in logs for log in second.glob(pattern)
+                   if runs / (log.stem + ".json") not in set(old) | done and log.stat().st_mtime > time.time() - 60]
         if done and started:
             break
         time.sleep(0.2)
     assert proc.poll() is None, "the build finished before it could be interrupted"
     time.sleep(1.0)  # inside the next training job
-    os.killpg(proc.pid, signal.SIGTERM)
-    time.sleep(3)
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     finished = {p: p.stat().st_mtime_ns for p in new_outputs()}
     grid = yaml.safe_load((second / cfgfile).read_text())["ex3"]["grid"]
@@ -108,7 +109,20 @@ def test_killed_mid_training_resumes_without_recomputing(second, mirror):
     assert finished and len(finished) < n_new
     for p in (second / "results").rglob("*.json"):  # no truncated file anywhere
         json.loads(p.read_text())
-    run_snakemake(second, *METRIC_TARGETS[:3], "--cores", "2", configfile=cfgfile, mirror=mirror)
+    # The killed build's lock is still there: Snakemake alone refuses to start.
+    assert list((second / ".snakemake" / "locks").glob("*.lock"))
+    refused = run_snakemake(second, *METRIC_TARGETS[:3], "--cores", "1", configfile=cfgfile, mirror=mirror,
+                            check=False)
+    assert refused.returncode != 0 and "cannot be locked" in refused.stdout + refused.stderr
+    # The README's words: `make report` (here with the test's targets and config, and this interpreter's Snakemake;
+    # -o: the virtual environment counts as installed).
+    shutil.copy(REPO / "Makefile", second / "Makefile")
+    targets = " ".join(METRIC_TARGETS[:3])
+    make = subprocess.run(["make", "-o", ".venv/.installed", "report", f"BIN={Path(sys.executable).parent}",
+                           "CORES=2", f"ARGS={targets} --configfile {cfgfile}"],
+                          cwd=second, env=env, capture_output=True, text=True)
+    assert make.returncode == 0, make.stdout[-3000:] + make.stderr[-5000:]
+    assert "holds the lock of a build that is gone" in make.stderr
     assert len(new_outputs()) == n_new
     assert {p: p.stat().st_mtime_ns for p in finished} == finished  # completed runs were not recomputed
     assert {p: p.stat().st_mtime_ns for p in old} == old

@@ -90,12 +90,16 @@ def undefined_names(nb: nbformat.NotebookNode) -> list[str]:
 
 def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, cwd: Path, timeout_s: float,
             log: logging.Logger) -> None:
-    """Run every code cell of ``nb`` (from ``source``) with ``cwd`` as the kernel's working directory, and write it
+    """Run every code cell of ``nb`` (from ``source``) with ``cwd`` (made if missing) as the kernel's working
+    directory, and write it
     (atomically: a failed run leaves no notebook)."""
     missing = undefined_names(nb)
     if missing:
         raise RuntimeError(f"{source}: its code cells use {missing} but never define or import them (a function put in "
                            "with code() may need a constant of its module: put that in too)")
+    # The kernel's working folder: this job makes it, for no other job's output need have made it before (a notebook
+    # that reads no data file has none of its inputs there).
+    cwd.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout_s, record_timing=False,
                             resources={"metadata": {"path": str(cwd)}})
     try:

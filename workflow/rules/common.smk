@@ -136,6 +136,15 @@ def check_code_inputs(rules):
                                  f"{expected}; it lists {listed}")
 
 
+def isolate_jobs(rules, shadow):
+    """With ``shadow`` ("minimal"), every rule runs in a folder of Snakemake's that holds only the job's declared
+    inputs (and its outputs' folders): a job that reads a file it does not declare, or needs a folder that only
+    another job makes, fails in every order the scheduler may pick, not just in some."""
+    if shadow:
+        for r in rules:
+            r.shadow_depth = shadow
+
+
 # --- parameters in canonical form -------------------------------------------------------------------
 RATE_KEYS = re.compile(r"^(lr|lrs|lr_.*)$")  # learning rates: numbers, however YAML typed them
 
