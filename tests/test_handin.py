@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
 NOTEBOOKS = {ex["notebook"]: ex for ex in PRACTICAL["exercises"] if "notebook" in ex}
+COURSE_NOTEBOOKS = [name for name, ex in NOTEBOOKS.items() if "course_notebook" in ex]
 FOLDER = "G07_Lovelace_Turing"  # config/test.yaml: group 7, Ada Lovelace and Alan Turing
 MNIST_RAW = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 
@@ -65,7 +66,9 @@ def notebooks(handin) -> dict[str, dict]:
 
 
 def test_the_zip_is_the_folder_the_course_collects(built, handin):
-    expected = {f"{name}.ipynb" for name in NOTEBOOKS} | {"pw02_maths.pdf", "pw02_answers.pdf", "lausanne-appart.csv", "Dataset_spine.csv",
+    # What the course collects, once each: the notebooks, the maths PDF and the data they read (the full answer
+    # sheet is the project's companion, outside the zip).
+    expected = {f"{name}.ipynb" for name in NOTEBOOKS} | {"pw02_maths.pdf", "lausanne-appart.csv", "Dataset_spine.csv",
                                                           "grid.csv"} | {f"data/MNIST/raw/{f}" for f in MNIST_RAW}
     with zipfile.ZipFile(built / "results" / "submission.zip") as z:
         names = z.namelist()
@@ -83,6 +86,57 @@ def test_the_group_stands_at_the_top_of_every_notebook(notebooks):
         top = source(nb["cells"][0])
         assert nb["cells"][0]["cell_type"] == "markdown" and "Group 07" in top, name
         assert "Ada Lovelace" in top and "Alan Turing" in top, name
+
+
+# What a grader reads in twenty minutes: all the Markdown of the notebooks and the text of the maths PDF together.
+WORD_BUDGET = 7000
+START, END = "# YOUR CODE (START)", "# YOUR CODE (END)"
+
+
+def test_the_hand_in_reads_in_twenty_minutes(notebooks, handin):
+    from pypdf import PdfReader
+
+    words = {name: len(" ".join(source(c) for c in cells(nb, "markdown")).split()) for name, nb in notebooks.items()}
+    words["pw02_maths.pdf"] = len(" ".join(p.extract_text() for p in PdfReader(handin / "pw02_maths.pdf").pages).split())
+    print("words:", words)
+    assert sum(words.values()) <= WORD_BUDGET, words
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_the_groups_code_stands_between_the_courses_markers(notebooks, name):
+    """Every function the course names is defined between YOUR CODE (START) and (END), as in the course's notebook;
+    every marker is closed in its own cell; the first cell says what was changed from the course's version."""
+    nb = notebooks[name]
+    inside = set()
+    for cell in cells(nb, "code"):
+        lines = source(cell).splitlines()
+        open_at = None
+        for i, line in enumerate(lines):
+            if line.strip() == START:
+                assert open_at is None, (name, "START inside START", source(cell)[:200])
+                open_at = i
+            elif line.strip() == END:
+                assert open_at is not None, (name, "END without START", source(cell)[:200])
+                block = "\n".join(lines[open_at + 1:i])
+                inside |= {n.name for n in ast.walk(ast.parse(block)) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+                open_at = None
+        assert open_at is None, (name, "START never closed", source(cell)[:200])
+    for signature in NOTEBOOKS[name]["course_functions"]:
+        assert signature.split("(")[0] in inside, (name, signature)
+    assert "Changed from the course's notebook:" in source(nb["cells"][0]) or name not in COURSE_NOTEBOOKS, name
+
+
+def test_the_maths_pdf_quotes_only_numbers_the_notebooks_print(built, notebooks):
+    """Each number the maths PDF quotes from a run is printed by a notebook of the hand-in (or is a setting in its
+    code), at the precision quoted."""
+    from quoted import quoted_numbers, unprinted
+
+    markdown = (built / "results" / "report" / "maths.md").read_text()
+    printed = [t for nb in notebooks.values() for c in cells(nb, "code") for t in [source(c), *texts(c)]]
+    assert len(quoted_numbers(markdown)) > 30
+    assert unprinted(markdown, printed) == []
+    # The check itself: a number no notebook prints is found.
+    assert unprinted(markdown + "\n\nThe run took 123456 epochs and 0.98765 s.\n", printed) == ["123456", "0.98765"]
 
 
 def test_no_code_cell_imports_the_package_or_reads_outside_the_hand_in(notebooks):

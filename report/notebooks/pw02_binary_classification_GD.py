@@ -1,5 +1,10 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(2, "`Dataset_spine.csv`") }}
+# {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
+# - The copy of `Dataset_spine.csv` handed in names its columns; Kaggle's `Col1`…`Col12` give the same frame, as the loading cell shows.
+# - `cost` is written with `logsigmoid`, so that it stays finite where $\sigma$ rounds to 0 or 1.
+# - The GD loop is Exercise 1's `gradient_descent`.
+# - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
+# {% endcall %}
 
 # %%
 import math
@@ -52,6 +57,7 @@ print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g
 # {{ question("2c") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.logreg.predict") }}
 
 
@@ -62,8 +68,10 @@ print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g
 
 
 {{ code("gdlab.logreg.accuracy") }}
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 # Test: each function with a random W of shape (1, 13), with W = 0, and with weights so large that σ rounds to 0 or 1.
 tests = {"random": torch.randn(1, 13, dtype=torch.float64, generator=torch.Generator().manual_seed({{ cfg.seed }})),
          "zeros": torch.zeros(1, 13, dtype=torch.float64), "every weight 1000": 1000 * torch.ones(1, 13, dtype=torch.float64)}
@@ -75,6 +83,7 @@ for name, W in tests.items():
 W = tests["random"].clone().requires_grad_()
 cost(X, Y, W).backward()
 print("largest difference, gradient_cost vs autograd:", (gradient_cost(X, Y, W.detach()) - W.grad).abs().max().item())
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("2c") }}
@@ -83,6 +92,7 @@ print("largest difference, gradient_cost vs autograd:", (gradient_cost(X, Y, W.d
 # {{ question("2d") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.gd.gradient_descent") }}
 
 
@@ -101,13 +111,16 @@ ax2.semilogx(range(1, len(costs) + 1), accuracies, color="C1")
 ax2.set(xlabel="epoch + 1", ylabel="accuracy", title="accuracy on the 310 patients")
 plt.show()
 print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} -> {accuracies[-1]:.4f}")
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.logreg.lbfgs_optimum") }}
 
 
 optimum = lbfgs_optimum(X, Y)  # an independent solver, to check GD against
 print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost differs by {abs(costs[-1] - optimum['cost']):.2e}")
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("2d") }}
@@ -116,6 +129,7 @@ print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost
 # {{ question("2e") }}
 
 # %%
+# YOUR CODE (START)
 c_min = optimum["cost"]
 near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
 plt.figure(figsize=(7, 4))
@@ -135,8 +149,10 @@ plt.legend(fontsize=8, ncols=2)
 plt.show()
 L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
 print("L =", L, "  the bound 2/L =", 2 / L)
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.studies.lr_range_test") }}
 
 
@@ -157,6 +173,7 @@ plt.xlabel("learning rate η")
 plt.ylabel("cost after {{ cfg.ex2.range_test.epochs }} epochs")
 plt.legend()
 plt.show()
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("2e") }}
@@ -165,6 +182,7 @@ plt.show()
 # {{ beyond(2, "heading") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.spine.stratified_split") }}
 
 
@@ -179,8 +197,10 @@ print(f"{len(train)} patients for training, {len(test)} held out")
 held_out = accuracy(Y_test, predict(X_test, W_train))
 print(f"accuracy: training {accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f}"
       f" ({round((1 - held_out) * len(test))} mistakes); always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.spine._echelon") }}
 
 
@@ -201,8 +221,10 @@ W_star = torch.tensor(optimum["W"], dtype=torch.float64)
 step = torch.linalg.vector_norm(W_star)
 for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_matrices=False).Vh[:1])):
     print(f"cost change moving W* by ‖W*‖ = {step:.3g} along the {name} direction: {(cost(X, Y, W_star + step * v) - cost(X, Y, W_star)).item():.3g}")
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
 X_kept, _ = design(df[kept].to_numpy(), labels)
 W_kept, _ = gradient_descent(lambda W: gradient_cost(X_kept, Y, W), torch.zeros(1, X_kept.shape[1], dtype=torch.float64),
@@ -213,6 +235,7 @@ print("largest weights:", weights.iloc[::-1][:3].round(3).to_dict())
 weights.plot.barh(figsize=(6, 3.5), color=["C0" if w < 0 else "C3" for w in weights])
 plt.xlabel("weight: change in the log-odds of {{ cfg.ex2.positive_class }} per standard deviation")
 plt.show()
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ beyond(2, "body") }}

@@ -1,5 +1,9 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(1, "`lausanne-appart.csv`") }}
+# {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
+# - The GD loop is a function, `gradient_descent`, which Exercise 2 reuses; it runs {{ cfg.ex1.epochs }} epochs instead of the course's 100, enough to reach the closed form to float64 precision.
+# - The learning-rate study plots $C(a) - C(a^*)$ on a log scale, so that the rates that reach the minimum stay apart.
+# - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
+# {% endcall %}
 
 # %%
 import math
@@ -38,6 +42,7 @@ plt.show()
 # The model is ŷ = α + β x. With the design matrix X (a column of ones, then x) and a = (α, β)ᵀ, the cost C(a) = 1/(2N) Σ (y − ŷ)² is smallest where XᵀX a = XᵀY.
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.linreg.design") }}
 
 
@@ -53,6 +58,7 @@ print("X", tuple(X.shape), " Y", tuple(Y.shape))
 print("closed form       a* =", a_star.flatten().tolist(), " cost C(a*) =", cost(X, Y, a_star).item())
 print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().tolist())
 print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0].flatten().tolist())
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("1a") }}
@@ -63,6 +69,7 @@ print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None
 # {{ answer("1b") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.linreg.gradient_cost") }}
 
 
@@ -71,14 +78,18 @@ a = torch.randn(2, 1, dtype=torch.float64, generator=torch.Generator().manual_se
 cost(X, Y, a).backward()
 print("cost at a random a:", cost(X, Y, a).item(), " gradient shape:", tuple(gradient_cost(X, Y, a.detach()).shape))
 print("largest difference to autograd:", (gradient_cost(X, Y, a.detach()) - a.grad).abs().max().item())
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.gd.gradient_descent") }}
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ question("1c") }}
 
 # %%
+# YOUR CODE (START)
 def track(a):
     """What is recorded per epoch: the cost, and the distance to the closed form."""
     return cost(X, Y, a).item(), torch.linalg.vector_norm(a - a_star).item()
@@ -99,6 +110,7 @@ tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*
 print("a after {{ cfg.ex1.epochs }} epochs:", a.flatten().tolist())
 print(f"distance to a*: after 10 epochs {distances[10]:.3e}, after 100 {distances[100]:.3e}, at the end {distances[-1]:.3e}")
 print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((t for t, d in enumerate(distances) if d <= tol), None))
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("1c") }}
@@ -107,6 +119,7 @@ print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((
 # {{ question("1d") }}
 
 # %%
+# YOUR CODE (START)
 c_star = cost(X, Y, a_star).item()
 plt.figure(figsize=(7, 4))
 lam_max = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item()
@@ -124,6 +137,7 @@ plt.xlabel("epoch")
 plt.ylabel("C(a) − C(a*)")
 plt.legend(ncols=2, fontsize=8)
 plt.show()
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("1d") }}
@@ -132,6 +146,7 @@ plt.show()
 # {{ question("1e") }}
 
 # %%
+# YOUR CODE (START)
 eigenvalues = torch.linalg.eigvalsh(X.T @ X / len(X))  # the Hessian of C, the same at every a
 print("eigenvalues of the Hessian XᵀX/N:", eigenvalues.tolist())
 lr_max = 2 / eigenvalues.max().item()
@@ -150,8 +165,10 @@ plt.xlabel("epoch")
 plt.ylabel("‖a − a*‖ (log scale)")
 plt.legend()
 plt.show()
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.studies.cost_grows") }}
 
 
@@ -165,6 +182,7 @@ lo, hi, probes = bisect_max_lr(
     {{ cfg.ex1.max_lr.lr_start }}, {{ cfg.ex1.max_lr.rtol }})
 print(f"bisection: the limit lies in [{lo:.5g}, {hi:.5g}] after {len(probes)} runs of {{ cfg.ex1.max_lr.epochs }} epochs;"
       f" midpoint {(lo + hi) / 2:.5g}, {abs((lo + hi) / 2 - lr_max) / lr_max:.2%} from 2/λmax")
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("1e") }}
@@ -173,6 +191,7 @@ print(f"bisection: the limit lies in [{lo:.5g}, {hi:.5g}] after {len(probes)} ru
 # {{ beyond(1, "heading") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.linreg.feature_variant") }}
 
 
@@ -195,6 +214,7 @@ for variant in {{ cfg.ex1.scaling.variants }}:
                               {{ cfg.ex1.tol }} * torch.linalg.vector_norm(av).item())
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
           f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>30} {theory:>9}")
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ beyond(1, "body") }}

@@ -1,5 +1,10 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(3, "MNIST under `data/` and the study's table `grid.csv`") }}
+# {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/` and the study's table `grid.csv`") %}
+# - The batches are cut from the tensors of the whole data set, built once (`ToTensor()` divides by 255), instead of iterating the `DataLoader`, which converts every image anew in every epoch: the same numbers.
+# - `metrics` computes a data set's cost from the logits by log-sum-exp, finite where a probability rounds to 0; the course's `cost_ce` on probabilities is defined and tested too.
+# - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
+# - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
+# {% endcall %}
 
 # %%
 import math
@@ -35,15 +40,14 @@ loader = DataLoader(training_data, batch_size=64, shuffle=True, generator=torch.
 x, y = next(iter(loader))
 print("one batch of the DataLoader:", tuple(x.shape), tuple(y.shape))
 
-# %% [markdown]
-# The DataLoader converts every image anew in every epoch. The loops below take the same tensors — `ToTensor()` divides each pixel by 255 — once for all, and cut the batches from them: the same numbers, without the per-image work.
-
 # %%
+# YOUR CODE (START)
 X_train = training_data.data.unsqueeze(1).float() / 255
 Y_train = training_data.targets
 X_test = test_data.data.unsqueeze(1).float() / 255
 Y_test = test_data.targets
 print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels in", (X_train.min().item(), X_train.max().item()))
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3a") }}
@@ -52,6 +56,7 @@ print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels 
 # {{ question("3b") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.linear_trsf") }}
 
 
@@ -59,23 +64,29 @@ W = torch.randn(10, 784, generator=torch.Generator().manual_seed({{ cfg.seed }})
 b = torch.zeros(1, 10)
 z = linear_trsf(x, W, b)
 print("linear_trsf:", tuple(z.shape), "nan:", z.isnan().any().item())
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.softmax") }}
 
 
 print("softmax:", tuple(softmax(z).shape), "rows sum to 1:", torch.allclose(softmax(z).sum(dim=1), torch.ones(len(z))))
 print("also for logits 10⁴ times larger:", torch.allclose(softmax(1e4 * z).sum(dim=1), torch.ones(len(z))),
       "nan:", softmax(1e4 * z).isnan().any().item())
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.predict") }}
 
 
 uhat = predict(x, W, b)
 print("predict:", tuple(uhat.shape), "nan:", uhat.isnan().any().item())
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.loss_ce") }}
 
 
@@ -84,8 +95,10 @@ print("predict:", tuple(uhat.shape), "nan:", uhat.isnan().any().item())
 
 print("loss_ce:", tuple(loss_ce(y, uhat).shape), " cost_ce:", cost_ce(y, uhat).item())
 print("cost_ce of a uniform prediction (ln 10 = 2.302585):", cost_ce(y, torch.full((len(y), 10), 0.1)).item())
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.grad_loss_ce") }}
 
 
@@ -94,12 +107,15 @@ cost_ce(y, predict(x, Wg, bg)).backward()
 gradW, gradb = grad_loss_ce(x, F.one_hot(y, 10).float(), uhat)
 print("grad_loss_ce:", tuple(gradW.shape), tuple(gradb.shape))
 print("largest difference to autograd:", max((gradW - Wg.grad).abs().max().item(), (gradb - bg.grad).abs().max().item()))
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.metrics") }}
 
 
 print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3b") }}
@@ -108,10 +124,12 @@ print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # {{ question("3c") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.gd.train") }}
 
 
 {{ code("gdlab.softmax.hand_step") }}
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3c") }}
@@ -120,6 +138,7 @@ print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # {{ question("3d") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.init_params") }}
 
 
@@ -166,6 +185,7 @@ small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ 
 # One colour per run, the same in every plot: blue the course's start by hand, green small weights, orange the nn.Module (part f).
 plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
            ("W = {{ cfg.ex3.init_std }}·randn", small, {"color": "C2", "marker": "o", "ms": 3})])
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3d") }}
@@ -174,6 +194,7 @@ plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
 # {{ question("3e") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.NeuralNetwork") }}
 
 
@@ -185,6 +206,7 @@ plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
 
 model = NeuralNetwork()
 print(model)
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3e") }}
@@ -193,6 +215,7 @@ print(model)
 # {{ question("3f") }}
 
 # %%
+# YOUR CODE (START)
 with torch.no_grad():  # the hand model's start, so that the two runs can be compared epoch by epoch
     model.linear.weight.copy_(W0)
     model.linear.bias.copy_(b0[0])
@@ -202,6 +225,7 @@ print("largest difference of the training cost, hand vs nn.Module:",
       max(abs(p - q) for p, q in zip(course[0], module[0])))
 plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
            ("nn.Module", module, {"color": "C1", "marker": "x", "ms": 5})])
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3f") }}
@@ -212,6 +236,7 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 # The pipeline trained every point of the study, one job per learning rate and batch size, once per seed, on a fixed split of the {{ ex3.data.n_train | count }} training images into {{ ex3.data.n_study_train | count }} for training and {{ cfg.ex3.val_size | count }} for validation: each row of `grid.csv`, which travels with this notebook, is one call of `run_setting` below. Set `RERUN = True` to train all {{ ex3.n_runs }} runs again here (this takes a long while on one core).
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.split") }}
 
 
@@ -238,8 +263,10 @@ if RERUN:
 else:
     grid = pd.read_csv("grid.csv")
 grid.head()
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.grid.points_table") }}
 
 
@@ -274,6 +301,7 @@ best = table.idxmax()
 ax2.loglog(best.index, best.to_numpy(), "o-")
 ax2.set(xlabel="batch size", ylabel="learning rate", title="the best rate per batch size")
 plt.show()
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3g") }}
@@ -282,6 +310,7 @@ plt.show()
 # {{ question("3h") }}
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.grid.choose_favourite") }}
 
 
@@ -298,8 +327,10 @@ for digit, ax in enumerate(axes.flat):
     ax.axis("off")
 fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
 plt.show()
+# YOUR CODE (END)
 
 # %%
+# YOUR CODE (START)
 {{ code("gdlab.softmax.confusion_matrix") }}
 
 
@@ -315,6 +346,7 @@ mean_image = X_flat.mean(dim=0)
 templates = [torch.corrcoef(torch.stack([W[k].double(), X_flat[Y_train == k].mean(dim=0) - mean_image]))[0, 1].item()
              for k in range(10)]
 print("correlation of each digit's weights with its mean image minus the mean image:", [round(c, 2) for c in templates])
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("3h") }}

@@ -289,10 +289,11 @@ def preflight(results, min_free_mb):
 
 # --- figures ------------------------------------------------------------------------------------------
 def figures(part):
-    """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py.
+    """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py (but
+    the draw_* functions, which draw on axes they are given, for the notebooks too).
     One job draws them all from results (restyling never retrains); name -> PNG path."""
     tree = ast.parse((PROJECT / SRC / "gdlab" / "figures" / f"{part}.py").read_text())
-    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith(("_", "draw_"))]
     return {name: f"results/{part}/figures/{name}.png" for name in names}
 
 

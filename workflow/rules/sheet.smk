@@ -20,7 +20,7 @@ FIGURES = [*figures("ex1").values(), *figures("ex2").values(), *figures("ex3").v
 DOCUMENTS = {"answers": [ex["number"] for ex in PRACTICAL["exercises"]], "maths": [4, 5, 6]}
 NOTEBOOK_TIMEOUT_S = 600  # a cell that runs longer fails the build
 # What the text of the sheet and the notebooks reads from the config.
-TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex5", "ex6")}
+TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "plot", "outcome", "ex1", "ex2", "ex3", "ex4", "ex5", "ex6")}
 # The folder the course collects: G<group>_<family name>_<family name>..., zipped.
 GROUP = f"G{config['report']['group']:02d}_" + "_".join(
     re.sub(r"[^A-Za-z0-9-]", "", a.split()[-1]) for a in config["report"]["authors"])
@@ -267,11 +267,9 @@ rule submission:
         notebooks=expand(rules.notebook.output.ipynb, nb=NOTEBOOKS),
         data=BUNDLE_DATA,
         maths="results/report/maths.pdf",
-        answers="results/report/answers.pdf",
         code=code_inputs("submission.py"),
     output:
         maths=f"{HANDIN}/pw02_maths.pdf",
-        answers=f"{HANDIN}/pw02_answers.pdf",
         zip="results/submission.zip",
     params:
         folder=lambda wc, output: os.path.dirname(output.maths),

@@ -10,46 +10,62 @@ from ..io import read_json
 from ..plotting import figure
 
 
+def draw_overfit(ax1, ax2, runs):
+    """The test cost (left) and the test error (right) per epoch of each run (dicts with label_noise, test_cost,
+    test_accuracy); a dot marks each curve's lowest point."""
+    for k, r in enumerate(runs):
+        label = "true labels" if r["label_noise"] == 0 else f"{r['label_noise']:.0%} of the labels random"
+        epochs = np.arange(len(r["test_cost"]))
+        error = 100 * (1 - np.array(r["test_accuracy"]))
+        for ax, y in ((ax1, np.array(r["test_cost"])), (ax2, error)):
+            ax.plot(epochs, y, color=f"C{k}", label=label)
+            low = int(np.argmin(y))
+            ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
+    ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
+    ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
+    ax2.legend(framealpha=1)
+
+
 def overfit(inputs, out, params):
     """Overfitting on a small training set: the test cost (left) and the test error (right) per epoch, with the true
     labels and with a share of them replaced by random ones; dots mark each curve's lowest point."""
     runs = sorted((read_json(p) for p in inputs.overfit), key=lambda r: r["label_noise"])
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        for k, r in enumerate(runs):
-            label = "true labels" if r["label_noise"] == 0 else f"{r['label_noise']:.0%} of the labels random"
-            epochs = np.arange(len(r["test_cost"]))
-            error = 100 * (1 - np.array(r["test_accuracy"]))
-            for ax, y in ((ax1, np.array(r["test_cost"])), (ax2, error)):
-                ax.plot(epochs, y, color=f"C{k}", label=label)
-                low = int(np.argmin(y))
-                ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
-        ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
-        ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-        ax2.legend(fontsize=8, framealpha=1)
+        draw_overfit(ax1, ax2, runs)
+
+
+def draw_data_size(ax, rows, epochs):
+    """The training cost after ``epochs`` and after half of them, and the test cost, against the training-set size
+    (dicts with n_train, final_train_cost, half_train_cost, final_test_cost)."""
+    n = [r["n_train"] for r in rows]
+    ax.plot(n, [r["final_train_cost"] for r in rows], "o-", label=f"training cost after {epochs} epochs")
+    ax.plot(n, [r["half_train_cost"] for r in rows], "o:", color="C0", alpha=0.5,
+            label=f"training cost after {epochs // 2} epochs")
+    ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {epochs} epochs")
+    ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
+    ax.legend(framealpha=1)
 
 
 def data_size(inputs, out, params):
     """Training and test cost after a fixed budget of full-batch epochs against the training-set size."""
     d = read_json(inputs.summary)["data_size"]
-    rows = d["runs"]
-    n = [r["n_train"] for r in rows]
     with figure(out, params.style) as (fig, ax):
-        ax.plot(n, [r["final_train_cost"] for r in rows], "o-", label=f"training cost after {d['epochs']} epochs")
-        ax.plot(n, [r["half_train_cost"] for r in rows], "o:", color="C0", alpha=0.5,
-                label=f"training cost after {d['epochs'] // 2} epochs")
-        ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {d['epochs']} epochs")
-        ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
-        ax.legend(fontsize=8, framealpha=1)
+        draw_data_size(ax, d["runs"], d["epochs"])
+
+
+def draw_sigmoid(ax):
+    """σ and σ′ on [−8, 8], drawn with sigmoid and sigmoid_prime."""
+    zs = np.linspace(-8, 8, 401)
+    ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
+    ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
+    ax.set(xlabel="z")
+    ax.legend(framealpha=1)
 
 
 def sigmoid_plot(inputs, out, params):
     """Part d: σ and σ′ from gdlab.calculus.sigmoid / sigmoid_prime (numpy, element-wise)."""
-    zs = np.linspace(-8, 8, 401)
     with figure(out, params.style) as (fig, ax):
-        ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
-        ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
-        ax.set(xlabel="z")
-        ax.legend(fontsize=8, framealpha=1)
+        draw_sigmoid(ax)
 
 
 def softplus_plot(inputs, out, params):
@@ -63,21 +79,26 @@ def softplus_plot(inputs, out, params):
         ax.legend(fontsize=8, framealpha=1)
 
 
+def draw_c1(ax1, ax2, paths):
+    """Left: c₁ and c₁″, shaded where c₁″ < 0, with a dot at each start; right: c₁ along GD from each start
+    (``paths``: dicts with start and the c1 values per step)."""
+    xs = np.linspace(-8, 6, 401)
+    ax1.plot(xs, c1(xs), label=r"$c_1(x) = (\sigma(x)-1)^2$")
+    ax1.plot(xs, c1_second(xs), label=r"$c_1''(x)$")
+    ax1.axhline(0, color="k", lw=0.6)
+    ax1.axvline(-np.log(2), color="k", ls=":", lw=0.8, label=r"$x = -\log 2$")
+    ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
+    for k, p in enumerate(paths):
+        ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
+    ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
+    ax1.legend(loc="upper right", framealpha=1)
+    for k, p in enumerate(paths):
+        ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
+    ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
+    ax2.legend(framealpha=1)
+
+
 def c1_plot(inputs, out, params):
     """Part f: c₁ and c₁″ (shaded where c₁″ < 0), and GD on c₁ from several starts."""
-    paths = read_json(inputs.calculus)["c1_descent"]
-    xs = np.linspace(-8, 6, 401)
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        ax1.plot(xs, c1(xs), label=r"$c_1(x) = (\sigma(x)-1)^2$")
-        ax1.plot(xs, c1_second(xs), label=r"$c_1''(x)$")
-        ax1.axhline(0, color="k", lw=0.6)
-        ax1.axvline(-np.log(2), color="k", ls=":", lw=0.8, label=r"$x = -\log 2$")
-        ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
-        for k, p in enumerate(paths):
-            ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
-        ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-        ax1.legend(fontsize=7, loc="upper right", framealpha=1)
-        for k, p in enumerate(paths):
-            ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
-        ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
-        ax2.legend(fontsize=8, framealpha=1)
+        draw_c1(ax1, ax2, read_json(inputs.calculus)["c1_descent"])
