@@ -186,55 +186,38 @@ plt.show()
 {{ code("gdlab.spine.stratified_split") }}
 
 
-labels = Y.flatten().numpy()
-train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
-raw = df[features].to_numpy()
-X_train, Y_train = design(raw[train], labels[train])
-X_test, Y_test = design(raw[test], labels[test], reference=raw[train])  # the training part's mean and std
-W_train, _ = gradient_descent(lambda W: gradient_cost(X_train, Y_train, W), torch.zeros(1, 13, dtype=torch.float64),
-                              {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
-print(f"{len(train)} patients for training, {len(test)} held out")
-held_out = accuracy(Y_test, predict(X_test, W_train))
-print(f"accuracy: training {accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f}"
-      f" ({round((1 - held_out) * len(test))} mistakes); always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
-# YOUR CODE (END)
-
-# %%
-# YOUR CODE (START)
-{{ code("gdlab.spine._echelon") }}
-
-
 {{ code("gdlab.spine.collinearity") }}
 
-
-found = collinearity(df[features].to_numpy(), features, {{ cfg.ex2.additions.rank_rtol }})
-print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")
-for dep in found["dependencies"]:
-    print(dep["target"], "=", " + ".join(f"{c:.12g} · {name}" for name, c in dep["equals"].items()),
-          f"+ {dep['constant']:.2g}; largest residual {dep['max_abs_residual']:.2g}")
 
 {{ code("gdlab.logreg.null_direction") }}
 
 
-# Move the minimiser by its own length along the direction X maps to (almost) zero, and along the one it stretches most.
+# Held out: train on a stratified part, standardised with that part's mean and std only; test on the rest.
+labels = Y.flatten().numpy()
+train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
+raw = df[features].to_numpy()
+X_train, Y_train = design(raw[train], labels[train])
+X_test, Y_test = design(raw[test], labels[test], reference=raw[train])
+W_train, _ = gradient_descent(lambda W: gradient_cost(X_train, Y_train, W), torch.zeros(1, 13, dtype=torch.float64),
+                              {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
+held_out = accuracy(Y_test, predict(X_test, W_train))
+print(f"{len(train)} patients for training, {len(test)} held out; accuracy: training "
+      f"{accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f} ({round((1 - held_out) * len(test))} mistakes);"
+      f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
+# The rank of the design by SVD, and the dependency read off its null direction.
+found = collinearity(raw, features, {{ cfg.ex2.additions.rank_rtol }})
+print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")
+for dep in found["dependencies"]:
+    print(dep["target"], "=", " + ".join(f"{c:.12g} · {name}" for name, c in dep["equals"].items()),
+          f"+ {dep['constant']:.2g}; largest residual {dep['max_abs_residual']:.2g}")
+# Moving the minimiser by its own length along the flat direction, and along the one X stretches most.
 W_star = torch.tensor(optimum["W"], dtype=torch.float64)
 step = torch.linalg.vector_norm(W_star)
 for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_matrices=False).Vh[:1])):
     print(f"cost change moving W* by ‖W*‖ = {step:.3g} along the {name} direction: {(cost(X, Y, W_star + step * v) - cost(X, Y, W_star)).item():.3g}")
-# YOUR CODE (END)
-
-# %%
-# YOUR CODE (START)
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
-X_kept, _ = design(df[kept].to_numpy(), labels)
-W_kept, _ = gradient_descent(lambda W: gradient_cost(X_kept, Y, W), torch.zeros(1, X_kept.shape[1], dtype=torch.float64),
-                             {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
-weights = pd.Series(W_kept[0, 1:].numpy(), index=kept).sort_values(key=abs)
-print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":", torch.linalg.matrix_rank(X_kept).item(), "of", X_kept.shape[1])
-print("largest weights:", weights.iloc[::-1][:3].round(3).to_dict())
-weights.plot.barh(figsize=(6, 3.5), color=["C0" if w < 0 else "C3" for w in weights])
-plt.xlabel("weight: change in the log-odds of {{ cfg.ex2.positive_class }} per standard deviation")
-plt.show()
+print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":",
+      torch.linalg.matrix_rank(design(df[kept].to_numpy(), labels)[0]).item(), "of", len(kept) + 1)
 # YOUR CODE (END)
 
 # %% [markdown]

@@ -14,12 +14,14 @@ from .io import atomic_path  # noqa: E402
 
 
 @contextlib.contextmanager
-def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height: float = 1.0,
+def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height: float = 1.0, width: float = 1.0,
            rect: tuple = (0, 0, 1, 1), **kwargs):
-    """Yield (fig, axes) styled from the ``plot`` config (``height`` scales its height); save to ``out`` on success.
-    The subplots are laid out within ``rect`` (figure fractions), leaving the rest for a colour bar."""
+    """Yield (fig, axes) styled from the ``plot`` config (``width`` and ``height`` scale its size); save to ``out`` on
+    success. The documents print a figure at this size, so its text prints at the sizes matplotlib sets. The
+    subplots are laid out within ``rect`` (figure fractions), leaving the rest for a colour bar."""
     with plt.style.context(style["style"]):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(style["width_in"], height * style["height_in"]), **kwargs)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width * style["width_in"], height * style["height_in"]),
+                                 **kwargs)
         try:
             yield fig, axes
             fig.tight_layout(rect=rect)

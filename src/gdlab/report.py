@@ -267,8 +267,9 @@ class Renderer:
             heading, body = "", text
         return heading if part == "heading" else body.strip()
 
-    def figure(self, key: str, caption: str, width: str = "80%") -> str:
-        """A figure of the sheet with its caption. A notebook draws its own plots in its code cells: there the
+    def figure(self, key: str, caption: str) -> str:
+        """A figure of the sheet with its caption, printed at the size it was drawn (so that its text prints at the
+        sizes matplotlib set, never scaled down). A notebook draws its own plots in its code cells: there the
         figure only takes its place (for references) and the text shows nothing."""
         if self.target == "notebook":
             self.placed[key] = self.current_part
@@ -277,7 +278,8 @@ class Renderer:
             raise KeyError(f"no figure {key!r}; the build makes {sorted(self.figures)}")
         self.placed[key] = self.current_part
         path = os.path.relpath(self.figures[key], self.out.parent)
-        return f"\n\n![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width}}}\n\n"
+        width_in = png_size_in(self.figures[key])[0]
+        return f"\n\n![{caption}]({path}){{#fig-{key.replace('_', '-')} width={width_in:.3f}in}}\n\n"
 
     def figref(self, key: str) -> str:
         """A reference to a figure: a cross-reference where the document shows it, words where it does not
@@ -341,6 +343,23 @@ class Renderer:
     def render_string(self, text: str) -> str:
         """A fragment (a notebook cell): figure references stay unresolved until :meth:`resolve`."""
         return self.env.from_string(text).render(**self.context)
+
+
+def png_size_in(path: str | os.PathLike) -> tuple[float, float]:
+    """A PNG's (width, height) in inches, from its pixels and the resolution matplotlib wrote (pHYs, per metre)."""
+    import struct
+
+    data = Path(path).read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    at = data.find(b"pHYs")
+    if at < 0:
+        raise ValueError(f"{path}: the PNG records no resolution (pHYs): its printed size is unknown")
+    x_ppm, y_ppm, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+    if unit != 1:
+        raise ValueError(f"{path}: the PNG's resolution is not per metre")
+    return width / x_ppm / 0.0254, height / y_ppm / 0.0254
 
 
 # --- pandoc and typst ---------------------------------------------------------------------------------

@@ -124,28 +124,6 @@ def read_spine_csv(path: str | Path, features: list[str], label: str, classes: l
 
 # --- rank deficiency -----------------------------------------------------------------------------
 
-def _echelon(null: np.ndarray, rtol: float) -> tuple[list[int], np.ndarray]:
-    """Reduced row echelon form of a null-space basis, pivoting on the columns in order.
-
-    Each row then belongs to its own pivot (the first column it involves), and no pivot appears in
-    another row, so every null direction reads as "pivot = combination of non-pivot columns".
-    """
-    rows, pivots = null.copy(), []
-    for j in range(rows.shape[1]):
-        r = len(pivots)
-        if r == len(rows):
-            break
-        p = r + int(np.argmax(np.abs(rows[r:, j])))
-        if abs(rows[p, j]) <= rtol * np.abs(rows[r:]).max():
-            continue
-        rows[[r, p]] = rows[[p, r]]
-        rows[r] /= rows[r, j]
-        others = np.arange(len(rows)) != r
-        rows[others] -= np.outer(rows[others, j], rows[r])
-        pivots.append(j)
-    return pivots, rows
-
-
 def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
     """Rank of the design [1, z-scored X] by SVD, and each exact linear dependency among the features.
 
@@ -154,8 +132,7 @@ def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
     (feature = constant). Each null direction is reported on the RAW features as
     ``target = Σ equals[name]·name + constant``, target being the first feature in ``names`` order
     it involves (weights below ``rtol`` of the target's count as not involved); with several null
-    directions the basis is put in reduced row echelon form so each has its own target. Full-precision
-    floats.
+    directions each has its own target. Full-precision floats.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != len(names):
@@ -168,8 +145,14 @@ def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
     _, s, vt = np.linalg.svd(design, full_matrices=n < d + 1)
     s = np.concatenate([s, np.zeros(d + 1 - len(s))])
     rank = int((s > rtol * s[0]).sum())
-    # Centred features are orthogonal to the ones column, so null vectors have no bias part.
-    pivots, rows = _echelon(vt[rank:, 1:], rtol)
+    # Centred features are orthogonal to the ones column, so null vectors have no bias part. Each null direction
+    # gets its own target: the first feature (in names order) that adds to the rank of the targets before it;
+    # solving the null basis for the targets leaves each row 1 at its own target and 0 at the others'.
+    null, pivots = vt[rank:, 1:], []
+    for j in range(d):
+        if len(pivots) < len(null) and np.linalg.matrix_rank(null[:, [*pivots, j]], tol=rtol) > len(pivots):
+            pivots.append(j)
+    rows = np.linalg.solve(null[:, pivots], null) if pivots else null
     dependencies = []
     for t, w in zip(pivots, rows):
         others = [j for j in range(d) if j != t and abs(w[j]) > rtol]

@@ -27,7 +27,7 @@ def data(inputs, out, params):
         grid = np.array([x.min(), x.max()])
         ax.plot(grid, alpha + beta * grid, color="C3", label=f"closed form: ŷ = {alpha:.2g} + {beta:.4f} x")
         ax.set(xlabel=f"{params.feature} (standardised)", ylabel=f"{params.target} (standardised)")
-        ax.legend(fontsize=8)
+        ax.legend()
 
 
 def loss_curve(inputs, out, params):
@@ -39,7 +39,7 @@ def loss_curve(inputs, out, params):
         ax1.plot(epochs, run["cost"], label="GD")
         ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
         ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {run['lr']:g})")
-        ax1.legend(fontsize=8)
+        ax1.legend()
         ax2.semilogy(epochs, np.maximum(run["distance"], FLOOR))
         ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
 
@@ -53,7 +53,7 @@ def lr_study(inputs, out, params):
             ax.semilogy(np.arange(len(excess)), excess, label=f"η = {r['lr']:g}", color=f"C{i}",
                         ls="--" if r["lr"] > 1 else "-")
         ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$", ylim=(FLOOR, 1e3))
-        ax.legend(fontsize=7, ncols=2)
+        ax.legend(ncols=2)
 
 
 def max_lr(inputs, out, params):
@@ -63,10 +63,10 @@ def max_lr(inputs, out, params):
         for run in mx["showcase"]:
             ax1.semilogy(np.maximum(run["distance"], FLOOR), label=f"η = {run['factor']:g} × 2/λmax")
         ax1.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="just below and above the limit")
-        ax1.legend(fontsize=7)
+        ax1.legend()
         probes = mx["probes"]
         ax2.scatter(range(1, len(probes) + 1), [p["lr"] for p in probes],
                     c=["C3" if p["grew"] else "C2" for p in probes], s=18)
         ax2.axhline(mx["theory"], color="k", lw=0.8, ls="--", label=r"theory $2/\lambda_{max}$")
         ax2.set(xlabel="probe", ylabel="learning rate", yscale="log", title="bisection (red: the cost grew)")
-        ax2.legend(fontsize=7)
+        ax2.legend()

@@ -34,7 +34,7 @@ def lr_study(inputs, out, params):
                       ls="--" if r["lr"] > s["max_lr"]["theory"] else "-")
         ax.axhline(start - c_star, color="k", ls=":", lw=1, label="at the start (W = 0)")
         ax.set(xlabel="epoch + 1", ylabel=r"excess cost $C(W_t) - C^*$", ylim=(1e-13, None))
-        ax.legend(fontsize=7, ncols=2)
+        ax.legend(ncols=2)
 
 
 def lr_range(inputs, out, params):
@@ -49,7 +49,7 @@ def lr_range(inputs, out, params):
                   label="fell at every epoch")
         ax.axvline(rng["theory_max_lr"], color="k", ls="--", lw=0.8, label="bound 2/L")
         ax.set(xlabel="learning rate", ylabel="training cost")
-        ax.legend(fontsize=7)
+        ax.legend()
 
 
 def weights(inputs, out, params):

@@ -76,7 +76,7 @@ def softplus_plot(inputs, out, params):
         ax.axhline(0, color="C2", ls="--", lw=1.5, label=r"asymptote $y = 0$ ($z\to-\infty$)")
         ax.plot(zs, softplus(zs), color="C0", lw=2.5, label=r"$\zeta(z) = \log(1+e^z)$")
         ax.set(xlabel="z", ylim=(-1, 6.5))
-        ax.legend(fontsize=8, framealpha=1)
+        ax.legend(framealpha=1)
 
 
 def draw_c1(ax1, ax2, paths):

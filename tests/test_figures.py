@@ -1,0 +1,52 @@
+"""Figures a grader reads at print size: the PDFs print each figure at the size it was drawn, so its text prints at
+the sizes matplotlib set, and no size set in the figures' code is below 7 pt."""
+
+import ast
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import yaml
+from matplotlib.font_manager import FontProperties
+
+from conftest import REPO
+from gdlab.report import png_size_in
+
+SMALLEST_PT = 7
+TEXT_WIDTH_IN = 8.27 - 2 * 1.25  # A4 (papersize in report/sheet.md.j2) less the 1.25 in margins of pandoc's Typst template
+
+
+def test_no_figure_sets_text_below_seven_points():
+    """Every explicit fontsize in the figures' code, and every size the plot style sets, is at least 7 pt."""
+    for path in sorted((REPO / "src" / "gdlab" / "figures").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg in ("fontsize", "size", "labelsize"):
+                value = node.value.value if isinstance(node.value, ast.Constant) else None
+                if isinstance(value, (int, float)):
+                    assert value >= SMALLEST_PT, f"{path.name}:{node.value.lineno}: {node.arg}={value}"
+                else:
+                    assert isinstance(value, str), f"{path.name}:{node.value.lineno}: {node.arg} not a constant"
+                    assert FontProperties(size=value).get_size_in_points() >= SMALLEST_PT, (path.name, value)
+    style = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["plot"]["style"]
+    with plt.style.context(style):
+        for key in ("font.size", "axes.labelsize", "axes.titlesize", "xtick.labelsize", "ytick.labelsize",
+                    "legend.fontsize"):
+            assert FontProperties(size=matplotlib.rcParams[key]).get_size_in_points() >= SMALLEST_PT, key
+
+
+def test_the_full_width_fits_the_page():
+    width = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["plot"]["width_in"]
+    assert width <= TEXT_WIDTH_IN
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("doc", ["answers", "maths"])
+def test_every_figure_is_printed_at_its_drawn_size(built, doc):
+    md = built / "results" / "report" / f"{doc}.md"
+    shown = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)\{#fig-[\w-]+ width=([\d.]+)in\}", md.read_text())
+    assert shown, doc
+    for path, width in shown:
+        drawn = png_size_in(md.parent / path)[0]
+        assert float(width) == pytest.approx(drawn, abs=1e-3), path
+        assert drawn <= TEXT_WIDTH_IN + 1e-6, path
