@@ -1,6 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
-# - The GD loop is a function, `gradient_descent`, which Exercise 2 reuses; it runs {{ cfg.ex1.epochs }} epochs instead of the course's 100, enough to reach the closed form to float64 precision.
+# - The GD loop is a function, `gradient_descent`; it runs {{ cfg.ex1.epochs }} epochs, not the course's 100, to reach the closed form to float64 precision.
 # - The learning-rate study plots $C(a) - C(a^*)$ on a log scale, so that the rates that reach the minimum stay apart.
 # - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
 # {% endcall %}
