@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/python -m gdlab.locks
 	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(ARGS)
+	mkdir -p results/report
 	$(BIN)/snakemake --report results/report/provenance.html $(ARGS)
 
 # One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).

@@ -324,7 +324,7 @@ def test_the_notebooks_define_what_they_use_and_every_function_the_course_names(
     practical = yaml.safe_load(Path("report/practical.yaml").read_text())
     config = yaml.safe_load(Path("config/config.yaml").read_text())
     # What the text may quote of the config (TEXT_SETTINGS in workflow/rules/sheet.smk).
-    cfg = {k: config[k] for k in ("report", "seed", "outcome", "ex1", "ex2", "ex3", "ex4", "ex5", "ex6")}
+    cfg = {k: config[k] for k in ("report", "seed", "plot", "outcome", "ex1", "ex2", "ex3", "ex4", "ex5", "ex6")}
     exercises = [ex for ex in practical["exercises"] if "notebook" in ex]
     assert len(exercises) == 4
     for ex in exercises:

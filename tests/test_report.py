@@ -11,7 +11,7 @@ import jinja2
 import pytest
 
 from gdlab.io import write_json
-from gdlab.report import (
+from gdlab.report import (png_size_in, 
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
     article, bound, fixed, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
 )
@@ -136,7 +136,7 @@ TEMPLATES = {
         """,
     "answers/ex2.md.j2": """\
         {% macro a() %}
-        {{ figure("ex2_plot", "Two.", "50%") }}
+        {{ figure("ex2_plot", "Two.") }}
         Back to {{ figref("ex1_curve") }}.
         {% endmacro %}
         """,
@@ -182,6 +182,29 @@ def ref(key, part):
     return f"\x00figref:{key}@{part}\x00"
 
 
+FIGURE_WIDTHS_IN = {"ex1_curve": 3.0, "ex2_plot": 2.0, "review_overfit": 4.5}
+
+
+def save_png(path: Path, width_in: float, dpi: int = 40) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = plt.figure(figsize=(width_in, 1.5))
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
+def test_png_size_is_read_from_its_pixels_and_resolution(tmp_path):
+    save_png(tmp_path / "a.png", 3.5, dpi=60)
+    assert png_size_in(tmp_path / "a.png") == (pytest.approx(3.5, abs=0.01), pytest.approx(1.5, abs=0.01))
+    (tmp_path / "b.png").write_bytes(b"GIF89a not a png")
+    with pytest.raises(ValueError, match="b.png: not a PNG file"):
+        png_size_in(tmp_path / "b.png")
+
+
 @pytest.fixture
 def report(tmp_path):
     folder = tmp_path / "report"
@@ -192,6 +215,8 @@ def report(tmp_path):
     figures = {"ex1_curve": str(results / "ex1" / "figures" / "curve.png"),
                "ex2_plot": str(results / "ex2" / "figures" / "plot.png"),
                "review_overfit": str(results / "review" / "figures" / "overfit.png")}
+    for key, width in FIGURE_WIDTHS_IN.items():  # PNGs of known printed size: a sheet prints them at that size
+        save_png(Path(figures[key]), width)
     context = {"ex1": {"run": {"cost": 0.123456, "flag": True, "none": None}}, "ex5": {"step": 3.1e-7},
                "cfg": {"seed": 3, "lr": 0.1}, "numbers": [1, 2, 5]}
 
@@ -263,11 +288,12 @@ def test_listing_is_a_fenced_block_and_code_is_the_source_verbatim(report):
 def test_sheet_figure_is_a_pandoc_figure_with_a_relative_path_and_an_id(report):
     r = report("sheet")
     # Blank lines around the image: pandoc makes an image alone in its paragraph a figure with a caption.
+    # Printed at the size it was drawn: its text prints at the sizes matplotlib set.
     assert r.figure("ex1_curve", "The curve.") == (
-        "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=80%}\n\n")
+        "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=3.000in}\n\n")
     r.answer("2a")
-    assert r.figure("review_overfit", "Over.", "50%") == (
-        "\n\n![Over.](../review/figures/overfit.png){#fig-review-overfit width=50%}\n\n")
+    assert r.figure("review_overfit", "Over.") == (
+        "\n\n![Over.](../review/figures/overfit.png){#fig-review-overfit width=4.500in}\n\n")
     assert r.placed == {"ex1_curve": "", "review_overfit": "2 a)", "ex2_plot": "2 a)"}
     with pytest.raises(KeyError, match=r"no figure 'ex1_nope'; the build makes \['ex1_curve', 'ex2_plot'"):
         r.figure("ex1_nope", "x")
@@ -308,8 +334,8 @@ def test_the_whole_sheet_cross_references_every_figure(report):
     # 1a refers to the figure that 1b places later; 2a to one placed earlier; 1c to one of another exercise.
     assert "See ([@fig-ex1-curve])." in text and "Back to ([@fig-ex1-curve])." in text
     assert "The curve falls ([@fig-ex1-curve])." in text and "Compare ([@fig-ex2-plot])." in text
-    assert "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=80%}\n\n" in text
-    assert "{#fig-ex2-plot width=50%}" in text and "the plot" not in text
+    assert "\n\n![The curve.](../ex1/figures/curve.png){#fig-ex1-curve width=3.000in}\n\n" in text
+    assert "{#fig-ex2-plot width=2.000in}" in text and "the plot" not in text
     assert text.index("## 1 a)") < text.index("## 1 b)") < text.index("## 1 c)") < text.index("## 2 a)") < text.index("## 5 ")
     assert text.index("## 1 c)") < text.index("Beyond the questions.") < text.index("## 2 a)")
 
@@ -319,7 +345,7 @@ def test_the_maths_pdf_says_where_a_figure_it_lacks_is(report):
     text = report("sheet", numbers=[2, 5], doc="maths").render("sheet.md.j2")
     assert "Back to (the plot of part 1 b in the notebook nb_one.ipynb)." in text
     assert "[@fig-ex1-curve]" not in text and "#fig-ex1-curve" not in text and "\x00" not in text
-    assert "{#fig-ex2-plot width=50%}" in text
+    assert "{#fig-ex2-plot width=2.000in}" in text
 
 
 def test_notebook_figrefs_are_words_resolved_once_every_cell_is_rendered(report):

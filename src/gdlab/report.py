@@ -346,7 +346,7 @@ class Renderer:
 
 
 def png_size_in(path: str | os.PathLike) -> tuple[float, float]:
-    """A PNG's (width, height) in inches, from its pixels and the resolution matplotlib wrote (pHYs, per metre)."""
+    """A PNG's (width, height) in inches, from its pixels and the resolution matplotlib wrote (pHYs)."""
     import struct
 
     data = Path(path).read_bytes()
@@ -359,7 +359,8 @@ def png_size_in(path: str | os.PathLike) -> tuple[float, float]:
     x_ppm, y_ppm, unit = struct.unpack(">IIB", data[at + 4:at + 13])
     if unit != 1:
         raise ValueError(f"{path}: the PNG's resolution is not per metre")
-    return width / x_ppm / 0.0254, height / y_ppm / 0.0254
+    # PNG stores whole pixels per metre; matplotlib's resolutions are whole dots per inch (150 dpi: 5906 per metre).
+    return width / round(x_ppm * 0.0254), height / round(y_ppm * 0.0254)
 
 
 # --- pandoc and typst ---------------------------------------------------------------------------------

@@ -205,10 +205,19 @@ def notebook_reads(nb, handin, copies, mnist):
 
 
 def notebook_settings(nb, settings):
-    """The sections of ``settings`` (the config the text may quote) that a notebook's source quotes (cfg.<section>):
-    a change elsewhere in the config runs no kernel for it."""
+    """What of ``settings`` (the config the text may quote) a notebook's source quotes: each section it names
+    (cfg.<section>), and of a section it names only by its keys (cfg.<section>.<key>) just those keys — a change
+    elsewhere in the config runs no kernel for it."""
     text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
-    return {k: v for k, v in settings.items() if re.search(rf"\bcfg\.{k}\b", text)}
+    quoted = {}
+    for k, v in settings.items():
+        keys = set(re.findall(rf"\bcfg\.{k}\.(\w+)", text))
+        if re.search(rf"\bcfg\.{k}\b(?!\.\w)", text) or not isinstance(v, dict):
+            if re.search(rf"\bcfg\.{k}\b", text):
+                quoted[k] = v
+        elif keys:
+            quoted[k] = {key: v[key] for key in sorted(keys) if key in v}
+    return quoted
 
 
 # --- provenance ---------------------------------------------------------------------------------------
