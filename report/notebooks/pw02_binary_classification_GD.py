@@ -16,6 +16,8 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
+
 # %% [markdown]
 # {{ question("2a") }}
 
@@ -40,7 +42,9 @@ df.head()
 {{ code("gdlab.logreg.standardise") }}
 
 
+# YOUR CODE (START)
 {{ code("gdlab.logreg.design") }}
+# YOUR CODE (END)
 
 
 X, Y = design(df[features].to_numpy(), (df["{{ cfg.ex2.label }}"] == "{{ cfg.ex2.positive_class }}").to_numpy())

@@ -16,6 +16,7 @@ from torch import Tensor
 from torchvision import datasets
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
+plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, which are these plots
 
 # %% [markdown]
 # ## Exercise 4 e and f: softmax regression on a few MNIST images
@@ -182,6 +183,20 @@ print(f"steps to within {{ cfg.ex1.tol }}·‖a*‖ of the closed form: exact li
       f"best fixed rate {best_fixed:.4g}: {fixed} (error × {(kappa - 1) / (kappa + 1):.3g} per step)")
 
 # %% [markdown]
+# ## Exercise 6 c: softplus and its asymptotes
+
+# %%
+{{ code("gdlab.calculus.softplus") }}
+
+
+{{ code("gdlab.figures.review.draw_softplus") }}
+
+
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+draw_softplus(ax)
+plt.show()
+
+# %% [markdown]
 # {{ question("6d") }}
 
 # %%
@@ -245,6 +260,6 @@ for p in paths:
 {{ code("gdlab.figures.review.draw_c1") }}
 
 
-fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="constrained")
 draw_c1(*axes, paths)
 plt.show()

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
+
 # %% [markdown]
 # ## The data (the course's given code)
 #
@@ -57,7 +59,10 @@ a_star = normal_equations(X, Y)
 print("X", tuple(X.shape), " Y", tuple(Y.shape))
 print("closed form       a* =", a_star.flatten().tolist(), " cost C(a*) =", cost(X, Y, a_star).item())
 print("torch.linalg.lstsq   =", torch.linalg.lstsq(X, Y).solution.flatten().tolist())
-print("numpy.linalg.lstsq   =", np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0].flatten().tolist())
+a_np = np.linalg.lstsq(X.numpy(), Y.numpy(), rcond=None)[0]
+print("numpy.linalg.lstsq   =", a_np.flatten().tolist())
+print("largest difference to the closed form:", max((torch.linalg.lstsq(X, Y).solution - a_star).abs().max().item(),
+                                                    np.abs(a_np - a_star.numpy()).max()))
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -121,7 +126,7 @@ print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((
 # %%
 # YOUR CODE (START)
 c_star = cost(X, Y, a_star).item()
-plt.figure(figsize=(7, 4))
+runs = []
 lam_max = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item()
 print(f"{'lr':>5} {'1 − lr·λmax':>12} {'final cost':>12} {'epochs to reach a*':>19} {'cost > {{ cfg.outcome.divergence_factor }} × start at epoch':>26}")
 for lr in {{ cfg.ex1.lr_study }}:
@@ -131,11 +136,16 @@ for lr in {{ cfg.ex1.lr_study }}:
     reached = next((t for t, d in enumerate(distances) if d <= tol), None)
     diverged = next((t for t, c in enumerate(costs) if c > {{ cfg.outcome.divergence_factor }} * costs[0]), "—")
     print(f"{lr:>5} {1 - lr * lam_max:>12.3g} {costs[-1]:>12.6g} {'not reached' if reached is None else reached:>19} {diverged:>26}")
-    plt.semilogy(np.maximum(np.array(costs) - c_star, 1e-17), label=f"η = {lr}", ls="--" if lr > 1 else "-")
-plt.ylim(1e-17, 1e3)
-plt.xlabel("epoch")
-plt.ylabel("C(a) − C(a*)")
-plt.legend(ncols=2, fontsize=8)
+    runs.append({"lr": lr, "cost": costs})
+
+{{ code("gdlab.figures.ex1.ROUNDING") }}
+
+
+{{ code("gdlab.figures.ex1.draw_lr_study") }}
+
+
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="constrained")
+draw_lr_study(ax, runs, c_star)
 plt.show()
 # YOUR CODE (END)
 

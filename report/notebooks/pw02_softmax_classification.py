@@ -129,6 +129,10 @@ print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 
 
 {{ code("gdlab.softmax.hand_step") }}
+
+
+print("steps per epoch at batch {{ cfg.ex3.reference.nbatch }}:", math.ceil(len(X_train) / {{ cfg.ex3.reference.nbatch }}), "on all training images,",
+      math.ceil((len(X_train) - {{ cfg.ex3.val_size }}) / {{ cfg.ex3.reference.nbatch }}), "on the training part of the study's split")
 # YOUR CODE (END)
 
 # %% [markdown]

@@ -8,7 +8,7 @@ from ..io import read_json
 from ..linreg_data import read_rents, standardise
 from ..plotting import figure
 
-FLOOR = 1e-17  # cost differences and distances below float64 resolution are drawn at this floor on log axes
+ROUNDING = 4 * np.finfo(np.float64).eps  # an excess cost below this fraction of C* is C* to float64's precision
 
 
 def _runs(inputs, lrs):
@@ -40,20 +40,29 @@ def loss_curve(inputs, out, params):
         ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
         ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {run['lr']:g})")
         ax1.legend()
-        ax2.semilogy(epochs, np.maximum(run["distance"], FLOOR))
+        ax2.semilogy(epochs, np.where(np.array(run["distance"]) > 0, run["distance"], np.nan))  # 0 has no log
         ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
 
 
+def draw_lr_study(ax, runs, c_star):
+    """The excess cost C(a_t) − C(a*) per epoch of each run (dicts with lr and cost), on a log axis, drawn until
+    it reaches C* to float64's precision (below, it is rounding, not the run). Runs above η = 1 are dashed and
+    thin over the thick solid ones: where two rates give the same curve, both show."""
+    for i, r in enumerate(runs):
+        excess = np.array(r["cost"]) - c_star
+        excess[excess <= ROUNDING * c_star] = np.nan
+        above = r["lr"] > 1
+        ax.semilogy(np.arange(len(excess)), excess, label=f"η = {r['lr']:g}", color=f"C{i}",
+                    ls="--" if above else "-", lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
+    ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$")
+    ax.legend(ncols=2)
+
+
 def lr_study(inputs, out, params):
-    """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate."""
-    runs, c_star = _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"]
+    """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate, drawn until it
+    reaches C* to float64's precision."""
     with figure(out, params.style, height=1.2) as (fig, ax):
-        for i, r in enumerate(runs):
-            excess = np.maximum(np.array(r["cost"]) - c_star, FLOOR)
-            ax.semilogy(np.arange(len(excess)), excess, label=f"η = {r['lr']:g}", color=f"C{i}",
-                        ls="--" if r["lr"] > 1 else "-")
-        ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$", ylim=(FLOOR, 1e3))
-        ax.legend(ncols=2)
+        draw_lr_study(ax, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"])
 
 
 def max_lr(inputs, out, params):
@@ -61,7 +70,8 @@ def max_lr(inputs, out, params):
     mx = read_json(inputs.max_lr)
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
         for run in mx["showcase"]:
-            ax1.semilogy(np.maximum(run["distance"], FLOOR), label=f"η = {run['factor']:g} × 2/λmax")
+            ax1.semilogy(np.where(np.array(run["distance"]) > 0, run["distance"], np.nan),
+                         label=f"η = {run['factor']:g} × 2/λmax")
         ax1.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="just below and above the limit")
         ax1.legend()
         probes = mx["probes"]

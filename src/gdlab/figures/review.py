@@ -23,7 +23,7 @@ def draw_overfit(ax1, ax2, runs):
             ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
     ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
     ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-    ax2.legend(framealpha=1)
+    ax1.legend(loc="upper right", framealpha=1)
 
 
 def overfit(inputs, out, params):
@@ -68,15 +68,20 @@ def sigmoid_plot(inputs, out, params):
         draw_sigmoid(ax)
 
 
+def draw_softplus(ax):
+    """ζ with its two asymptotes, y = 0 on the left and y = z on the right, drawn over it (dashed) so both show."""
+    zs = np.linspace(-6, 6, 401)
+    ax.plot(zs, softplus(zs), color="C0", lw=3, alpha=0.6, label=r"$\zeta(z) = \log(1+e^z)$")
+    ax.plot(zs, zs, color="C3", ls="--", lw=1.2, label=r"asymptote $y = z$ ($z\to+\infty$)")
+    ax.axhline(0, color="C2", ls="--", lw=1.2, label=r"asymptote $y = 0$ ($z\to-\infty$)")
+    ax.set(xlabel="z", ylim=(-1, 6.5))
+    ax.legend(loc="upper left", framealpha=1)
+
+
 def softplus_plot(inputs, out, params):
     """Part c: ζ with its two asymptotes, y = 0 on the left and y = z on the right."""
-    zs = np.linspace(-6, 6, 401)
     with figure(out, params.style) as (fig, ax):
-        ax.plot(zs, zs, color="C3", ls="--", lw=1.5, label=r"asymptote $y = z$ ($z\to+\infty$)")
-        ax.axhline(0, color="C2", ls="--", lw=1.5, label=r"asymptote $y = 0$ ($z\to-\infty$)")
-        ax.plot(zs, softplus(zs), color="C0", lw=2.5, label=r"$\zeta(z) = \log(1+e^z)$")
-        ax.set(xlabel="z", ylim=(-1, 6.5))
-        ax.legend(framealpha=1)
+        draw_softplus(ax)
 
 
 def draw_c1(ax1, ax2, paths):
@@ -91,14 +96,15 @@ def draw_c1(ax1, ax2, paths):
     for k, p in enumerate(paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
     ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-    ax1.legend(loc="upper right", framealpha=1)
-    for k, p in enumerate(paths):
-        ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", label=f"start x = {p['start']:g}")
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2, framealpha=1)  # below: off the curves
+    for k, p in enumerate(paths):  # thick and pale under thin: the runs that stay near 1 lie on each other
+        ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=3.5 - k, alpha=0.7,
+                 label=f"start x = {p['start']:g}")
     ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
-    ax2.legend(framealpha=1)
+    ax2.legend(loc="center right", framealpha=1)
 
 
 def c1_plot(inputs, out, params):
     """Part f: c₁ and c₁″ (shaded where c₁″ < 0), and GD on c₁ from several starts."""
-    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
+    with figure(out, params.style, ncols=2, height=1.3) as (fig, (ax1, ax2)):
         draw_c1(ax1, ax2, read_json(inputs.calculus)["c1_descent"])
