@@ -100,7 +100,7 @@ def draw_c1(ax1, ax2, paths):
     for k, p in enumerate(paths):  # thick and pale under thin: the runs that stay near 1 lie on each other
         ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=3.5 - k, alpha=0.7,
                  label=f"start x = {p['start']:g}")
-    ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start (the dots)")
+    ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start")
     ax2.legend(loc="center right", framealpha=1)
 
 
