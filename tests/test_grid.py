@@ -295,3 +295,12 @@ def test_grid_facts_place_names_one_axis_when_the_other_is_inside():
         [(0.01, 64), (0.1, 16), (0.1, 64), (0.1, 256), (1.0, 64)])])
     f = grid_facts(g)
     assert f["best_at"] == "the smallest rate" and f["worst_at"] == "the largest rate"
+
+
+def test_table_text_is_the_same_for_rates_read_back_as_integers():
+    """grid.csv holds the rate 1.0 as "1": read back it is an integer, computed in the notebook a float."""
+    rows = [row(lr=1.0, seed=1, val_accuracy=0.91), row(lr=1.0, seed=2, val_accuracy=0.92), row(lr=2.0, seed=1)]
+    t = points_table(runs_table(points_of(rows)))
+    as_int = t.assign(lr=t["lr"].astype(int))
+    text = table_text(t)
+    assert table_text(as_int) == text and "\n1 " in text and "\n1.0 " not in text

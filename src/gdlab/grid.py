@@ -51,8 +51,9 @@ def table_text(points: pd.DataFrame) -> str:
     """The study's table as the notebook prints it: per learning rate (rows) and batch size (columns) the mean
     validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals."""
     def pivot(column):
-        return (100 * points.pivot(index="lr", columns="batch_size", values=column)).to_string(
-            float_format="{:.2f}".format)
+        table = 100 * points.pivot(index="lr", columns="batch_size", values=column)
+        table.index = [f"{lr:g}" for lr in table.index]  # a rate read back from a CSV as 1 prints as 1.0 computed
+        return table.rename_axis("lr").to_string(float_format="{:.2f}".format)
     return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size\n" + pivot("val_accuracy")
             + "\n\nthe smallest seed (%)\n" + pivot("val_accuracy_min")
             + "\n\nthe largest seed (%)\n" + pivot("val_accuracy_max"))

@@ -81,7 +81,8 @@ def best_lr(inputs, out, params):
     best = read_json(inputs.summary)["grid_facts"]["best_by_batch"]
     sizes = [b["batch_size"] for b in best]
     rates = sorted(pd.read_csv(inputs.points)["lr"].unique())
-    with figure(out, params.style, height=1.0) as (fig, ax):
+    # Printed at 62 % of the text width: drawn at that width, so that its text prints at the size it is set in.
+    with figure(out, params.style | {"width_in": 0.62 * params.style["width_in"]}, height=1.2) as (fig, ax):
         for b in best:
             ax.plot([b["batch_size"]] * 2, [min(b["level_lrs"]), max(b["level_lrs"])], color="C0", lw=6, alpha=0.3,
                     solid_capstyle="round")
@@ -92,7 +93,7 @@ def best_lr(inputs, out, params):
         ax.set_xticks(sizes, [str(s) for s in sizes])
         ax.set_yticks(rates, [f"{r:g}" for r in rates])
         ax.minorticks_off()
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
 
 
 def weights(inputs, out, params):
