@@ -65,9 +65,11 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def level(points: pd.DataFrame, best: pd.Series) -> pd.Series:
-    """The one tie rule of the study (3 g and 3 h): a point is level with ``best`` when the ranges of their seeds'
-    validation accuracies overlap — with two seeds per point, nothing finer can be said. True/False per point."""
-    return (points["val_accuracy_min"] <= best["val_accuracy_max"]) & (best["val_accuracy_min"] <= points["val_accuracy_max"])
+    """The one tie rule of the study (3 g and 3 h): a point is level with ``best`` when
+    the ranges of their seeds' validation accuracies overlap — with two seeds per point,
+    nothing finer can be said. True/False per point."""
+    low, high = points["val_accuracy_min"], points["val_accuracy_max"]
+    return (low <= best["val_accuracy_max"]) & (best["val_accuracy_min"] <= high)
 
 
 def choose_favourite(points: pd.DataFrame) -> pd.Series:
