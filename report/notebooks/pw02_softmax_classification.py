@@ -269,7 +269,7 @@ for row in best_by_batch(points):
 table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
 low = points.pivot(index="lr", columns="batch_size", values="val_accuracy_min")
 high = points.pivot(index="lr", columns="batch_size", values="val_accuracy_max")
-fig, ax = plt.subplots(figsize=(6.4, 3.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(6.4, 4.35), layout="constrained")  # the sheet's figure of this study
 image = ax.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
 for i in range(table.shape[0]):
     for j in range(table.shape[1]):
@@ -279,8 +279,9 @@ for i in range(table.shape[0]):
                 ha="center", va="center", fontsize=8, color="k" if light else "w")
 ax.set_xticks(range(table.shape[1]), table.columns)
 ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
-ax.set(xlabel="batch size", ylabel="learning rate", title="validation accuracy (%): mean, and the seeds' range")
-fig.colorbar(image, ax=ax)
+ax.set(xlabel="batch size", ylabel="learning rate")
+ax.grid(False)
+fig.colorbar(image, ax=ax, label="validation accuracy (%)")
 plt.show()
 # YOUR CODE (END)
 
