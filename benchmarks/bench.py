@@ -120,7 +120,7 @@ def favourite_section(work: Path, threads: int) -> dict:
 
     from gdlab.gd import train
     from gdlab.io import load_array_dir, read_json
-    from gdlab.softmax import hand_step, init_params, metrics
+    from gdlab.softmax import decaying_step, hand_step, init_params, metrics
 
     torch.set_num_threads(threads)
     data = load_array_dir(work / "results" / "data" / "mnist")
@@ -128,8 +128,12 @@ def favourite_section(work: Path, threads: int) -> dict:
     fav, seed = summary["favourite"], summary["seeds"][0]
     X, y = torch.from_numpy(data["X_fit"]), torch.from_numpy(data["y_fit"])
     W, b = init_params(seed, 0.01)
+    epochs, nbatch = int(fav["max_epochs"]), int(fav["batch_size"])
+    # The study's schedule: the rate falls linearly to 0 over the run's steps, or stays constant.
+    step = (decaying_step(W, b, fav["lr"], epochs * -(-len(y) // nbatch)) if summary["schedule"] == "linear"
+            else hand_step(W, b, fav["lr"]))
     t0 = time.perf_counter()
-    train(hand_step(W, b, fav["lr"]), X, y, int(fav["max_epochs"]), int(fav["batch_size"]), seed, lambda: None)
+    train(step, X, y, epochs, nbatch, seed, lambda: None)
     ours_s = time.perf_counter() - t0
     _, ours_acc = metrics(torch.from_numpy(data["X_test"]), torch.from_numpy(data["y_test"]), W, b)
     with threadpool_limits(threads):
@@ -137,7 +141,8 @@ def favourite_section(work: Path, threads: int) -> dict:
         clf = LogisticRegression().fit(data["X_fit"], data["y_fit"])
         sk_s = time.perf_counter() - t0
     sk_acc = float(np.mean(clf.predict(data["X_test"]) == data["y_test"]))
-    return {"favourite": {k: fav[k] for k in ("lr", "batch_size", "max_epochs")}, "seed": seed,
+    return {"favourite": {k: fav[k] for k in ("lr", "batch_size", "max_epochs")} | {"schedule": summary["schedule"]},
+            "seed": seed,
             "favourite_s": ours_s, "favourite_test_accuracy": ours_acc,
             "sklearn_s": sk_s, "sklearn_test_accuracy": sk_acc, "sklearn_iterations": int(clf.n_iter_.max()),
             "time_ratio": ours_s / sk_s}

@@ -90,8 +90,8 @@ def test_a_new_grid_rate_runs_only_its_points(built, mirror):
     plan = planned_rules(built, configfile=cfg, mirror=mirror)
     grid = yaml_of(built, cfg)["ex3"]["grid"]  # the whole test configuration, as write_config writes it
     assert plan["ex3_point"] == len(grid["batch_sizes"])  # one job per point, its seeds inside
-    assert {"ex3_grid", "ex3_summary", "sheet_pdf", "bundle_copy"} <= set(plan)
-    assert plan["notebook_run"] == 1  # only the MNIST notebook reads grid.csv
+    assert {"ex3_grid", "ex3_summary", "sheet_pdf", "ex3_notebook_check"} <= set(plan)
+    assert plan["notebook_run"] == 1  # only the MNIST notebook trains the study
     assert not {r for r in plan if r.startswith(("ex1", "ex2", "fetch", "mnist", "bundle_mnist"))}, plan
     assert not {"ex3_timing", "ex3_reference"} & set(plan), plan
 

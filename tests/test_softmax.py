@@ -16,7 +16,7 @@ from gdlab.io import save_array_dir
 from gdlab.softmax import (
     NeuralNetwork, SpanEvaluation, confusion_matrix, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
     hand_step, init_params, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
-    run_setting, smoothness, softmax, split, stopped_improving, with_split,
+    run_setting, smoothness, softmax, split, with_split, decaying_step,
 )
 
 
@@ -207,40 +207,24 @@ def test_another_seed_gives_another_path():
     assert torch.equal(runs[0], runs[1]) and not torch.allclose(runs[0], runs[2])
 
 
-# --- the stopping rule ----------------------------------------------------------------------------------------
+# --- the decaying rate ----------------------------------------------------------------------------------------
 
-def hist(accuracies, costs=None):
-    """A history [(cost, accuracy)], epoch 0 first; the costs fall gently unless given."""
-    costs = costs if costs is not None else [2.3 - 0.01 * t for t in range(len(accuracies))]
-    return list(zip(costs, accuracies))
-
-
-RULE = {"window": 2, "min_delta": 0.01, "max_cost": 10.0}
-
-
-@pytest.mark.parametrize("accuracies, stops", [
-    ([0.1, 0.5, 0.6, 0.7], False),              # fewer than 2 × window epochs: too early to say
-    ([0.1, 0.5, 0.6, 0.7, 0.8], False),         # rising: mean 0.75 of the last two vs 0.55 before
-    ([0.1, 0.80, 0.81, 0.815, 0.82], False),    # 0.8175 − 0.805 = 0.0125 > 0.01: still rising
-    ([0.1, 0.80, 0.81, 0.812, 0.818], True),    # 0.815 − 0.805 = 0.01: no more than min_delta
-    ([0.1, 0.80, 0.81, 0.80, 0.81], True),      # flat
-    ([0.1, 0.90, 0.90, 0.60, 0.50], True),      # falling
-    ([0.1, 0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9], True),  # only the last 2 × window epochs count
-])
-def test_stable_stops_once_the_accuracy_stops_rising(accuracies, stops):
-    assert stopped_improving(hist(accuracies), **RULE) is stops
-
-
-def test_stable_ignores_the_accuracy_before_the_first_epoch():
-    # Counting epoch 0 would make 2 × window = 4 accuracies of [0.99, 0.5, 0.5, 0.5] (falling: stop).
-    assert stopped_improving(hist([0.99, 0.5, 0.5, 0.5]), **RULE) is False
-
-
-@pytest.mark.parametrize("last_cost, stops", [(math.nan, True), (math.inf, True), (10.5, True), (10.0, False),
-                                              (9.0, False)])
-def test_stable_stops_a_run_whose_cost_is_not_finite_or_too_large_at_any_epoch(last_cost, stops):
-    h = hist([0.1, 0.5], costs=[2.3, last_cost])  # one epoch only: the accuracy rule cannot stop it yet
-    assert stopped_improving(h, **RULE) is stops
+def test_decaying_step_is_hand_step_at_a_rate_falling_linearly_to_zero():
+    x, y = labelled(40, 8)
+    W, b = init_params(0, 0.01)
+    W2, b2 = W.clone(), b.clone()
+    step, total = decaying_step(W, b, 0.5, 4), 4
+    for t in range(total):
+        xb, yb = x[10 * t: 10 * t + 10], y[10 * t: 10 * t + 10]
+        step(xb, yb)
+        hand_step(W2, b2, 0.5 * (1 - t / total))(xb, yb)
+        assert torch.equal(W, W2) and torch.equal(b, b2)
+    assert not torch.equal(W, init_params(0, 0.01)[0])  # it moved
+    last = W.clone()
+    decaying_step(W, b, 0.5, 1)(x[:10], y[:10])  # a one-step run: the first step is at the full rate
+    W3 = last.clone()
+    hand_step(W3, b2.clone(), 0.5)(x[:10], y[:10])
+    assert torch.equal(W, W3)
 
 
 # --- one run of the study ---------------------------------------------------------------------------------------
@@ -256,54 +240,56 @@ def study_data():
     return X[:240], y[:240], X[240:320], y[240:320], X[320:], y[320:]
 
 
-def setting(data, lr, nbatch=48, seed=1, max_epochs=40, window=2, min_delta=0.002, factor=5.0):
-    return run_setting(*data, lr, nbatch, seed, 0.01, max_epochs, window, min_delta, factor)
+def setting(data, lr, nbatch=48, seed=1, epochs=6, schedule="linear", factor=5.0):
+    return run_setting(*data, lr, nbatch, seed, 0.01, epochs, schedule, factor)
 
 
-def test_run_setting_row_is_consistent_with_its_history(study_data):
+def test_run_setting_row_reports_the_model_it_returns(study_data):
     X, Y, Xv, Yv, Xt, Yt = study_data
     W, b, history, row = setting(study_data, LR)
     assert set(row) == ROW_KEYS and row["status"] in STATUSES
     assert (row["lr"], row["batch_size"], row["seed"]) == (LR, 48, 1)
-    assert row["epochs"] == len(history) - 1 and 4 <= row["epochs"] <= 40
-    assert row["examples"] == row["epochs"] * 240 and row["steps"] == row["epochs"] * 5  # ceil(240/48)
+    assert row["epochs"] == len(history) - 1 == 6  # no early stop unless it diverges
+    assert row["examples"] == 6 * 240 and row["steps"] == 6 * 5  # ceil(240/48)
     assert (row["start_cost"], row["val_cost"]) == (history[0][0], history[-1][0])
-    assert row["val_accuracy"] == pytest.approx(np.mean([a for _, a in history[-2:]]))  # the last window epochs
-    assert (row["val_cost"], history[-1][1]) == metrics(Xv, Yv, W, b)
+    assert (row["val_cost"], row["val_accuracy"]) == metrics(Xv, Yv, W, b) == history[-1]  # the last model
     assert (row["test_cost"], row["test_accuracy"]) == metrics(Xt, Yt, W, b)
     assert row["start_cost"] == pytest.approx(math.log(10), rel=0.05)  # small weights: nearly uniform
-    assert row["status"] == "stopped improving" and row["epochs"] < 40 and row["val_cost"] < row["start_cost"]
-    assert stopped_improving(history, 2, 0.002, 5.0 * row["start_cost"])
-    assert not any(stopped_improving(history[:t], 2, 0.002, 5.0 * row["start_cost"]) for t in range(2, len(history)))
+    assert row["status"] == "trained" and row["val_cost"] < row["start_cost"]
+
+
+def test_run_setting_linear_schedule_is_the_decaying_step_and_constant_the_hand_step(study_data):
+    X, Y = study_data[:2]
+    for schedule, make in (("linear", lambda W, b: decaying_step(W, b, LR, 3 * 5)), ("constant", lambda W, b: hand_step(W, b, LR))):
+        W, b, _, _ = setting(study_data, LR, epochs=3, schedule=schedule)
+        W2, b2 = init_params(1, 0.01)
+        train(make(W2, b2), X, Y, 3, 48, 1, lambda: None)
+        assert torch.equal(W, W2) and torch.equal(b, b2)
+    assert not torch.equal(setting(study_data, LR, epochs=3)[0], setting(study_data, LR, epochs=3, schedule="constant")[0])
+
+
+def test_run_setting_computes_in_the_dtype_of_its_data(study_data):
+    as64 = [t.double() if t.is_floating_point() else t for t in study_data]
+    W, b, _, row = run_setting(*as64, LR, 48, 1, 0.01, 3, "linear", 5.0)
+    assert W.dtype == b.dtype == torch.float64
+    W32, _, _, row32 = setting(study_data, LR, epochs=3)
+    assert torch.allclose(W.float(), W32, atol=1e-5) and not torch.equal(W.float(), W32)  # rounding, nothing else
 
 
 def test_run_setting_is_deterministic_for_a_seed(study_data):
-    a, b_, c = (setting(study_data, LR, seed=s, max_epochs=3)[3] for s in (1, 1, 2))
+    a, b_, c = (setting(study_data, LR, seed=s, epochs=3)[3] for s in (1, 1, 2))
     assert a == b_ and a != c
-
-
-def test_run_setting_still_improving_when_max_epochs_ends_it_first(study_data):
-    _, _, history, row = setting(study_data, LR, max_epochs=3)
-    assert row["status"] == "still improving" and row["epochs"] == 3 and len(history) == 4
-
-
-def test_run_setting_stable_when_the_rule_fires_at_the_last_allowed_epoch(study_data):
-    _, _, _, free = setting(study_data, LR)
-    assert free["status"] == "stopped improving"
-    _, _, history, row = setting(study_data, LR, max_epochs=free["epochs"])  # the same run, capped where it stopped
-    assert row["epochs"] == free["epochs"] and stopped_improving(history, 2, 0.002, 5.0 * row["start_cost"])
-    assert row["status"] == "stopped improving"
 
 
 def test_run_setting_diverged_when_the_cost_exceeds_the_factor(study_data):
     _, _, history, row = setting(study_data, 1e4)
-    assert row["status"] == "diverged" and row["epochs"] == 1  # stopped at once by the rule
+    assert row["status"] == "diverged" and row["epochs"] == 1 and len(history) == 2  # stopped at once
     assert row["val_cost"] > 5.0 * row["start_cost"]
 
 
 def test_run_setting_unstable_when_training_changes_nothing(study_data):
     _, _, history, row = setting(study_data, 0.0)
-    assert row["status"] == "unstable" and row["epochs"] == 4  # 2 × window flat epochs, then the rule stops it
+    assert row["status"] == "unstable" and row["epochs"] == 6  # trained to the end
     assert all(h == history[0] for h in history)
 
 

@@ -1,5 +1,5 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/` and the study's table `grid.csv`") %}
+# {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
 # - The batches are cut from the tensors of the whole data set, built once (`ToTensor()` divides by 255), instead of iterating the `DataLoader`, which converts every image anew in every epoch: the same numbers.
 # - `metrics` computes a data set's cost from the logits by log-sum-exp, finite where a probability rounds to 0; the course's `cost_ce` on probabilities is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
@@ -237,7 +237,7 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 # %% [markdown]
 # {{ question("3g") }}
 #
-# The pipeline trained every point of the study, one job per learning rate and batch size, once per seed, on a fixed split of the {{ ex3.data.n_train | count }} training images into {{ ex3.data.n_study_train | count }} for training and {{ cfg.ex3.val_size | count }} for validation: each row of `grid.csv`, which travels with this notebook, is one call of `run_setting` below. Set `RERUN = True` to train all {{ ex3.n_runs }} runs again here (this takes a long while on one core).
+# Every point of the study is trained here, once per seed, on a fixed split of the {{ ex3.data.n_train | count }} training images into {{ ex3.data.n_study_train | count }} for training and {{ cfg.ex3.val_size | count }} for validation: {{ ex3.n_runs }} calls of `run_setting` below. The rate of each run falls linearly from the point's rate to 0 over its {{ cfg.ex3.grid.epochs }} epochs — the same plain gradient steps, smaller ones at the end, where the mini-batch noise would otherwise keep the model from settling.
 
 # %%
 # YOUR CODE (START)
@@ -250,22 +250,18 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 {{ code("gdlab.facts.status") }}
 
 
-{{ code("gdlab.softmax.stopped_improving") }}
+{{ code("gdlab.softmax.decaying_step") }}
 
 
 {{ code("gdlab.softmax.run_setting") }}
 
 
-RERUN = False
 train_idx, val_idx = split(len(Y_train), {{ cfg.ex3.val_size }}, {{ cfg.seed }})
 parts = (X_train[train_idx], Y_train[train_idx], X_train[val_idx], Y_train[val_idx], X_test, Y_test)
-settings = dict(init_std={{ cfg.ex3.init_std }}, max_epochs={{ cfg.ex3.grid.max_epochs }}, window={{ cfg.ex3.grid.stop.window }},
-                min_delta={{ cfg.ex3.grid.stop.min_delta }}, max_cost_factor={{ cfg.outcome.divergence_factor }})
-if RERUN:
-    grid = pd.DataFrame([run_setting(*parts, lr, nbatch, seed, **settings)[3] for lr in {{ cfg.ex3.grid.lrs }}
-                         for nbatch in {{ cfg.ex3.grid.batch_sizes }} for seed in {{ cfg.ex3.grid.seeds }}])
-else:
-    grid = pd.read_csv("grid.csv")
+settings = dict(init_std={{ cfg.ex3.init_std }}, schedule="{{ cfg.ex3.grid.schedule }}", max_cost_factor={{ cfg.outcome.divergence_factor }})
+runs = {(lr, nbatch, seed): run_setting(*parts, lr, nbatch, seed, epochs={{ cfg.ex3.grid.epochs }}, **settings)
+        for lr in {{ cfg.ex3.grid.lrs }} for nbatch in {{ cfg.ex3.grid.batch_sizes }} for seed in {{ cfg.ex3.grid.seeds }}}
+grid = pd.DataFrame([row for W, b, history, row in runs.values()])  # one row per run
 grid.head()
 # YOUR CODE (END)
 
@@ -274,36 +270,46 @@ grid.head()
 {{ code("gdlab.grid.points_table") }}
 
 
+{{ code("gdlab.grid.table_text") }}
+
+
 points = points_table(grid)
-table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
-print("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size")
-print((100 * table).to_string(float_format="{:.2f}".format))  # rounded as the figure of the sheet rounds
-print("\nthe difference between the seeds, largest minus smallest (percentage points)")
-print((100 * points.pivot(index="lr", columns="batch_size", values="val_accuracy_range")).round(3).to_string())
-print("\nepochs until the validation accuracy stopped improving (median over the seeds)")
-print(points.pivot(index="lr", columns="batch_size", values="epochs").to_string())
+print(table_text(points))
 print("\nhow the runs ended (the worst of the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="status").to_string())
-print(points["status"].value_counts().to_string())
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-image = ax1.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
-ax1.set_xticks(range(table.shape[1]), table.columns)
-ax1.set_yticks(range(table.shape[0]), table.index)
-ax1.set(xlabel="batch size", ylabel="learning rate", title="validation accuracy (%)")
-fig.colorbar(image, ax=ax1)
 {{ code("gdlab.grid.ranked") }}
+
+
+{{ code("gdlab.grid.level") }}
 
 
 {{ code("gdlab.grid.best_by_batch") }}
 
 
-print("\nper batch size: the best rate, and the rates level with it (means within the two standard deviations)")
+print("\nper batch size: the best rate, and the rates level with it (their seeds' ranges overlap)")
 for row in best_by_batch(points):
     print(f"  batch {row['batch_size']:>5}: best lr {row['lr']:g}, level {row['level_lrs']}")
-best = table.idxmax()
-ax2.loglog(best.index, best.to_numpy(), "o-")
-ax2.set(xlabel="batch size", ylabel="learning rate", title="the best rate per batch size")
+# YOUR CODE (END)
+
+# %%
+# YOUR CODE (START)
+table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
+low = points.pivot(index="lr", columns="batch_size", values="val_accuracy_min")
+high = points.pivot(index="lr", columns="batch_size", values="val_accuracy_max")
+fig, ax = plt.subplots(figsize=(6.4, 4.35), layout="constrained")  # the sheet's figure of this study
+image = ax.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
+for i in range(table.shape[0]):
+    for j in range(table.shape[1]):
+        shade = image.cmap(image.norm(100 * table.iloc[i, j]))
+        light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
+        ax.text(j, i, f"{100 * table.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}",
+                ha="center", va="center", fontsize=8, color="k" if light else "w")
+ax.set_xticks(range(table.shape[1]), table.columns)
+ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+ax.set(xlabel="batch size", ylabel="learning rate")
+ax.grid(False)
+fig.colorbar(image, ax=ax, label="validation accuracy (%)")
 plt.show()
 # YOUR CODE (END)
 
@@ -318,11 +324,19 @@ plt.show()
 {{ code("gdlab.grid.choose_favourite") }}
 
 
-favourite = choose_favourite(points, {{ cfg.ex3.favourite.val_tolerance }})
+favourite = choose_favourite(points)
 print(favourite.to_string())
-W, b, history, row = run_setting(*parts, favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds[0] }}, **settings)
-print(f"\nretrained here with seed {{ cfg.ex3.grid.seeds[0] }}: {row['epochs']} epochs, validation accuracy {row['val_accuracy']:.4f}, "
-      f"test accuracy {row['test_accuracy']:.4f}")
+lr, nbatch, seed = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds[0] }}
+W, b, history, row = runs[lr, nbatch, seed]
+print(f"\nthe model of seed {seed}: validation accuracy {row['val_accuracy']:.4f}, test accuracy {row['test_accuracy']:.4f}")
+# Were {{ cfg.ex3.grid.epochs }} epochs enough? Every seed again, {{ cfg.ex3.favourite.longer }} times as long (the rate falls over the longer run).
+longer = [run_setting(*parts, lr, nbatch, s, epochs={{ cfg.ex3.favourite.longer }} * {{ cfg.ex3.grid.epochs }}, **settings)[3] for s in {{ cfg.ex3.grid.seeds }}]
+print("validation accuracy of the seeds,", {{ cfg.ex3.grid.epochs }}, "epochs:", [round(r[3]["val_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)],
+      f" {{ cfg.ex3.favourite.longer }} x as long:", [round(r["val_accuracy"], 4) for r in longer])
+# Does the result depend on rounding? The same run in float64.
+as64 = [t.double() if t.is_floating_point() else t for t in parts]
+float64 = run_setting(*as64, lr, nbatch, seed, epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
+print(f"seed {seed} in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {row['val_accuracy']:.4f})")
 fig, axes = plt.subplots(2, 5, figsize=(9, 3.8))
 limit = W.abs().max().item()
 for digit, ax in enumerate(axes.flat):

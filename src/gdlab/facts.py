@@ -49,18 +49,17 @@ def outcome(costs: list[float], *, tail_fraction: float, min_tail_epochs: int, r
 
 
 # How a run of Exercise 3's study ended, best first; a point's status is the worst of its seeds'.
-STATUSES = ("stopped improving", "still improving", "unstable", "diverged")
+STATUSES = ("trained", "unstable", "diverged")
 
 
-def status(costs, max_cost, stopped_early):
+def status(costs, max_cost):
     """How a run of the study ended: "diverged" if its last validation cost is not
-    finite or above max_cost, "unstable" if it is not below the first, "stopped improving" if
-    the stopping rule ended it, else "still improving"."""
+    finite or above max_cost, "unstable" if it is not below the first, else "trained"."""
     if not (math.isfinite(costs[-1]) and costs[-1] <= max_cost):
         return "diverged"
     if costs[-1] >= costs[0]:
         return "unstable"
-    return "stopped improving" if stopped_early else "still improving"
+    return "trained"
 
 
 def error_factors(eigenvalues: list[float], lr: float) -> list[float]:

@@ -2,8 +2,10 @@
 and draw import no torch).
 
 A *point* is a (learning rate, batch size); a *run* is a point trained from one seed (the seed changes the initial
-weights and the batch order, never the data). Each run trains until its validation accuracy stops
-improving (:func:`gdlab.softmax.stopped_improving`) and reports the mean validation accuracy of its last epochs.
+weights and the batch order, never the data). Each run trains a fixed number of epochs
+(:func:`gdlab.softmax.run_setting`) and reports the validation accuracy of the model it returns. With a few seeds
+per point, one tie rule serves every comparison (:func:`level`): two points are level when the ranges of their
+seeds' accuracies overlap.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ def runs_table(points: list[dict]) -> pd.DataFrame:
 
 
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: mean, sample standard deviation (0 for one seed) and range
-    (largest minus smallest) of the validation accuracy over its seeds, the mean test accuracy, the median and
-    largest epoch count, the median examples and steps, the worst status and how many
-    seeds ended unstable or diverged."""
+    """One row per point: mean, smallest, largest and range (largest minus smallest) of the validation accuracy over
+    its seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
+    status and how many seeds ended unstable or diverged."""
     g = runs.groupby(["lr", "batch_size"], sort=True)
     out = pd.DataFrame({
         "val_accuracy": g["val_accuracy"].mean(),
-        "val_accuracy_std": g["val_accuracy"].std(ddof=1).fillna(0.0),
+        "val_accuracy_min": g["val_accuracy"].min(),
+        "val_accuracy_max": g["val_accuracy"].max(),
         "val_accuracy_range": g["val_accuracy"].max() - g["val_accuracy"].min(),
         "test_accuracy": g["test_accuracy"].mean(),
         "epochs": g["epochs"].median(),
@@ -45,17 +47,35 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def table_text(points: pd.DataFrame) -> str:
+    """The study's table as the notebook prints it: per learning rate (rows) and batch size (columns) the mean
+    validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals."""
+    def pivot(column):
+        table = 100 * points.pivot(index="lr", columns="batch_size", values=column)
+        table.index = [f"{lr:g}" for lr in table.index]  # a rate read back from a CSV as 1 prints as 1.0 computed
+        return table.rename_axis("lr").to_string(float_format="{:.2f}".format)
+    return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size\n" + pivot("val_accuracy")
+            + "\n\nthe smallest seed (%)\n" + pivot("val_accuracy_min")
+            + "\n\nthe largest seed (%)\n" + pivot("val_accuracy_max"))
+
+
 def ranked(points: pd.DataFrame) -> pd.DataFrame:
     """The points from worst to best mean validation accuracy (ties kept in grid order: a stable sort)."""
     return points.sort_values("val_accuracy", kind="stable")
 
 
-def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
-    """The best mean validation accuracy; a point counts as tied with it when its mean
-    is within one standard deviation of the best point's seeds (the one-standard-error
-    rule) or within ``val_tolerance``, whichever is larger — a noisy point does not
-    widen the margin for itself. Among the tied points the one that processes the
-    fewest examples, then takes the fewest steps, then has the smaller rate and batch
+def level(points: pd.DataFrame, best: pd.Series) -> pd.Series:
+    """The one tie rule of the study (3 g and 3 h): a point is level with ``best`` when
+    the ranges of their seeds' validation accuracies overlap — with two seeds per point,
+    nothing finer can be said. True/False per point."""
+    low, high = points["val_accuracy_min"], points["val_accuracy_max"]
+    return (low <= best["val_accuracy_max"]) & (best["val_accuracy_min"] <= high)
+
+
+def choose_favourite(points: pd.DataFrame) -> pd.Series:
+    """The best mean validation accuracy; the points level with it (:func:`level`: their
+    seeds' ranges overlap) count as tied. Among the tied points the one that processes
+    the fewest examples, then takes the fewest steps, then has the smaller rate and batch
     wins — a total order on deterministic quantities, so the same results always give
     the same favourite. A point where a seed ended unstable or diverged is never
     chosen."""
@@ -64,24 +84,41 @@ def choose_favourite(points: pd.DataFrame, val_tolerance: float) -> pd.Series:
         raise ValueError("no point of the grid trained without an unstable or diverged "
                          "seed: nothing to choose from")
     best = ok.loc[ok["val_accuracy"].idxmax()]
-    tied = ok[best["val_accuracy"] - ok["val_accuracy"] <= max(val_tolerance, best["val_accuracy_std"])]
+    tied = ok[level(ok, best)]
     cheapest = tied.sort_values(["examples", "steps", "lr", "batch_size"], kind="stable")
     return cheapest.iloc[0]
 
 
 def best_by_batch(points: pd.DataFrame) -> list[dict]:
-    """For each batch size: the rate with the best mean validation accuracy, and every rate that is level with it
-    within the spread (its mean differs from the best by no more than the two standard deviations together).
-    Points where a seed ended unstable or diverged are never the best."""
+    """For each batch size: the rate with the best mean validation accuracy, and every rate
+    level with it (:func:`level`: their seeds' ranges overlap). Points where a seed
+    ended unstable or diverged are never the best, nor level with it."""
     out = []
     for bs, rows in points[points["seeds_unstable"] == 0].groupby("batch_size", sort=True):
         best = ranked(rows).iloc[-1]
-        level = rows[best["val_accuracy"] - rows["val_accuracy"] <= best["val_accuracy_std"] + rows["val_accuracy_std"]]
+        tied = rows[level(rows, best)]
         out.append({"batch_size": int(bs), "lr": float(best["lr"]), "val_accuracy": float(best["val_accuracy"]),
-                    "val_accuracy_std": float(best["val_accuracy_std"]),
+                    "val_accuracy_min": float(best["val_accuracy_min"]),
+                    "val_accuracy_max": float(best["val_accuracy_max"]),
                     "val_accuracy_range": float(best["val_accuracy_range"]), "epochs": float(best["epochs"]),
-                    "level_lrs": sorted(float(v) for v in level["lr"])})
+                    "level_lrs": sorted(float(v) for v in tied["lr"])})
     return out
+
+
+def versus(before: list[float], after: list[float]) -> str:
+    """Two sets of seeds compared by the study's tie rule: "level" when their ranges overlap, else "higher" or
+    "lower" (``after`` against ``before``)."""
+    if min(after) <= max(before) and min(before) <= max(after):
+        return "level"
+    return "higher" if min(after) > max(before) else "lower"
+
+
+def rounding(float32: float, float64: float, seeds_range: float) -> str:
+    """What recomputing a run in float64 does to its accuracy: "none" (the same), "within the seeds" (a change no
+    larger than the range between the point's seeds) or "beyond the seeds" (the run depends on rounding more than
+    on its seed)."""
+    change = abs(float64 - float32)
+    return "none" if change == 0 else "within the seeds" if change <= seeds_range else "beyond the seeds"
 
 
 def trend(best: list[dict]) -> str:
@@ -109,15 +146,15 @@ def grid_facts(points: pd.DataFrame) -> dict:
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size: the batch sizes where it is the
-        best, its largest shortfall elsewhere (and where), how many of its points ran out of epochs still
-        improving, and the largest difference between two seeds of one point."""
+        best, its largest shortfall elsewhere (and where), how many of its points had a seed unstable or diverged,
+        and the largest difference between two seeds of one point."""
         rows = points[points["lr"] == lr]
         gaps = {int(r.batch_size): best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples()
                 if int(r.batch_size) in best_acc}
         worst = max(gaps, key=gaps.get)
         return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),
-                "still_improving": int((rows["status"] == "still improving").sum()),
+                "unstable": int((rows["seeds_unstable"] > 0).sum()),
                 "max_range": float(rows["val_accuracy_range"].max()),
                 "noisier_than_best": bool(rows["val_accuracy_range"].max() > best_range)}
 

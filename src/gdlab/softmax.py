@@ -4,8 +4,9 @@
     z = x Wᵀ + b,   û = softmax(z),   loss_ce = −log û_y,   cost_ce = mean of loss_ce over the batch
     ∂cost/∂W = (û − u)ᵀ x / nb   (10, 784),   ∂cost/∂b = mean of (û − u) over the batch   (1, 10)
 
-The functions the course names come first; below them the two models' training steps, the stopping rule of the
-learning-rate × batch-size study, and the pipeline's helpers (data, evaluation on a span, timing).
+The functions the course names come first; below them the two models' training steps, one run of the
+learning-rate × batch-size study (its rate may fall linearly over the run), and the pipeline's helpers (data,
+evaluation on a span, timing).
 """
 
 from __future__ import annotations
@@ -121,45 +122,47 @@ def module_params(model):
     return model.linear.weight.detach(), model.linear.bias.detach()[None, :]
 
 
-def stopped_improving(history, window, min_delta, max_cost):
-    """The stopping rule of the study: stop once the mean validation accuracy of the
-    last ``window`` epochs is no more than ``min_delta`` above that of the ``window``
-    epochs before them — or once the validation cost is no longer finite or above
-    ``max_cost`` (the run has diverged). history: [(cost, accuracy)], epoch 0 first."""
-    cost = history[-1][0]
-    if not math.isfinite(cost) or cost > max_cost:
-        return True
-    acc = [a for c, a in history[1:]]
-    if len(acc) < 2 * window:
-        return False
-    gain = sum(acc[-window:]) / window - sum(acc[-2 * window : -window]) / window
-    return gain <= min_delta
+def decaying_step(W, b, lr, total_steps):
+    """hand_step with a rate that falls linearly from lr to 0 over total_steps steps:
+    step t (from 0) is the same update at the rate lr·(1 − t/total_steps)."""
+    t = 0
+
+    def step(x, y):
+        nonlocal t
+        hand_step(W, b, lr * (1 - t / total_steps))(x, y)
+        t += 1
+
+    return step
 
 
 def run_setting(X, Y, X_val, Y_val, X_test, Y_test, lr, nbatch, seed, init_std,
-                max_epochs, window, min_delta, max_cost_factor):
+                epochs, schedule, max_cost_factor):
     """One run of the study: the hand-gradient model from small random weights, trained
-    until the validation accuracy stops improving (at most max_epochs epochs; a validation
-    cost above max_cost_factor × its start stops it too). Returns W, b, the per-epoch
-    validation (cost, accuracy) and the run's row of the study's table; the test set
-    is scored once at the end, for the report only — it chooses nothing."""
-    W, b = init_params(seed, init_std)
+    for `epochs` epochs at the rate lr — constant (schedule "constant") or falling
+    linearly to 0 over the run (schedule "linear") — and stopped early only if its
+    validation cost leaves the finite numbers or exceeds max_cost_factor × its start
+    (diverged). The run returns its last W, b; the row reports that model: its validation
+    accuracy, and on the test set, scored once at the end for the report only — it
+    chooses nothing. The run computes in the data's dtype (float32; float64 to see how
+    much rounding matters). Returns W, b, the per-epoch validation (cost, accuracy) and
+    the row."""
+    W, b = (t.to(X.dtype) for t in init_params(seed, init_std))
+    steps_per_epoch = math.ceil(len(X) / nbatch)
 
     def evaluate():
         return metrics(X_val, Y_val, W, b)
 
     max_cost = max_cost_factor * evaluate()[0]
-    history = train(hand_step(W, b, lr), X, Y, max_epochs, nbatch, seed, evaluate,
-                    stop=lambda h: stopped_improving(h, window, min_delta, max_cost))
-    costs, accuracies = zip(*history)
-    epochs, last = len(history) - 1, accuracies[1:][-window:]
+    step = decaying_step(W, b, lr, epochs * steps_per_epoch) if schedule == "linear" else hand_step(W, b, lr)
+    history = train(step, X, Y, epochs, nbatch, seed, evaluate,
+                    stop=lambda h: not (math.isfinite(h[-1][0]) and h[-1][0] <= max_cost))
+    costs = [c for c, _ in history]
     test_cost, test_accuracy = metrics(X_test, Y_test, W, b)
-    row = {"lr": lr, "batch_size": nbatch, "seed": seed, "epochs": epochs,
-           "status": status(costs, max_cost, stopped_improving(history, window, min_delta, max_cost)),
-           "val_accuracy": sum(last) / len(last),
+    row = {"lr": lr, "batch_size": nbatch, "seed": seed, "epochs": len(history) - 1,
+           "status": status(costs, max_cost), "val_accuracy": history[-1][1],
            "start_cost": costs[0], "val_cost": costs[-1],
            "test_accuracy": test_accuracy, "test_cost": test_cost,
-           "examples": epochs * len(X), "steps": epochs * math.ceil(len(X) / nbatch)}
+           "examples": (len(history) - 1) * len(X), "steps": (len(history) - 1) * steps_per_epoch}
     return W, b, history, row
 
 

@@ -25,9 +25,9 @@ TEXT_SETTINGS = {k: config[k] for k in ("report", "seed", "plot", "outcome", "ex
 GROUP = f"G{config['report']['group']:02d}_" + "_".join(
     re.sub(r"[^A-Za-z0-9-]", "", a.split()[-1]) for a in config["report"]["authors"])
 HANDIN = f"results/submission/{GROUP}"
-# What travels beside the notebooks: the two CSVs the course's notebooks read, the study's table that the MNIST
-# notebook reads, and MNIST where torchvision looks for it (root="data": data/MNIST/raw/, uncompressed).
-BUNDLE_COPIES = {"lausanne-appart.csv": EX1_CSV, "Dataset_spine.csv": EX2_CSV, "grid.csv": "results/ex3/grid.csv"}
+# What travels beside the notebooks: the two CSVs the course's notebooks read, and MNIST where torchvision looks for
+# it (root="data": data/MNIST/raw/, uncompressed). The MNIST notebook trains its study itself: no table travels.
+BUNDLE_COPIES = {"lausanne-appart.csv": EX1_CSV, "Dataset_spine.csv": EX2_CSV}
 MNIST_FILES = [f.removesuffix(".gz") for f in config["data"]["datasets"]["mnist"]["files"]]
 BUNDLE_MNIST = [f"{HANDIN}/data/MNIST/raw/{f}" for f in MNIST_FILES]
 BUNDLE_DATA = [f"{HANDIN}/{name}" for name in BUNDLE_COPIES] + BUNDLE_MNIST
@@ -240,6 +240,7 @@ rule notebook_run:
 rule notebook:
     input:
         run=rules.notebook_run.output.ipynb,
+        checked=lambda wc: rules.ex3_notebook_check.output.json if wc.nb == EX3_NOTEBOOK else [],  # same table
         **SUMMARIES,
         claims=rules.claims.output.json,
         listings="results/report/listings/{nb}.json",

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, grid_facts, where
+from gdlab.grid import choose_favourite, grid_facts, rounding, versus, where
 from gdlab.io import load_array_dir, load_arrays, read_json, save_arrays, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -16,7 +16,7 @@ epoch_s = {(r["impl"], r["batch_size"]): r["epoch_seconds"] for r in timing["row
 ref = {(r["impl"], r["init_std"]): r for r in (read_json(f) for f in snakemake.input.reference)}
 course, module, small = ref[("hand", p.course_std)], ref[("module", p.course_std)], ref[("hand", p.init_std)]
 
-fav = choose_favourite(points, p.val_tolerance)
+fav = choose_favourite(points)
 file_of = {(r["lr"], r["batch_size"]): f for f in snakemake.input.point_files for r in [read_json(f)]}
 fav_file = file_of[(fav["lr"], fav["batch_size"])]
 seed = p.seeds[0]  # the first seed's run is the one drawn (weights, confusion matrix)
@@ -49,6 +49,22 @@ overall = X.mean(axis=0, dtype=np.float64)
 corr = [float(np.corrcoef(w[f"W_{seed}"][k], X[y == k].mean(axis=0, dtype=np.float64) - overall)[0, 1]) for k in range(10)]
 facts = grid_facts(points)
 fav_runs = runs[(runs["lr"] == fav["lr"]) & (runs["batch_size"] == fav["batch_size"])]
+# Were the epochs enough (the seeds trained `longer` times as long), and does the result depend on rounding?
+checks = read_json(snakemake.input.longer)
+assert (checks["lr"], checks["batch_size"]) == (fav["lr"], fav["batch_size"]), "ex3_longer trained another favourite"
+long_val = [r["val_accuracy"] for r in checks["longer_runs"]]
+long_test = [r["test_accuracy"] for r in checks["longer_runs"]]
+first = fav_runs[fav_runs["seed"] == seed].iloc[0]
+f64 = checks["float64_run"]
+longer = {"factor": p.longer, "epochs": p.longer * p.epochs, "val_accuracy": float(np.mean(long_val)),
+          "val_accuracy_min": min(long_val), "val_accuracy_max": max(long_val),
+          "test_accuracy": float(np.mean(long_test)),
+          "gain": float(np.mean(long_val) - fav["val_accuracy"]),
+          "verdict": versus(fav_runs["val_accuracy"].tolist(), long_val)}
+float64 = {"seed": seed, "val_accuracy": f64["val_accuracy"], "float32_val_accuracy": float(first["val_accuracy"]),
+           "test_accuracy": f64["test_accuracy"], "float32_test_accuracy": float(first["test_accuracy"]),
+           "change": abs(f64["val_accuracy"] - float(first["val_accuracy"])),
+           "verdict": rounding(float(first["val_accuracy"]), f64["val_accuracy"], float(fav["val_accuracy_range"]))}
 write_json(snakemake.output.json, {
     "reference": {**{k: course[k] for k in ("lr", "nbatch", "nepochs", "seed")},
                   "course": final(course), "module": final(module), "small_init": final(small),
@@ -66,12 +82,13 @@ write_json(snakemake.output.json, {
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
-    "seeds": p.seeds, "n_runs": len(runs), "max_epochs": p.max_epochs, "window": p.window,
+    "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
     "favourite": row(fav) | {"shown_seed": seed, "shown_test_accuracy": shown["row"]["test_accuracy"],
                              "at": where(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
-                             "epochs_by_seed": fav_runs["epochs"].tolist(),
-                             "test_accuracy_std": float(fav_runs["test_accuracy"].std(ddof=1)) if len(fav_runs) > 1 else 0.0},
+                             "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
+                             "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
+                             "longer": longer, "float64": float64},
     "templates": {"correlation": corr, "min": min(corr), "max": max(corr), "min_digit": int(np.argmin(corr)),
                   "max_digit": int(np.argmax(corr))},
     "confusion_facts": {"true": int(true_digit), "predicted": int(predicted), "count": int(off.max()),

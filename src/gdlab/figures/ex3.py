@@ -45,17 +45,15 @@ def reference(inputs, out, params):
         ax2.set(xlabel="epoch", ylabel="test accuracy (%)", title="test set")
         for ax in (ax1, ax2):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax1.legend(fontsize=6)
+        ax1.legend(fontsize=7)
 
 
 def heatmap(inputs, out, params):
-    """The study: mean validation accuracy (%) ± sd over the seeds, and the epochs the stopping rule chose, for
-    every learning rate × batch size; diverged points blank."""
+    """The study: mean validation accuracy (%) over the seeds, and below it the smallest and the largest seed, for
+    every learning rate × batch size; diverged points blank, unstable ones marked."""
     points = pd.read_csv(inputs.points)
-    acc = points.pivot(index="lr", columns="batch_size", values="val_accuracy").sort_index()
-    sd = points.pivot(index="lr", columns="batch_size", values="val_accuracy_std").sort_index()
-    ep = points.pivot(index="lr", columns="batch_size", values="epochs").sort_index()
-    status = points.pivot(index="lr", columns="batch_size", values="status").sort_index()
+    acc, low, high, status = (points.pivot(index="lr", columns="batch_size", values=v).sort_index()
+                              for v in ("val_accuracy", "val_accuracy_min", "val_accuracy_max", "status"))
     diverged = status == "diverged"
     with figure(out, params.style, height=1.5) as (fig, ax):
         im = ax.imshow(100 * acc.where(~diverged).to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
@@ -64,11 +62,11 @@ def heatmap(inputs, out, params):
                 if diverged.iloc[i, j]:
                     text = "diverged"
                 else:
-                    suffix = {"stopped improving": " ep.", "still improving": "+ ep.", "unstable": " ep.\nunstable"}[status.iloc[i, j]]
-                    text = f"{100 * acc.iloc[i, j]:.2f}\n± {100 * sd.iloc[i, j]:.2f}\n{ep.iloc[i, j]:g}{suffix}"
+                    text = f"{100 * acc.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}"
+                    text += "\nunstable" if status.iloc[i, j] == "unstable" else ""
                 shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
                 light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
-                ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
                         color="k" if diverged.iloc[i, j] or light else "w")
         ax.set_xticks(range(acc.shape[1]), [str(c) for c in acc.columns])
         ax.set_yticks(range(acc.shape[0]), [f"{v:g}" for v in acc.index])
@@ -83,7 +81,8 @@ def best_lr(inputs, out, params):
     best = read_json(inputs.summary)["grid_facts"]["best_by_batch"]
     sizes = [b["batch_size"] for b in best]
     rates = sorted(pd.read_csv(inputs.points)["lr"].unique())
-    with figure(out, params.style, height=1.0) as (fig, ax):
+    # Printed at 62 % of the text width: drawn at that width, so that its text prints at the size it is set in.
+    with figure(out, params.style | {"width_in": 0.62 * params.style["width_in"]}, height=1.2) as (fig, ax):
         for b in best:
             ax.plot([b["batch_size"]] * 2, [min(b["level_lrs"]), max(b["level_lrs"])], color="C0", lw=6, alpha=0.3,
                     solid_capstyle="round")
@@ -94,7 +93,7 @@ def best_lr(inputs, out, params):
         ax.set_xticks(sizes, [str(s) for s in sizes])
         ax.set_yticks(rates, [f"{r:g}" for r in rates])
         ax.minorticks_off()
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
 
 
 def weights(inputs, out, params):
