@@ -8,7 +8,7 @@ CORES  ?= all
 TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lint bench peaks clean venv
+.PHONY: report test lint bench peaks clean venv check
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -20,6 +20,15 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --report results/report/provenance.html
+	$(BIN)/snakemake --cores $(CORES) results/check/_self/passed.txt
+
+# The teaching assistants' checker: every group's hand-in in HANDINS (zips or folders), sandboxed; reports under
+# results/check/ (README "For teaching assistants"). PROFILE=workflow/profiles/slurm runs it on a cluster.
+HANDINS ?=
+check: $(STAMP)
+	@test -n "$(HANDINS)" || { echo "make check HANDINS=folder (the folder of the groups' zips)"; exit 2; }
+	$(BIN)/snakemake $(if $(PROFILE),--profile $(PROFILE),--cores $(CORES)) results/check/summary.csv \
+	  --config handins="$(abspath $(HANDINS))"
 
 # One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).
 test: $(STAMP)

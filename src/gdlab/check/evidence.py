@@ -11,11 +11,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def cell_text(cell: dict) -> str:
-    """A code cell's outputs as text: streams and plain-text results (images count for nothing), errors excluded."""
+    """A code cell's outputs as text: its stdout and plain-text results (images count for nothing); errors and stderr
+    (warnings, with their line numbers and paths) left out."""
     parts = []
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
-        if kind == "stream":
+        if kind == "stream" and out.get("name") != "stderr":  # warnings carry line numbers and paths
             parts.append(_join(out.get("text", "")))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
@@ -107,7 +108,7 @@ def answered_parts(nb: dict, parts: list[str]) -> dict[str, bool]:
     for part in parts:
         n, letter = part[:-1], part[-1]
         pattern = re.compile(rf"(?<![\w.]){n}\s*[.)]?\s*\(?{letter}[).:]|^[\W_]*(?:part\s+)?\(?{letter}\)"
-                             rf"|\bpart\s+{n}?\s*{letter}\b|exercise\s+{n}\s*\(?{letter}\b", re.I | re.M)
+                             rf"|^[\W_]*part\s+{n}?\s*{letter}\b|exercise\s+{n}\s*\(?{letter}\b", re.I | re.M)
         for index, cell in enumerate(cells):
             if cell.get("cell_type") == "markdown" and pattern.search(_join(cell.get("source", ""))):
                 labels[part] = index

@@ -100,6 +100,8 @@ def _gdlab_probe(spec_path):  # noqa: C901 (one function: it must leave nothing 
                 value.sum().backward()
                 out["value"] = {"tuple": [encode(leaves[w].grad if leaves[w].grad is not None
                                                  else torch.zeros_like(leaves[w])) for w in entry["wrt"]]}
+            elif entry.get("instantiate"):  # a class: built without arguments, then called on the inputs
+                out["value"] = encode(fn()(*[arg(a, {}) for a in entry["args"]]))
             else:
                 out["value"] = encode(fn(*[arg(a, {}) for a in entry["args"]]))
         except BaseException as exc:  # noqa: BLE001 (the group's code may raise anything; each call is one finding)
