@@ -308,7 +308,8 @@ def function_findings(ex: Exercise, probe: dict, given: dict, rtol: float) -> tu
         if not cls and params is not None and len(params) != len(course_args):
             problems.append(f"takes ({', '.join(params)}) where the course's is ({', '.join(course_args)})")
         if "error" in r:
-            line = f" (line {r['line']}: `{r['code'].strip()}`)" if r.get("line") and r.get("code") else ""
+            code = f": `{r['code'].strip()}`" if r.get("code") else ""
+            line = f" (line {r['line']} of its cell{code})" if r.get("line") else ""
             problems.append(f"raises {r['error']}{line}")
         elif cls:
             got = decode(r.get("value"))

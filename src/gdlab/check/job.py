@@ -64,6 +64,21 @@ def check_notebook(*, source: str, notebook: str, practical: dict, data: dict[st
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def make_probe_spec(ex, settings: dict, out: str) -> tuple[dict, dict]:
+    """What the probe calls and collects for exercise ``ex`` (None: nothing but the run), and the inputs it uses."""
+    given = course.inputs(ex, settings["seed"], settings["inputs"]) if ex else {}
+    spec = {
+        "inputs": {k: course._entry(v, numpy=isinstance(v, np.ndarray)) for k, v in given.items()},
+        "calls": course.calls(ex) if ex else [],
+        "course_functions": list(ex.functions) if ex else [],
+        "reference_source": course.reference_source(ex) if ex else "",
+        "candidate_shapes": outcome.CANDIDATE_SHAPES.get(ex.number, []) if ex else [],
+        "curves": bool(ex) and ex.number in outcome.CURVES, "max_candidates": settings["max_candidates"],
+        "max_numbers": settings["max_numbers"], "call_timeout_s": settings["call_timeout_s"], "out": out,
+    }
+    return spec, given
+
+
 def _read_notebook(path: Path, max_bytes: int):
     raw = sandbox.read_capped(path, max_bytes)
     if raw is None:
@@ -90,16 +105,7 @@ def _check(folder: Path, notebook: str, practical: dict, settings: dict, referen
 
     specs, out = tmp / "specs", tmp / "out"
     specs.mkdir()
-    given = course.inputs(ex, settings["seed"], settings["inputs"]) if ex else {}
-    probe_spec = {
-        "inputs": {k: course._entry(v, numpy=isinstance(v, np.ndarray)) for k, v in given.items()},
-        "calls": course.calls(ex) if ex else [],
-        "course_functions": list(ex.functions) if ex else [],
-        "reference_source": course.reference_source(ex) if ex else "",
-        "candidate_shapes": outcome.CANDIDATE_SHAPES.get(ex.number, []) if ex else [],
-        "curves": bool(ex) and ex.number in outcome.CURVES, "max_candidates": settings["max_candidates"], "max_numbers": settings["max_numbers"],
-        "call_timeout_s": settings["call_timeout_s"], "out": "/out/probe.json",
-    }
+    probe_spec, given = make_probe_spec(ex, settings, "/out/probe.json")
     (specs / "probe_spec.json").write_text(json.dumps(probe_spec))
     limits = sandbox.Limits.from_config(settings["limits"])
     (specs / "spec.json").write_text(json.dumps({

@@ -66,11 +66,11 @@ def _gdlab_probe(spec_path):  # noqa: C901 (one function: it must leave nothing 
             return ns[a["call"]](*[arg(x, leaves) for x in a["args"]])
         return leaves[a] if a in leaves else fresh(inputs[a])
 
+    own = _gdlab_probe.__code__.co_filename  # the probe's own frames (its cell) are not the group's
+
     def error(exc):
-        tb = traceback.extract_tb(exc.__traceback__)
-        cell_lines = [fr for fr in tb if fr.filename.startswith("/tmp/ipykernel") or "ipython-input" in fr.filename
-                      or fr.filename.startswith("<ipython")]
-        where = cell_lines[-1] if cell_lines else (tb[-1] if tb else None)
+        tb = [fr for fr in traceback.extract_tb(exc.__traceback__) if fr.filename != own]
+        where = tb[-1] if tb else None
         return {"error": f"{type(exc).__name__}: {str(exc)[:300]}",
                 "line": where.lineno if where else None, "code": (where.line or "")[:200] if where else ""}
 
