@@ -79,6 +79,53 @@ def make_probe_spec(ex, settings: dict, out: str) -> tuple[dict, dict]:
     return spec, given
 
 
+def run_in_sandbox(folder: Path, notebook: str, settings: dict, probe_spec: dict, tmp: Path):
+    """Run ``notebook`` of the staged ``folder`` and then the probe in the sandbox; what came back, each read with a
+    cap on its size and never trusted: (sandbox outcome, the runner's result, the executed notebook, the probe's
+    JSON) — None where nothing (valid) came back."""
+    specs, out = tmp / "specs", tmp / "out"
+    specs.mkdir()
+    (specs / "probe_spec.json").write_text(json.dumps(probe_spec))
+    limits = sandbox.Limits.from_config(settings["limits"])
+    (specs / "spec.json").write_text(json.dumps({
+        "notebook": f"{INSIDE}/{notebook}", "cwd": INSIDE, "probe": "/checker/probe.py",
+        "probe_spec": "/checker/probe_spec.json", "executed": "/out/executed.ipynb", "result": "/out/result.json",
+        "cell_timeout_s": settings["cell_timeout_s"], "probe_timeout_s": settings["probe_timeout_s"],
+        "startup_timeout_s": settings["startup_timeout_s"], "max_cell_output": settings["max_cell_output"],
+        "max_total_output": settings["max_total_output"]}))
+    uid = sandbox.job_uid(settings["uid_base"], settings["uid_span"], str(tmp))
+    cmd = sandbox.command(handin=folder, out=out, inside=INSIDE, limits=limits, uid=uid,
+                          checker={"runner.py": HERE / "runner.py", "probe.py": HERE / "probe.py",
+                                   "spec.json": specs / "spec.json", "probe_spec.json": specs / "probe_spec.json"},
+                          argv=[sys.executable, "/checker/runner.py", "/checker/spec.json"])
+    run = sandbox.run(cmd, out, uid, limits)
+    cap = settings["max_result_mb"] * 2**20
+    runner, rerun, probe = (_read_json(out / name, cap) for name in ("result.json", "executed.ipynb", "probe.json"))
+    return run, runner, rerun, probe
+
+
+def _valid_runner(r: dict) -> bool:
+    """The runner's result has the runner's form: a list of cells with an index, seconds and an error or none."""
+    def cell_ok(c):
+        err = c.get("error") if isinstance(c, dict) else None
+        return (isinstance(c, dict) and isinstance(c.get("index"), int) and isinstance(c.get("seconds", 0.0), (int, float))
+                and (err is None or isinstance(err, dict) and isinstance(err.get("exception"), str)
+                     and isinstance(err.get("message"), str) and isinstance(err.get("line"), (int, type(None)))))
+    return isinstance(r.get("cells"), list) and all(cell_ok(c) for c in r["cells"]) and isinstance(
+        r.get("seconds", 0.0), (int, float))
+
+
+def _read_json(path: Path, max_bytes: int):
+    raw = sandbox.read_capped(path, max_bytes)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _read_notebook(path: Path, max_bytes: int):
     raw = sandbox.read_capped(path, max_bytes)
     if raw is None:
@@ -103,32 +150,11 @@ def _check(folder: Path, notebook: str, practical: dict, settings: dict, referen
     ex = exercises.get(which) if which else None
     result["exercise"] = ex.number if ex else None
 
-    specs, out = tmp / "specs", tmp / "out"
-    specs.mkdir()
     probe_spec, given = make_probe_spec(ex, settings, "/out/probe.json")
-    (specs / "probe_spec.json").write_text(json.dumps(probe_spec))
+    run, runner, rerun, probe = run_in_sandbox(folder, notebook, settings, probe_spec, tmp)
+    if runner is not None and not _valid_runner(runner):
+        runner = None  # written by the notebook, not the runner (tampered with): nothing of it is believed
     limits = sandbox.Limits.from_config(settings["limits"])
-    (specs / "spec.json").write_text(json.dumps({
-        "notebook": f"{INSIDE}/{notebook}", "cwd": INSIDE, "probe": "/checker/probe.py",
-        "probe_spec": "/checker/probe_spec.json", "executed": "/out/executed.ipynb", "result": "/out/result.json",
-        "cell_timeout_s": settings["cell_timeout_s"], "probe_timeout_s": settings["probe_timeout_s"],
-        "startup_timeout_s": settings["startup_timeout_s"], "max_cell_output": settings["max_cell_output"],
-        "max_total_output": settings["max_total_output"]}))
-    uid = sandbox.job_uid(settings["uid_base"], settings["uid_span"], str(tmp))
-    cmd = sandbox.command(handin=folder, out=out, inside=INSIDE, limits=limits, uid=uid,
-                          checker={"runner.py": HERE / "runner.py", "probe.py": HERE / "probe.py",
-                                   "spec.json": specs / "spec.json", "probe_spec.json": specs / "probe_spec.json"},
-                          argv=[sys.executable, "/checker/runner.py", "/checker/spec.json"])
-    run = sandbox.run(cmd, out, uid, limits)
-    cap = settings["max_result_mb"] * 2**20
-    raw = sandbox.read_capped(out / "result.json", cap)
-    runner = json.loads(raw) if raw else None
-    rerun = _read_notebook(out / "executed.ipynb", cap)
-    raw_probe = sandbox.read_capped(out / "probe.json", cap)
-    try:
-        probe = json.loads(raw_probe) if raw_probe else None
-    except ValueError:
-        probe = None
     result["run"] = {"seconds": round(run.seconds, 2), "returncode": run.returncode, "killed": run.killed,
                      "completed": runner is not None,
                      "stderr": run.stderr_tail[-1500:] if runner is None else ""}
@@ -158,9 +184,14 @@ def _check(folder: Path, notebook: str, practical: dict, settings: dict, referen
                                for n in ex.functions]
         result["outcomes"] = []
     else:
-        result["functions"], result["gradient_vs_autograd"] = course.function_findings(ex, probe, given,
-                                                                                         settings["rtol"])
-        result["outcomes"] = _outcomes(ex, probe, references, settings)
+        try:
+            result["functions"], result["gradient_vs_autograd"] = course.function_findings(ex, probe, given,
+                                                                                             settings["rtol"])
+            result["outcomes"] = _outcomes(ex, probe, references, settings)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            result["functions"] = [{"function": n, "ok": False, "message": f"{n}: could not be checked (what the "
+                                    f"probe handed back is malformed: {type(exc).__name__})"} for n in ex.functions]
+            result["outcomes"] = []
     failed = {c["index"] for c in (runner or {}).get("cells", []) if c.get("error")}
     if rerun is not None:
         result["changed_outputs"] = evidence.changed_outputs(stored, rerun, failed, settings["max_listed"])
