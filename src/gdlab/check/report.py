@@ -17,7 +17,7 @@ def group_report(group: str, source: str, results: dict[str, dict], parts_exerci
     functions_right = functions_total = 0
     parts: dict[str, bool] = {}
     seconds = 0.0
-    ran = []
+    ran, supplied = [], set()
     for nb, r in sorted(results.items()):
         name = r.get("notebook", nb)
         if r.get("error"):
@@ -48,8 +48,7 @@ def group_report(group: str, source: str, results: dict[str, dict], parts_exerci
         if r.get("unprinted_numbers"):
             look_at.append(f"{name}: numbers in the Markdown that no output prints (typed by hand?): "
                            + ", ".join(r["unprinted_numbers"]))
-        for s in r.get("supplied", []):
-            look_at.append(f"{name}: the hand-in lacks {s}; the checker supplied the course's copy")
+        supplied.update(r.get("supplied", []))
         if run.get("output_cut"):
             look_at.append(f"{name}: output cut at the limit in code cells {run['output_cut']}")
         if r.get("never_run"):
@@ -58,6 +57,8 @@ def group_report(group: str, source: str, results: dict[str, dict], parts_exerci
             look_at.append(f"{name}: defines none of the course's functions (not one of the course's notebooks?)")
         if r.get("exercise") in parts_exercises:
             parts.update(r.get("parts", {}))
+    if supplied:
+        look_at.append(f"the hand-in lacks {', '.join(sorted(supplied))}: the checker supplied the course's copy")
     missing_parts = [p for p, ok in parts.items() if not ok]
     if missing_parts:
         look_at.append("parts without an answer cell: " + ", ".join(f"{p[:-1]} {p[-1]}" for p in missing_parts))
