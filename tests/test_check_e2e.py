@@ -1,0 +1,103 @@
+"""`make check` end to end on the test build's own hand-in: the project's zip passes every check; a small class made
+from it by fault injection — the training loop that hands u and û to the gradient swapped, a number typed into
+Markdown, a package the grader lacks, a missing data file — and a hostile group: each fault is named in its group's
+report and nowhere else, the hostile group changes nothing of the others; a second run checks only what changed.
+(Every fault of gdlab.check.faults, on the full configuration's hand-in, is checked by `make bench`.)"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import planned_rules, run_snakemake
+from gdlab.check import faults
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")]
+# One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).
+CLASS = {"G02_swapped": ("ex3_swapped_u_uhat", [faults.EX3]), "G03_typed": ("markdown_typed_number", [faults.EX1]),
+         "G04_package": ("missing_package", [faults.EX2]), "G05_data": ("missing_data_file", [faults.EX2])}
+HOSTILE = """import glob
+found = glob.glob('/**/*.zip', recursive=True) + glob.glob('/**/report.json', recursive=True)
+wrote = []
+for target in ('/out/../report.json', '../G01_Clean/x', 'report.json', '/handin/folder/x'):
+    try:
+        open(target, 'w').write('{}')
+        wrote.append(target)
+    except OSError:
+        pass
+assert not found and not wrote, (found, wrote)  # an error in the report if the sandbox let anything through
+"""
+
+
+@pytest.fixture(scope="module")
+def checked(built, tmp_path_factory, mirror):
+    handins = tmp_path_factory.mktemp("class")
+    zip_path = built / "results" / "submission.zip"
+    faults.build(zip_path, None, handins, "G01_Clean")
+    for name, (fault, notebooks) in CLASS.items():
+        faults.build(zip_path, faults.BY_NAME[fault], handins, name, notebooks)
+    with zipfile.ZipFile(handins / "G06_Hostile.zip", "w") as z:
+        z.writestr("G06_Hostile/attack.ipynb", json.dumps({"cells": [{"cell_type": "code", "metadata": {},
+                   "execution_count": None, "outputs": [], "source": HOSTILE}], "metadata": {}, "nbformat": 4,
+                   "nbformat_minor": 5}))
+    run_snakemake(built, "--cores", "2", "results/check/summary.csv", "results/check/_self/passed.txt",
+                  "--config", f"handins={handins}", mirror=mirror)
+    reports = {p.parent.name: json.loads(p.read_text()) for p in (built / "results" / "check").glob("*/report.json")}
+    return built, handins, reports
+
+
+def test_the_projects_own_hand_in_passes_every_check(checked):
+    built, _, reports = checked
+    own = reports["_self"]
+    assert own["passed"], own["problems"]
+    assert own["functions_right"] == own["functions_total"] > 10
+    assert all(own["parts"].values()) and len(own["parts"]) == 18  # 1 a - 3 h
+    assert (built / "results" / "check" / "_self" / "passed.txt").read_text().startswith("_self: passes every check")
+    outcomes = [o for r in own["notebooks"].values() for o in r["outcomes"]]
+    assert [o["ok"] for o in outcomes] == [True, True, True], [o["message"] for o in outcomes]
+
+
+def test_each_fault_is_named_in_its_group_and_nowhere_else(checked):
+    _, _, reports = checked
+    clean = reports["G01_Clean"]
+    assert clean["passed"] and faults.new_items(clean, reports["_self"]) == []
+    for group, (fault, _) in CLASS.items():
+        missing, extra = faults.unexplained(faults.BY_NAME[fault], faults.new_items(reports[group], clean))
+        assert not missing and not extra, (group, missing, extra)
+    swapped = next(o for r in reports["G02_swapped"]["notebooks"].values() for o in r["outcomes"] if "3 d" in o["run"])
+    assert swapped["ok"] is False and swapped["value"] < 0.3 < swapped["reference"]  # both numbers, in the message
+
+
+def test_the_summary_has_a_row_per_group_and_the_reports_are_html(checked):
+    built, _, reports = checked
+    rows = list(csv.DictReader((built / "results" / "check" / "summary.csv").open()))
+    assert [r["group"] for r in rows] == ["G01_Clean", "G02_swapped", "G03_typed", "G04_package", "G05_data",
+                                          "G06_Hostile"]
+    by = {r["group"]: r for r in rows}
+    assert by["G01_Clean"]["passed"] == "yes" and by["G01_Clean"]["functions_right"] == "15/15"
+    assert by["G02_swapped"]["passed"] == "no" and "learns nothing" in by["G02_swapped"]["first_problem"]
+    assert by["G05_data"]["passed"] == "yes" and "Dataset_spine.csv" in by["G05_data"]["first_problem"]
+    html = (built / "results" / "check" / "G02_swapped" / "report.html").read_text()
+    assert "learns nothing" in html and "<script" not in html
+
+
+def test_a_hostile_group_sees_no_other_group_and_changes_nothing(checked):
+    built, handins, reports = checked
+    hostile = reports["G06_Hostile"]
+    assert hostile["notebooks_ran"] == ["attack.ipynb"] and not hostile["notebooks"]["attack"].get("errors")
+    assert faults.new_items(reports["G01_Clean"], reports["_self"]) == []
+    assert json.loads((built / "results" / "check" / "G01_Clean" / "report.json").read_text())["passed"]
+
+
+def test_a_second_run_checks_only_the_hand_in_that_changed(checked, mirror):
+    built, handins, _ = checked
+    target = ["results/check/summary.csv", "--config", f"handins={handins}"]
+    assert planned_rules(built, *target, mirror=mirror) == {}
+    faults.build(built / "results" / "submission.zip", faults.BY_NAME["missing_package"], handins, "G04_package",
+                 [faults.EX2])  # handed in again
+    assert planned_rules(built, *target, mirror=mirror) == {"check_notebook": 1, "check_group": 1, "check_summary": 1}
