@@ -10,6 +10,9 @@ from gdlab.report import Renderer
 
 log = setup_logging(snakemake.log[0])
 source, out = Path(snakemake.input.source), Path(snakemake.output.ipynb)
+# The hand-in's folder is the kernel's working directory; a notebook that reads no data file (6 d) may be the first
+# job to need it, before any copy into it has made it.
+Path(snakemake.params.folder).mkdir(parents=True, exist_ok=True)
 # Code cells quote config settings and the package's code, never a result: what they show, they compute.
 renderer = Renderer(Path("report"), {"cfg": snakemake.params.text}, "notebook", {}, out,
                     read_json(snakemake.input.listings), {"exercises": []})
