@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,16 +18,18 @@ import pytest
 from conftest import planned_rules, run_snakemake
 from gdlab.check import faults
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")]
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
+                                                  reason="bubblewrap is not installed (apt-get install bubblewrap)")]
 # One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).
 CLASS = {"G02_swapped": ("ex3_swapped_u_uhat", [faults.EX3]), "G03_typed": ("markdown_typed_number", [faults.EX1]),
          "G04_package": ("missing_package", [faults.EX2]), "G05_data": ("missing_data_file", [faults.EX2])}
-HOSTILE = """import glob
-found = glob.glob('/**/*.zip', recursive=True) + glob.glob('/**/report.json', recursive=True)
+HOSTILE = """import glob, os
+found = [p for p in ({others!r}, {results!r}, '/root/.ssh', '/etc/shadow') if os.path.exists(p)]
+found += glob.glob('/handin/**/*.zip', recursive=True) + glob.glob('/tmp/**/report.json', recursive=True)
 wrote = []
-for target in ('/out/../report.json', '../G01_Clean/x', 'report.json', '/handin/folder/x'):
+for target in ('/out/../report.json', '../G01_Clean/x', 'report.json', '/handin/folder/x', {results!r} + '/x'):
     try:
-        open(target, 'w').write('{}')
+        open(target, 'w').write('{{}}')
         wrote.append(target)
     except OSError:
         pass
@@ -43,7 +46,8 @@ def checked(built, tmp_path_factory, mirror):
         faults.build(zip_path, faults.BY_NAME[fault], handins, name, notebooks)
     with zipfile.ZipFile(handins / "G06_Hostile.zip", "w") as z:
         z.writestr("G06_Hostile/attack.ipynb", json.dumps({"cells": [{"cell_type": "code", "metadata": {},
-                   "execution_count": None, "outputs": [], "source": HOSTILE}], "metadata": {}, "nbformat": 4,
+                   "execution_count": None, "outputs": [],
+                   "source": HOSTILE.format(others=str(handins / "G01_Clean.zip"), results=str(built / "results"))}], "metadata": {}, "nbformat": 4,
                    "nbformat_minor": 5}))
     run_snakemake(built, "--cores", "2", "results/check/summary.csv", "results/check/_self/passed.txt",
                   "--config", f"handins={handins}", mirror=mirror)

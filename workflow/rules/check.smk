@@ -1,7 +1,7 @@
 # The teaching assistants' checker (make check HANDINS=folder): every group's notebooks run in a sandbox and checked
 # against gdlab's references, one job per group and notebook; a report per group and a summary of the class. The
 # groups are found when the workflow is parsed (config `handins`); `_self` is the project's own results/submission.zip.
-from gdlab.check.handins import discover
+from gdlab.check.handins import discover, source_files
 
 CHECK = config["check"]
 CHECK_GROUPS = discover(config["handins"]) if config["handins"] else {}
@@ -19,19 +19,13 @@ CHECKER_FILES = ["src/gdlab/check/runner.py", "src/gdlab/check/probe.py"]  # run
 CHECK_MEM_MB = 3072
 
 
-def check_source(wildcards):
-    """What a group's check depends on: its zip, or every file of its folder (a changed file reruns the group)."""
-    source = Path(CHECK_GROUPS[wildcards.group]["source"])
-    return [str(source)] if not source.is_dir() else sorted(str(p) for p in source.rglob("*") if p.is_file())
-
-
 wildcard_constraints:
     group="|".join(re.escape(g) for g in CHECK_GROUPS),
 
 
 rule check_notebook:
     input:
-        source=check_source,
+        source=lambda wc: source_files(CHECK_GROUPS[wc.group]["source"]),
         data=list(COURSE_DATA.values()),
         practical="report/practical.yaml",
         ex1_gd=rules.ex1_gd.output.json,

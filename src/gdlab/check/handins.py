@@ -55,6 +55,12 @@ def discover(folder: str | os.PathLike) -> dict[str, dict]:
     return groups
 
 
+def source_files(source: str | os.PathLike) -> list[str]:
+    """What a group's check depends on: its zip, or every file of its folder (a changed file reruns the group)."""
+    source = Path(source)
+    return [str(source)] if not source.is_dir() else sorted(str(p) for p in source.rglob("*") if p.is_file())
+
+
 def _notebooks(paths) -> dict[str, str]:
     paths = [PurePosixPath(p) for p in paths if not _skipped(PurePosixPath(p).parts)]
     top = {p.parts[0] for p in paths if len(p.parts) > 1}
