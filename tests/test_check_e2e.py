@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def checked(built, tmp_path_factory, mirror):
                    "execution_count": None, "outputs": [],
                    "source": HOSTILE.format(others=str(handins / "G01_Clean.zip"), results=str(built / "results"))}], "metadata": {}, "nbformat": 4,
                    "nbformat_minor": 5}))
+    start = time.perf_counter()
     run_snakemake(built, "--cores", "2", "results/check/summary.csv", "results/check/_self/passed.txt",
                   "--config", f"handins={handins}", mirror=mirror)
+    print(f"\nmake check of the own hand-in and {len(CLASS) + 1} groups: {time.perf_counter() - start:.1f} s")
     reports = {p.parent.name: json.loads(p.read_text()) for p in (built / "results" / "check").glob("*/report.json")}
     return built, handins, reports
 
