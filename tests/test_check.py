@@ -229,3 +229,21 @@ def test_every_code_fault_edits_a_function_the_project_s_notebook_shows():
             assert f'code("{faults.reference_of(fault)}")' in src, fault.name
             original = inspect.getsource(course.reference(faults.reference_of(fault)))
             assert faults.apply_to_source(fault, original) != original
+
+
+def test_data_the_hand_in_lacks_is_supplied_and_said_once_per_group(tmp_path):
+    from gdlab.check.report import group_report
+
+    (tmp_path / "src.csv").write_text("a,b\n1,2\n")
+    folder = tmp_path / "folder"
+    (folder / "data").mkdir(parents=True)
+    (folder / "mine.csv").write_text("theirs")
+    data = {"mine.csv": str(tmp_path / "src.csv"), "data/MNIST/raw/x": str(tmp_path / "src.csv")}
+    assert handins.supply(folder, data) == ["data/MNIST/raw/x"]
+    assert (folder / "mine.csv").read_text() == "theirs"  # the group's own copy is kept
+    run = {"run": {"seconds": 1.0}, "errors": [], "functions": [], "outcomes": [], "supplied": ["data/MNIST/raw/x"],
+           "exercise": 1, "parts": {}}
+    report = group_report("G01", "G01.zip", {"a": run | {"notebook": "a.ipynb"}, "b": run | {"notebook": "b.ipynb"}},
+                          [1, 2, 3])
+    assert report["passed"] and report["look_at"] == [
+        "the hand-in lacks data/MNIST/raw/x: the checker supplied the course's copy"]

@@ -81,6 +81,7 @@ def test_a_hostile_notebook_is_contained_cell_by_cell(tmp_path, other_group, lis
     port, accepted = listener
     outside = tmp_path / "written_outside.txt"
     nb = notebook(
+        "import gdlab_no_such_package  # the grader lacks it",
         attack("ssh", "import os; print(os.listdir(os.path.expanduser('~/.ssh')) + os.listdir('/root/.ssh'))"),
         attack("shadow", "print(open('/etc/shadow').read()[:20])"),
         attack("passwd", "print(open('/etc/passwd').read()[:20])"),
@@ -109,9 +110,12 @@ def test_a_hostile_notebook_is_contained_cell_by_cell(tmp_path, other_group, lis
     assert not outside.exists() and not accepted
     assert "still running after all that" in out  # the sleeping and the printing cells were interrupted, not fatal
     errors = {c["index"]: c["error"] for c in runner["cells"] if c.get("error")}
-    assert set(errors) == {12, 13}  # the sleep and the print: cut off by the cell time limit
+    assert errors[0] == {"exception": "ModuleNotFoundError", "message": "No module named 'gdlab_no_such_package'",
+                         "line": 1}
+    assert set(errors) == {0, 13, 14}  # and the sleep and the print: cut off by the cell time limit
+    assert errors[13]["exception"] == "KeyboardInterrupt" and errors[13]["line"] == 2
     cut = [c["index"] for c in runner["cells"] if c.get("output_cut")]
-    assert cut == [13] and len(json.dumps(rerun)) < 3 * settings()["max_total_output"]
+    assert cut == [14] and len(json.dumps(rerun)) < 3 * settings()["max_total_output"]
     assert runner["kernel_died"] is None and not run_.killed
 
 

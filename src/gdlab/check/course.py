@@ -67,8 +67,11 @@ def reference(qualified: str):
 def reference_source(ex: Exercise) -> str:
     """gdlab's definitions of the exercise's functions, as source the probe executes to stand in for the group's
     other functions while one is tested (imports first, as the modules make them)."""
-    head = "import math\nimport numpy as np\nimport torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
-    return head + "\n\n".join(inspect.getsource(reference(q)) for q in ex.references.values())
+    body = "\n\n".join(inspect.getsource(reference(q)) for q in ex.references.values())
+    head = "import math\nimport numpy as np\n"
+    if "torch" in body or "F." in body or "nn." in body:  # a numpy exercise (6 d) starts no torch in the kernel
+        head += "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
+    return head + body
 
 
 # --- which exercise a notebook holds -----------------------------------------------------------------------------

@@ -16,12 +16,18 @@ def _gdlab_probe(spec_path):  # noqa: C901 (one function: it must leave nothing 
     import signal
     import traceback
 
+    import sys
+
     import numpy as np
-    import torch
 
     ns = globals()  # the notebook's namespace: this cell runs in the group's kernel
     with open(spec_path) as f:
         spec = json.load(f)
+    # torch only where the inputs are tensors or the notebook imported it (a numpy notebook starts no torch)
+    if any(not e.get("numpy") for e in spec["inputs"].values()) or "torch" in sys.modules:
+        import torch
+    else:
+        torch = None
     limit_s = spec["call_timeout_s"]
 
     class _Timeout(Exception):
@@ -36,16 +42,16 @@ def _gdlab_probe(spec_path):  # noqa: C901 (one function: it must leave nothing 
         return torch.tensor(entry["data"], dtype=getattr(torch, entry["dtype"]))
 
     def fresh(v):
-        return v.clone() if isinstance(v, torch.Tensor) else v.copy()
+        return v.copy() if isinstance(v, np.ndarray) else v.clone()
 
     inputs = {k: tensor(v) for k, v in spec["inputs"].items()}
     refs: dict = {}
     exec(spec["reference_source"], refs)  # gdlab's own definitions, to stand in for the group's others
 
     def encode(value, depth=0):
-        if isinstance(value, torch.nn.Module):
+        if torch is not None and isinstance(value, torch.nn.Module):
             return {"module": type(value).__name__}
-        if isinstance(value, torch.Tensor):
+        if torch is not None and isinstance(value, torch.Tensor):
             v = value.detach().cpu()
             return {"shape": list(v.shape), "data": v.to(torch.float64).tolist() if v.numel() <= spec["max_numbers"]
                     else None, "dtype": str(v.dtype)}
@@ -130,11 +136,12 @@ def _gdlab_snapshot(spec, store, when):
     loss curves (1-D sequences of numbers); one level down into dicts, lists and tuples. Equal contents are kept
     once, under the first name and cell that held them."""
     import hashlib
+    import sys
 
     import numpy as np
-    import torch
 
     ns = globals()
+    torch = sys.modules.get("torch")  # a notebook that never imported torch holds no tensor: none is imported here
     shapes, limit, most = spec.get("candidate_shapes", []), spec["max_candidates"], spec["max_numbers"]
 
     def new(kind, label, digest_of, keep):
@@ -149,7 +156,7 @@ def _gdlab_snapshot(spec, store, when):
     module_ptrs = set()
     items = [(k, v) for k, v in list(ns.items()) if not k.startswith("_")]
     for key, value in items:
-        if isinstance(value, torch.nn.Module):
+        if torch is not None and isinstance(value, torch.nn.Module):
             params = [p.detach() for p in value.parameters()]
             module_ptrs.update(p.data_ptr() for p in params)
             if shapes and sum(p.numel() for p in params) <= most:
@@ -157,7 +164,7 @@ def _gdlab_snapshot(spec, store, when):
                 new("modules", key, blob, lambda: (type(value).__name__, [p.clone() for p in params]))
 
     def visit(label, value):
-        if isinstance(value, torch.Tensor):
+        if torch is not None and isinstance(value, torch.Tensor):
             if list(value.shape) in shapes and value.data_ptr() not in module_ptrs and not value.is_complex():
                 v = value.detach().cpu()
                 new("candidates", label, v.numpy().tobytes(), lambda: v.clone())
