@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-import numpy as np
-
-from . import course, evidence, outcome, sandbox
+from . import evidence, sandbox
 from .handins import digest, stage, supply
+
+# course and outcome (torch, numpy, nbformat) are imported where a notebook is checked, not where a cached check is
+# copied: most jobs of a class whose groups share notebooks are that.
 
 HERE = Path(__file__).resolve().parent
 CHECKER_FILES = ("runner.py", "probe.py", "course.py", "evidence.py", "outcome.py", "job.py", "sandbox.py",
@@ -66,6 +66,10 @@ def check_notebook(*, source: str, notebook: str, practical: dict, data: dict[st
 
 def make_probe_spec(ex, settings: dict, out: str) -> tuple[dict, dict]:
     """What the probe calls and collects for exercise ``ex`` (None: nothing but the run), and the inputs it uses."""
+    import numpy as np
+
+    from . import course, outcome
+
     given = course.inputs(ex, settings["seed"], settings["inputs"]) if ex else {}
     spec = {
         "inputs": {k: course._entry(v, numpy=isinstance(v, np.ndarray)) for k, v in given.items()},
@@ -137,6 +141,9 @@ def _read_notebook(path: Path, max_bytes: int):
 
 
 def _check(folder: Path, notebook: str, practical: dict, settings: dict, references: dict, tmp: Path) -> dict:
+    import nbformat
+
+    from . import course
     result: dict = {"notebook": notebook, "staged": True}
     stored = _read_notebook(folder / notebook, settings["max_notebook_mb"] * 2**20)
     if stored is None:
@@ -207,6 +214,8 @@ def _check(folder: Path, notebook: str, practical: dict, settings: dict, referen
 
 
 def _outcomes(ex, probe: dict, references: dict, settings: dict) -> list[dict]:
+    from . import outcome
+
     share = settings["learned_share"]
     if ex.number == 1 and "ex1" in references:
         from gdlab.linreg import load
