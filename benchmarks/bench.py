@@ -226,12 +226,16 @@ def check_section(work: Path, cores: str, groups: int) -> dict:
                 total += float(next(csv.DictReader(f, delimiter="\t"))["s"])
         job_s[g] = total
         distinct += sum(not json.loads(p.read_text()).get("cached") for p in (root / g / "notebooks").glob("*.json"))
-    per_notebook = {}  # the correct hand-in's notebooks, each where it was run (not copied from the cache)
-    for g, f in names.items():
+    runs = {}  # digest -> seconds of the job that ran it (the others copied it from the cache)
+    for g in names:
         for p in (root / g / "notebooks").glob("*.json"):
-            if f is None and not json.loads(p.read_text()).get("cached"):
+            r = json.loads(p.read_text())
+            if not r.get("cached"):
                 with (work / "results" / "benchmarks" / "check_notebook" / g / f"{p.stem}.tsv").open() as fh:
-                    per_notebook[p.stem] = float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+                    runs[r["digest"]] = float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+    correct = next(g for g, f in names.items() if f is None)
+    per_notebook = {p.stem: runs.get(json.loads(p.read_text())["digest"])  # the correct hand-in's, where it ran
+                    for p in sorted((root / correct / "notebooks").glob("*.json"))}
     return {"groups": groups, "class_s": seconds, "per_group_s": seconds / groups,
             "group_job_s_median": statistics.median(job_s.values()), "group_job_s_max": max(job_s.values()),
             "first_group_notebooks_s": per_notebook, "notebook_runs": distinct,
@@ -269,8 +273,8 @@ def report(r: dict) -> None:
               f"sandbox, the rest from the cache; a group's check jobs: median {c['group_job_s_median']:.1f} s, "
               f"at most {c['group_job_s_max']:.1f} s; reports as expected: {c['as_expected']}/{c['groups']}")
         print("  the correct hand-in, each notebook checked (sandbox, kernel, probe) against plain nbclient: "
-              + ", ".join(f"{k} {v:.1f} s vs {r['notebooks'].get(k, float('nan')):.1f} s"
-                          for k, v in c["first_group_notebooks_s"].items()))
+              + ", ".join(f"{k} {float('nan') if v is None else v:.1f} s vs "
+                          f"{r['notebooks'].get(k, float('nan')):.1f} s" for k, v in c["first_group_notebooks_s"].items()))
 
 
 def main() -> int:
