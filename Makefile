@@ -8,12 +8,14 @@ CORES  ?= all
 # Snakemake's scheduler (ilp, its default, or greedy): CI builds with greedy, the tests with ilp, so that a job that
 # works only in one order fails one of them.
 SCHEDULER ?= ilp
-# More options for both Snakemake calls of `make report`, e.g. ARGS="--configfile my.yaml".
+# More options for Snakemake's calls in `make report`, e.g. ARGS="--configfile my.yaml"; TARGETS builds only those
+# files (and leaves out the check of the hand-in, which needs it whole).
 ARGS   ?=
+TARGETS ?=
 TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lint bench peaks clean venv
+.PHONY: report test lint bench peaks clean venv check
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -25,9 +27,18 @@ $(STAMP): pyproject.toml
 # A build killed with SIGKILL leaves Snakemake's lock behind; gdlab.locks releases it when no build runs here.
 report: $(STAMP)
 	$(BIN)/python -m gdlab.locks
-	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(ARGS)
+	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(TARGETS) $(ARGS)
 	mkdir -p results/report
-	$(BIN)/snakemake --report results/report/provenance.html $(ARGS)
+	$(BIN)/snakemake --report results/report/provenance.html $(TARGETS) $(ARGS)
+	$(if $(TARGETS),,$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) results/check/_self/passed.txt $(ARGS))
+
+# The teaching assistants' checker: every group's hand-in in HANDINS (zips or folders), sandboxed; reports under
+# results/check/ (README "For teaching assistants"). PROFILE=workflow/profiles/slurm runs it on a cluster.
+HANDINS ?=
+check: $(STAMP)
+	@test -n "$(HANDINS)" || { echo "make check HANDINS=folder (the folder of the groups' zips)"; exit 2; }
+	$(BIN)/snakemake $(if $(PROFILE),--profile $(PROFILE),--cores $(CORES)) results/check/summary.csv \
+	  --config handins="$(abspath $(HANDINS))"
 
 # One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).
 test: $(STAMP)

@@ -2,7 +2,7 @@
 
     python benchmarks/bench.py [--cores all] [--threads 2] [--json results/bench.json]
 
-Needs the data mirror (GDLAB_DATA_MIRROR or ../shared/data) and about five minutes. In a fresh copy of the
+Needs the data mirror (GDLAB_DATA_MIRROR or ../shared/data) and about ten minutes (bubblewrap for section 6). In a fresh copy of the
 project (the checkout's own results/ are not touched) it measures:
 
 1. the full build of config/config.yaml from scratch (venv present, data from the mirror) with
@@ -13,7 +13,11 @@ project (the checkout's own results/ are not touched) it measures:
 4. the favourite of Exercise 3 against scikit-learn's LogisticRegression (lbfgs, defaults) on the same training
    part and the same threads: training time and test accuracy;
 5. one epoch of the notebooks' loop (hand step, nn.Module) against the textbook PyTorch loop (torchvision MNIST
-   + DataLoader).
+   + DataLoader);
+6. the teaching assistants' checker (make check) on a class of 30 hand-ins made from the submission by fault
+   injection (gdlab.check.faults: the correct one and each fault, in turn): the class's wall time, each group's
+   check time, the sandboxed check of each notebook against running it with plain nbclient (section 3), and
+   whether every fault was named in its group's report and nowhere else.
 """
 
 from __future__ import annotations
@@ -195,6 +199,54 @@ def epoch_section(work: Path, threads: int, repeats: int) -> dict:
     return out
 
 
+def check_section(work: Path, cores: str, groups: int) -> dict:
+    """make check on a class of ``groups`` hand-ins: the correct submission and each fault of gdlab.check.faults in
+    turn (a fault met twice is the same notebook twice: the second is checked from the cache, as two groups
+    handing in the same notebook would be)."""
+    import csv
+
+    from gdlab.check import faults
+
+    handins = work / "class"
+    handins.mkdir()
+    kinds = [None, *faults.FAULTS]
+    names = {}
+    for i in range(groups):
+        fault = kinds[i % len(kinds)]
+        name = f"G{i + 1:02d}_{fault.name if fault else 'Correct'}"
+        faults.build(work / "results" / "submission.zip", fault, handins, name)
+        names[name] = fault
+    seconds = snakemake(work, "--cores", cores, "results/check/summary.csv", "--config", f"handins={handins}")
+    root = work / "results" / "check"
+    reports = {g: json.loads((root / g / "report.json").read_text()) for g in names}
+    clean = reports[next(g for g, f in names.items() if f is None)]
+    as_expected = sum(faults.new_items(reports[g], clean) == [] if f is None
+                      else faults.unexplained(f, faults.new_items(reports[g], clean)) == ([], [])
+                      for g, f in names.items())
+    job_s, distinct = {}, 0
+    for g in names:
+        total = 0.0
+        for tsv in (work / "results" / "benchmarks" / "check_notebook" / g).glob("*.tsv"):
+            with tsv.open() as f:
+                total += float(next(csv.DictReader(f, delimiter="\t"))["s"])
+        job_s[g] = total
+        distinct += sum(not json.loads(p.read_text()).get("cached") for p in (root / g / "notebooks").glob("*.json"))
+    runs = {}  # digest -> seconds of the job that ran it (the others copied it from the cache)
+    for g in names:
+        for p in (root / g / "notebooks").glob("*.json"):
+            r = json.loads(p.read_text())
+            if not r.get("cached"):
+                with (work / "results" / "benchmarks" / "check_notebook" / g / f"{p.stem}.tsv").open() as fh:
+                    runs[r["digest"]] = float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+    correct = next(g for g, f in names.items() if f is None)
+    per_notebook = {p.stem: runs.get(json.loads(p.read_text())["digest"])  # the correct hand-in's, where it ran
+                    for p in sorted((root / correct / "notebooks").glob("*.json"))}
+    return {"groups": groups, "class_s": seconds, "per_group_s": seconds / groups,
+            "group_job_s_median": statistics.median(job_s.values()), "group_job_s_max": max(job_s.values()),
+            "first_group_notebooks_s": per_notebook, "notebook_runs": distinct,
+            "notebooks": sum(len(r["notebooks"]) for r in reports.values()), "as_expected": as_expected}
+
+
 def report(r: dict) -> None:
     cpus = os.cpu_count()
     b = r["build"]
@@ -219,6 +271,15 @@ def report(r: dict) -> None:
     print(f"one epoch, batch 64, {e['images']} images, {e['threads']} threads: textbook {e['textbook_s']:.2f} s, "
           f"train + hand_step {e['hand_s']:.3f} s ({e['textbook_s'] / e['hand_s']:.0f}x), "
           f"train + module_step {e['module_s']:.3f} s ({e['textbook_s'] / e['module_s']:.0f}x)")
+    c = r.get("check")
+    if c:
+        print(f"make check, a class of {c['groups']} fault-injected hand-ins: {c['class_s']:.0f} s "
+              f"({c['per_group_s']:.1f} s per group); {c['notebook_runs']} of {c['notebooks']} notebooks run in the "
+              f"sandbox, the rest from the cache; a group's check jobs: median {c['group_job_s_median']:.1f} s, "
+              f"at most {c['group_job_s_max']:.1f} s; reports as expected: {c['as_expected']}/{c['groups']}")
+        print("  the correct hand-in, each notebook checked (sandbox, kernel, probe) against plain nbclient: "
+              + ", ".join(f"{k} {float('nan') if v is None else v:.1f} s vs "
+                          f"{r['notebooks'].get(k, float('nan')):.1f} s" for k, v in c["first_group_notebooks_s"].items()))
 
 
 def main() -> int:
@@ -227,6 +288,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for the side-by-side timings")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--groups", type=int, default=30, help="the class make check is timed on")
     args = ap.parse_args()
     mirror = data_mirror()
     if mirror is None:
@@ -240,6 +302,8 @@ def main() -> int:
         r["notebooks"] = notebook_section(work)
         r["favourite"] = favourite_section(work, args.threads)
         r["epoch"] = epoch_section(work, args.threads, args.repeats)
+        if shutil.which("bwrap"):
+            r["check"] = check_section(work, args.cores, args.groups)
     report(r)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

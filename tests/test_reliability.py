@@ -119,7 +119,7 @@ def test_killed_mid_training_resumes_with_the_readmes_command_without_recomputin
     shutil.copy(REPO / "Makefile", second / "Makefile")
     targets = " ".join(METRIC_TARGETS[:3])
     make = subprocess.run(["make", "-o", ".venv/.installed", "report", f"BIN={Path(sys.executable).parent}",
-                           "CORES=2", f"ARGS={targets} --configfile {cfgfile}"],
+                           "CORES=2", f"TARGETS={targets}", f"ARGS=--configfile {cfgfile}"],
                           cwd=second, env=env, capture_output=True, text=True)
     assert make.returncode == 0, make.stdout[-3000:] + make.stderr[-5000:]
     assert "holds the lock of a build that is gone" in make.stderr
