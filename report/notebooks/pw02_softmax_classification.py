@@ -276,6 +276,8 @@ grid.head()
 
 points = points_table(grid)
 print(table_text(points))
+spread = 100 * points.groupby("lr")["val_accuracy_range"].max()
+print("\nthe largest difference between the seeds of one point, per rate (percentage points):", spread.round(2).to_dict())
 print("\nhow the runs ended (the worst of the seeds)")
 print(points.pivot(index="lr", columns="batch_size", values="status").to_string())
 
