@@ -2,7 +2,6 @@
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
 # - The `Dataset_spine.csv` handed in names its columns; the loading cell renames Kaggle's `Col1`…`Col12` alike.
 # - `cost` is written with `logsigmoid`, so that it stays finite where $\sigma$ rounds to 0 or 1.
-# - The GD loop is Exercise 1's `gradient_descent`.
 # - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
 # {% endcall %}
 

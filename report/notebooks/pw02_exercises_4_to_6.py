@@ -1,7 +1,7 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST under `data/` and `lausanne-appart.csv`", title="Exercises 4–6: the runs behind the maths") }}
 #
-# The answers of Exercises 4–6 are in `pw02_maths.pdf`; this notebook makes every run they quote — 4 e, 4 f, Exercise 5's line search, 6 f's descents — and answers 6 d, which the practical asks for in a notebook.
+# Every run that `pw02_maths.pdf` quotes, and 6 d, which the practical asks for in a notebook.
 
 # %%
 import warnings
@@ -21,7 +21,7 @@ plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, w
 # %% [markdown]
 # ## Exercise 4 e and f: softmax regression on a few MNIST images
 #
-# Exercise 3's model and hand-written gradient, trained by full-batch GD on the first $n$ images of Exercise 3's training part (the {{ ex3.data.n_study_train | count }} images its seeded validation split leaves), at {{ cfg.ex4.data_size.lr_fraction }} × the bound $2/L$ of those $n$ images (so the rate differs a little with $n$), from $W$ = {{ cfg.ex3.init_std }} · `randn`, $b = 0$.
+# Exercise 3's model, full-batch GD on the first $n$ images of its seeded training part ({{ ex3.data.n_study_train | count }} images), at {{ cfg.ex4.data_size.lr_fraction }} × the bound $2/L$ of those $n$ images (so the rate varies with $n$), from $W$ = {{ cfg.ex3.init_std }} · `randn`, $b = 0$.
 
 # %%
 train_set = datasets.MNIST(root="data", train=True, download=True)

@@ -238,7 +238,7 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 # %% [markdown]
 # {{ question("3g") }}
 #
-# Every point of the study is trained here, once per seed, on a fixed split of the {{ ex3.data.n_train | count }} training images into {{ ex3.data.n_study_train | count }} for training and {{ cfg.ex3.val_size | count }} for validation: {{ ex3.n_runs }} calls of `run_setting` below. The rate of each run falls linearly from the point's rate to 0 over its {{ cfg.ex3.grid.epochs }} epochs — the same plain gradient steps, smaller ones at the end, where the mini-batch noise would otherwise keep the model from settling.
+# Every point is trained here, once per seed ({{ ex3.n_runs }} calls of `run_setting`), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. Each run's rate falls linearly to 0 over its {{ cfg.ex3.grid.epochs }} epochs: plain gradient steps, smaller at the end, where mini-batch noise would keep the model from settling.
 
 # %%
 # YOUR CODE (START)
