@@ -247,3 +247,16 @@ def test_data_the_hand_in_lacks_is_supplied_and_said_once_per_group(tmp_path):
                           [1, 2, 3])
     assert report["passed"] and report["look_at"] == [
         "the hand-in lacks data/MNIST/raw/x: the checker supplied the course's copy"]
+
+
+def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
+    """bwrap mounts in order: the sandbox's own /tmp must come before the binds of the interpreter, or a checkout
+    under /tmp (CI's may be) would be hidden by it ("prlimit: failed to execute …/.venv/bin/python")."""
+    from gdlab.check.sandbox import Limits, command
+
+    limits = Limits(wall_s=10, cpu_s=10, memory_mb=100, file_mb=1, processes=8, tmp_mb=8)
+    cmd = command(handin=tmp_path, inside="/handin/G01_A", out=tmp_path, checker={}, argv=["true"], limits=limits,
+                  uid=65534, python_prefixes=[Path("/tmp/clone/.venv")])
+    tmpfs_at = max(i for i, a in enumerate(cmd) if a == "--tmpfs")
+    bind_at = next(i for i, a in enumerate(cmd) if a == "--ro-bind" and cmd[i + 2] == "/tmp/clone/.venv")
+    assert cmd[tmpfs_at + 1] == "/tmp" and tmpfs_at < bind_at

@@ -137,7 +137,7 @@ plt.show()
 # %% [markdown]
 # ## Exercise 5: the optimal step on Exercise 1's data
 #
-# `{{ cfg.ex1.feature }}` {{ {"raw": "as it is", "centred": "only centred", "scaled": "divided by its standard deviation but not centred", "standardised": "standardised"}[cfg.ex5.variant] }}, the rent standardised; the Hessian of $C(a) = \frac{1}{2N}\lVert Xa - Y\rVert^2$ is $H = X^\top X/N$.
+# `{{ cfg.ex1.feature }}` {{ {"raw": "as it is", "centred": "only centred", "scaled": "scaled, not centred", "standardised": "standardised"}[cfg.ex5.variant] }}; $H = X^\top X/N$.
 
 # %%
 {{ code("gdlab.linreg.design") }}

@@ -41,7 +41,7 @@ plt.show()
 # %% [markdown]
 # {{ question("1a") }}
 #
-# The model is ŷ = α + β x. With the design matrix X (a column of ones, then x) and a = (α, β)ᵀ, the cost C(a) = 1/(2N) Σ (y − ŷ)² is smallest where XᵀX a = XᵀY.
+# Model ŷ = α + βx, design X = [1, x], a = (α, β)ᵀ, cost C(a) = 1/(2N) Σ (y − ŷ)²: its minimum solves XᵀX a = XᵀY.
 
 # %%
 # YOUR CODE (START)

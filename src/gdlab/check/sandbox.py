@@ -68,6 +68,10 @@ def command(*, handin: Path, inside: str, out: Path, checker: dict[str, Path], a
     for name in ETC_FILES:
         if (Path("/etc") / name).exists():
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # The tmpfs mounts first: a checkout (and so its virtual environment) may itself live under /tmp, and a later
+    # tmpfs would hide the binds made below it.
+    cmd += ["--perms", "1777", "--size", str(limits.tmp_mb * MB), "--tmpfs", "/scratch",
+            "--perms", "1777", "--size", str(limits.tmp_mb * MB), "--tmpfs", "/tmp"]
     for prefix in prefixes:  # its parents made traversable (bwrap would make them 0700 as root)
         for parent in reversed(prefix.parents[:-1]):
             cmd += ["--perms", "0755", "--dir", str(parent)]
@@ -75,10 +79,7 @@ def command(*, handin: Path, inside: str, out: Path, checker: dict[str, Path], a
     cmd += ["--perms", "0755", "--dir", "/checker", "--perms", "0755", "--dir", str(Path(inside).parent)]
     for name, src in checker.items():
         cmd += ["--ro-bind", str(src), f"/checker/{name}"]
-    cmd += ["--ro-bind", str(handin), inside, "--bind", str(out), "/out",
-            "--perms", "1777", "--size", str(limits.tmp_mb * MB), "--tmpfs", "/scratch",
-            "--perms", "1777", "--size", str(limits.tmp_mb * MB), "--tmpfs", "/tmp",
-            "--chdir", inside]
+    cmd += ["--ro-bind", str(handin), inside, "--bind", str(out), "/out", "--chdir", inside]
     env = {"HOME": "/scratch", "TMPDIR": "/tmp", "PATH": f"{Path(sys.prefix)}/bin:/usr/bin:/bin",
            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/scratch/.matplotlib",
            "IPYTHONDIR": "/scratch/.ipython", "JUPYTER_RUNTIME_DIR": "/scratch/.jupyter",
