@@ -1,7 +1,7 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
 # - The GD loop is a function, `gradient_descent`; it runs {{ cfg.ex1.epochs }} epochs, not the course's 100, to reach the closed form to float64 precision.
-# - The learning-rate study plots $C(a) - C(a^*)$ on a log scale, so that the rates that reach the minimum stay apart.
+# - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
 # - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
 # {% endcall %}
 

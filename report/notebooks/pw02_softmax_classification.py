@@ -1,7 +1,7 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
-# - The batches are cut from the tensors of the whole data set, built once (`ToTensor()` divides by 255), instead of iterating the `DataLoader`, which converts every image anew in every epoch: the same numbers.
-# - `metrics` computes a data set's cost from the logits by log-sum-exp, finite where a probability rounds to 0; the course's `cost_ce` on probabilities is defined and tested too.
+# - Batches are cut from tensors built once (`ToTensor()` divides by 255), not from the `DataLoader`, which converts every image in every epoch: the same numbers.
+# - `metrics` computes a data set's cost from the logits by log-sum-exp (finite where a probability rounds to 0); the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
 # {% endcall %}
