@@ -337,8 +337,8 @@ longer = [run_setting(*parts, lr, nbatch, s, epochs={{ cfg.ex3.favourite.longer 
 print("validation accuracy of the seeds,", {{ cfg.ex3.grid.epochs }}, "epochs:", [round(r[3]["val_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)],
       f" {{ cfg.ex3.favourite.longer }} x as long:", [round(r["val_accuracy"], 4) for r in longer])
 # Does the result depend on rounding? The same run in float64.
-as64 = [t.double() if t.is_floating_point() else t for t in parts]
-float64 = run_setting(*as64, lr, nbatch, seed, epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
+float64 = run_setting(*(t.double() if t.is_floating_point() else t for t in parts), lr, nbatch, seed,  # copies freed after
+                      epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
 print(f"seed {seed} in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {row['val_accuracy']:.4f})")
 fig, axes = plt.subplots(2, 5, figsize=(9, 3.8))
 limit = W.abs().max().item()
@@ -362,9 +362,9 @@ true_digit, predicted_digit = divmod(int(mistakes.argmax()), 10)
 print("correct per digit (%):", [round(100 * a, 1) for a in per_digit.tolist()])
 print(f"most frequent mistake: {true_digit} taken for {predicted_digit}, {mistakes.max().item()} times")
 # Each digit's weights against that digit's mean image minus the mean of all training images.
-X_flat = X_train.reshape(-1, 784).double()
-mean_image = X_flat.mean(dim=0)
-templates = [torch.corrcoef(torch.stack([W[k].double(), X_flat[Y_train == k].mean(dim=0) - mean_image]))[0, 1].item()
+X_flat = X_train.reshape(-1, 784)
+mean_image = X_flat.mean(dim=0, dtype=torch.float64)
+templates = [torch.corrcoef(torch.stack([W[k].double(), X_flat[Y_train == k].mean(dim=0, dtype=torch.float64) - mean_image]))[0, 1].item()
              for k in range(10)]
 print("correlation of each digit's weights with its mean image minus the mean image:", [round(c, 2) for c in templates])
 # YOUR CODE (END)

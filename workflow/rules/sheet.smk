@@ -226,7 +226,7 @@ rule notebook_run:
     threads: 1
     priority: 10  # the longest jobs at the end of the build: start each as soon as it can
     resources:
-        **TIER["mnist"],
+        **TIER["notebook"],
     log:
         "results/logs/notebook_run/{nb}.log",
     benchmark:
