@@ -37,12 +37,19 @@ def mirror() -> Path:
     return m
 
 
-def copy_project(dest: Path) -> Path:
-    """A private copy of what the workflow reads, so tests may edit it freely."""
+def copy_project(dest: Path, shadow: bool = False) -> Path:
+    """A private copy of what the workflow reads, so tests may edit it freely. Its test configuration runs jobs
+    shadowed (each in a folder with only its declared inputs) only where ``shadow`` asks for it: the shared build
+    `built` is the guard against undeclared inputs; elsewhere a shadowed job costs a whole Snakemake start."""
     for part in PROJECT_PARTS:
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in PROJECT_FILES:
         shutil.copy(REPO / name, dest / name)
+    if not shadow:
+        test_yaml = dest / "config" / "test.yaml"
+        text, n = re.subn(r"^shadow: minimal\b.*$", "shadow: null", test_yaml.read_text(), flags=re.M)
+        assert n == 1, "config/test.yaml no longer sets `shadow: minimal` on a line of its own"
+        test_yaml.write_text(text)
     return dest
 
 
@@ -111,41 +118,75 @@ def write_config(work: Path, name: str, change) -> str:
 
 
 @pytest.fixture(scope="session")
-def built(request, tmp_path_factory, mirror) -> Path:
-    """The whole workflow on config/test.yaml, built once per session in a private copy that is a git checkout
-    (so the appendix's commit is a real one)."""
+def pristine(request, tmp_path_factory, mirror) -> Path:
+    """The whole workflow on config/test.yaml, built once per run in a checkout that is a git repository (so the
+    appendix's commit is a real one), every job shadowed: the guard against undeclared inputs. The first xdist
+    worker that asks builds it; another waits on the lock, then reads it. Never edited: a test that edits a build
+    works on a copy (`built`)."""
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent  # this run's folder, the same for every worker (the base is per worker)
+    done = shared / "pristine.json"
+    with FileLock(str(shared / "pristine.lock")):
+        if not done.exists():
+            work = shared / "pristine"
+            work.mkdir()
+            copy_project(work, shadow=True)
+            git(work, "init", "-q")
+            git(work, "add", "-A")
+            git(work, "commit", "-qm", "the checkout under test")
+            try:
+                run_snakemake(work, "--cores", "2", mirror=mirror)
+            except AssertionError as e:
+                done.write_text(json.dumps({"error": str(e)}))  # the other worker fails at once, not after a rebuild
+                raise
+            done.write_text(json.dumps({"path": str(work)}))
+    built = json.loads(done.read_text())
+    if "error" in built:
+        pytest.fail(f"the shared test build failed in another worker:\n{built['error'][-3000:]}", pytrace=False)
+    return Path(built["path"])
+
+
+@pytest.fixture(scope="session")
+def built(request, pristine, tmp_path_factory) -> Path:
+    """A copy of the shared build that its readers may edit in place (and restore)."""
     only_one_worker_builds(request)
-    work = copy_project(tmp_path_factory.mktemp("e2e"))
-    git(work, "init", "-q")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "the checkout under test")
-    run_snakemake(work, "--cores", "2", mirror=mirror)
+    work = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(pristine, work, symlinks=True, dirs_exist_ok=True)
     return work
 
 
-# The end-to-end builds every other test reads or edits in place (one moves `built` away and back): they are
-# built once, so all their readers run in one xdist worker, and first, while the other worker takes the rest.
-SHARED_BUILDS = frozenset({"built", "second"})
+# The end-to-end builds that other tests read or edit in place (one moves `built` away and back): each is built
+# once, so all its readers run in one xdist worker, and first, while the other worker takes the other build's.
+# No test reads both: the workers build them side by side.
+SHARED_BUILDS = {"built": "builds", "second": "second"}
 
 
-def shares_a_build(item) -> bool:
-    return bool(SHARED_BUILDS & set(getattr(item, "fixturenames", ())))
+def build_group(item) -> str | None:
+    groups = {SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_BUILDS}
+    if len(groups) > 1:
+        raise pytest.UsageError(f"{item.nodeid} reads both shared builds: they are built in different workers")
+    return groups.pop() if groups else None
 
 
 def pytest_itemcollected(item):
     # Marked as each test is collected, so that the mark is there when xdist reads it.
-    if shares_a_build(item):
-        item.add_marker(pytest.mark.xdist_group("builds"))
+    group = build_group(item)
+    if group:
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_collection_modifyitems(config, items):
-    items.sort(key=lambda item: not shares_a_build(item))  # stable: each module's order is kept
+    items.sort(key=lambda item: build_group(item) is None)  # stable: each module's order is kept
 
 
 def only_one_worker_builds(request) -> None:
     """xdist groups by a suffix it writes into each node id; where pytest ignores that write (pytest-xdist#1386,
     pytest 9.2) every worker would make its own copy of each build, silently doubling the suite's time."""
-    if getattr(request.config.option, "loadgroup", False) and not request._pyfuncitem.nodeid.endswith("@builds"):
+    group = build_group(request._pyfuncitem)
+    if getattr(request.config.option, "loadgroup", False) and not request._pyfuncitem.nodeid.endswith(f"@{group}"):
         pytest.fail("pytest-xdist did not keep the tests that share the builds in one worker: these versions of "
                     "pytest and pytest-xdist do not work together (pytest-xdist#1386); use those pinned in "
                     "pyproject.toml", pytrace=False)

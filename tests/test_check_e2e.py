@@ -19,7 +19,9 @@ import pytest
 from conftest import planned_rules, run_snakemake
 from gdlab.check import faults
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
+# One worker runs this module's tests (they share one check of the class): the one that does not edit the shared
+# build (tests/conftest.py), after its own build of the metrics.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second"), pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
                                                   reason="bubblewrap is not installed (apt-get install bubblewrap)")]
 # One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).
 # (A cell that fails is tested in test_check_sandbox.py, the data supplied in test_check.py: each notebook run here
@@ -40,7 +42,9 @@ assert not found and not wrote, (found, wrote)  # an error in the report if the 
 
 
 @pytest.fixture(scope="module")
-def checked(built, tmp_path_factory, mirror):
+def checked(pristine, tmp_path_factory, mirror):
+    built = tmp_path_factory.mktemp("checked")  # a copy of the shared build: the check runs in whichever worker
+    shutil.copytree(pristine, built, symlinks=True, dirs_exist_ok=True)
     handins = tmp_path_factory.mktemp("class")
     zip_path = built / "results" / "submission.zip"
     for name, (fault, notebooks) in CLASS.items():

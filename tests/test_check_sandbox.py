@@ -121,7 +121,7 @@ def test_a_hostile_notebook_is_contained_cell_by_cell(tmp_path, other_group, lis
 
 def test_a_fork_bomb_hits_the_process_limit_of_its_own_uid_and_dies_with_the_sandbox(tmp_path):
     """Processes and threads count against the job's own unprivileged uid (never root, for which RLIMIT_NPROC is
-    not enforced): the bomb stalls its own kernel, the wall clock ends it, and nothing of it survives."""
+    not enforced): the bomb is blocked, its cell's time limit or the wall clock ends it, and nothing of it survives."""
     import subprocess
 
     nb = notebook("import os\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            while True:\n"
@@ -134,7 +134,11 @@ def test_a_fork_bomb_hits_the_process_limit_of_its_own_uid_and_dies_with_the_san
         from gdlab.check import sandbox
         uid = sandbox.job_uid(s["uid_base"], s["uid_span"], str(tmp_path / "work"))
     run_, runner, _, _ = run(tmp_path, nb, s)
-    assert run_.killed and run_.seconds < 40
+    # Either the wall clock ends the stalled sandbox, or the kernel still answers and the cell's time limit
+    # interrupts the bomb's sleep after the limit blocked it (which one depends on the machine's speed).
+    interrupted = runner is not None and [c.get("error", {}).get("exception") for c in runner["cells"]] == [
+        "KeyboardInterrupt"]
+    assert (run_.killed or interrupted) and run_.seconds < 40, (run_, runner)
     assert subprocess.run(["true"]).returncode == 0  # the checker itself can still start processes
     if uid is not None:  # none survives its sandbox (the kernel takes a moment to reap a few hundred processes)
         import time

@@ -39,10 +39,12 @@ def second(request, tmp_path_factory, mirror):
 
 # --- determinism ---------------------------------------------------------------------------
 
-def test_two_builds_give_identical_metrics_and_the_same_favourite(built, second):
+def test_two_builds_give_identical_metrics_and_the_same_favourite(second, pristine):
+    """The shared build (every job shadowed, Snakemake's default scheduler ilp) and `second` (unshadowed, greedy),
+    each made in its own xdist worker."""
     # Files without wall-clock fields are byte-identical, not merely equal.
-    assert same_metrics(built, second) >= 20
-    fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (built, second)]
+    assert same_metrics(pristine, second) >= 20
+    fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (pristine, second)]
     assert [{k: f[k] for k in ("lr", "batch_size", "epochs", "max_epochs")} for f in fav] == [
         {k: fav[0][k] for k in ("lr", "batch_size", "epochs", "max_epochs")}] * 2
 
@@ -85,7 +87,7 @@ def test_killed_mid_training_resumes_with_the_readmes_command_without_recomputin
     cmd, env = snakemake_call(second, *METRIC_TARGETS[:3], "--cores", "1", configfile=cfgfile, mirror=mirror)
     proc = subprocess.Popen(cmd, cwd=second, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    # A running job writes its log in its shadow folder (config/test.yaml: shadow), a finished one's is moved here.
+    # A running job writes its log here, or in its shadow folder where the configuration shadows jobs.
     logs = ("results/logs/ex3_point/*.log", ".snakemake/shadow/*/results/logs/ex3_point/*.log")
 
     def new_outputs():
@@ -98,9 +100,11 @@ def test_killed_mid_training_resumes_with_the_readmes_command_without_recomputin
                    if runs / (log.stem + ".json") not in set(old) | done and log.stat().st_mtime > time.time() - 60]
         if done and started:
             break
-        time.sleep(0.2)
+        time.sleep(0.05)
+    # Frozen at once, inside the next training job (its log is open: it has loaded torch and trains for about a
+    # second); the kill then finds every process exactly where it stopped.
+    os.killpg(proc.pid, signal.SIGSTOP)
     assert proc.poll() is None, "the build finished before it could be interrupted"
-    time.sleep(1.0)  # inside the next training job
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     finished = {p: p.stat().st_mtime_ns for p in new_outputs()}

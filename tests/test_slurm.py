@@ -9,7 +9,7 @@ import time
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, finished, run_snakemake, same_metrics, start_snakemake, write_config
+from conftest import REPO, copy_project, finished, run_snakemake, same_metrics, start_snakemake
 from slurm_cluster import Cluster, why_unavailable
 
 pytestmark = pytest.mark.e2e
@@ -47,14 +47,12 @@ TARGETS = ["results/ex2/gd.json", "results/ex3/points/lr_0.1_bs_4096.json"]
 
 def test_slurm_run_equals_local_run(cluster, tmp_path_factory, mirror):
     local, work = (copy_project(tmp_path_factory.mktemp(name)) for name in ("local", "on_slurm"))
-    # Unshadowed, as a user's build is (config.yaml): Snakemake does not carry its shadow folders to a cluster's job
+    # Unshadowed (copy_project), as a user's build is: Snakemake does not carry its shadow folders to a cluster's job
     # steps (it looks for the outputs of a local rule's shadow that the job step never made).
-    cfg = [write_config(w, "unshadowed.yaml", lambda c: c.update(shadow=None)) for w in (local, work)][0]
     # The local build runs on one core beside the SLURM one, which mostly waits for the queue.
-    beside = start_snakemake(local, *TARGETS, "--cores", "1", mirror=mirror, configfile=cfg)
+    beside = start_snakemake(local, *TARGETS, "--cores", "1", mirror=mirror)
     start = time.monotonic()
-    proc = run_snakemake(work, *TARGETS, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False,
-                         configfile=cfg)
+    proc = run_snakemake(work, *TARGETS, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
     seconds = time.monotonic() - start
     finished(beside, "locally")
     out = proc.stdout + proc.stderr
