@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -117,35 +119,64 @@ def write_config(work: Path, name: str, change) -> str:
     return f"config/{name}"
 
 
-@pytest.fixture(scope="session")
-def pristine(request, tmp_path_factory, mirror) -> Path:
-    """The whole workflow on config/test.yaml, built once per run in a checkout that is a git repository (so the
-    appendix's commit is a real one), every job shadowed: the guard against undeclared inputs. The first xdist
-    worker that asks builds it; another waits on the lock, then reads it. Never edited: a test that edits a build
-    works on a copy (`built`)."""
+def shared_folder(config) -> Path:
+    """This run's temporary folder, the same for every xdist worker (each worker's own base lies inside it)."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+_PRISTINE_BUILD: list[subprocess.Popen] = []  # this process's build of it, to stop if the session ends first
+
+
+def make_pristine(shared: Path, mirror: Path) -> dict:
+    """The shared test build, made unless it is done: under a file lock, so that exactly one worker makes it and
+    the others wait. Returns {"path": ...}, or {"error": ...} when the build failed (in whichever worker)."""
     from filelock import FileLock
 
-    shared = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):
-        shared = shared.parent  # this run's folder, the same for every worker (the base is per worker)
     done = shared / "pristine.json"
     with FileLock(str(shared / "pristine.lock")):
         if not done.exists():
             work = shared / "pristine"
+            shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
             copy_project(work, shadow=True)
             git(work, "init", "-q")
             git(work, "add", "-A")
             git(work, "commit", "-qm", "the checkout under test")
+            proc = start_snakemake(work, "--cores", "2", mirror=mirror)
+            _PRISTINE_BUILD.append(proc)
             try:
-                run_snakemake(work, "--cores", "2", mirror=mirror)
+                finished(proc, "of the shared test build")
+                done.write_text(json.dumps({"path": str(work)}))
             except AssertionError as e:
                 done.write_text(json.dumps({"error": str(e)}))  # the other worker fails at once, not after a rebuild
-                raise
-            done.write_text(json.dumps({"path": str(work)}))
-    built = json.loads(done.read_text())
+    return json.loads(done.read_text())
+
+
+def pytest_collection_finish(session):
+    # The shared build is the longest setup of the suite: it starts as soon as the tests are known, in the
+    # background of every worker (the lock lets one build, the others wait), not when a test first asks for it.
+    mirror = data_mirror()
+    if mirror is None or not (mirror / "mnist").is_dir():
+        return  # no data to build from: the tests that need the build are skipped
+    if any("pristine" in getattr(item, "fixturenames", ()) for item in session.items):
+        threading.Thread(target=make_pristine, args=(shared_folder(session.config), mirror), daemon=True).start()
+
+
+def pytest_sessionfinish(session):
+    for proc in _PRISTINE_BUILD:
+        if proc.poll() is None:  # the session ended (-x, Ctrl-C) while the build ran: stop it, not orphan it
+            os.killpg(proc.pid, signal.SIGTERM)
+
+
+@pytest.fixture(scope="session")
+def pristine(request, mirror) -> Path:
+    """The whole workflow on config/test.yaml, built once per run in a checkout that is a git repository (so the
+    appendix's commit is a real one), every job shadowed: the guard against undeclared inputs. Never edited: a
+    test that edits a build works on a copy (`built`)."""
+    built = make_pristine(shared_folder(request.config), mirror)
     if "error" in built:
-        pytest.fail(f"the shared test build failed in another worker:\n{built['error'][-3000:]}", pytrace=False)
+        pytest.fail(f"the shared test build failed:\n{built['error'][-6000:]}", pytrace=False)
     return Path(built["path"])
 
 

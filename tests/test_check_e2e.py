@@ -1,6 +1,6 @@
 """`make check` end to end on the test build's own hand-in: the project's zip passes every check; a small class made
-from it by fault injection — the training loop that hands u and û to the gradient swapped, a number typed into
-Markdown — and a hostile group: each fault is named in its group's
+from it by fault injection — Exercise 1's gradient with the wrong sign, a number typed into Markdown — and a
+hostile group: each fault is named in its group's
 report and nowhere else, the hostile group changes nothing of the others; a second run checks only what changed.
 (Every fault of gdlab.check.faults, on the full configuration's hand-in, is checked by `make bench`.)"""
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second"), pytest.mark.sk
 # One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).
 # (A cell that fails is tested in test_check_sandbox.py, the data supplied in test_check.py: each notebook run here
 # costs the suite seconds.)
-CLASS = {"G02_swapped": ("ex3_swapped_u_uhat", [faults.EX3]), "G03_typed": ("markdown_typed_number", [faults.EX1])}
+CLASS = {"G02_sign": ("ex1_gradient_sign", [faults.EX1]), "G03_typed": ("markdown_typed_number", [faults.EX1])}
 HOSTILE = """import glob, os
 found = [p for p in ({others!r}, {results!r}, '/root/.ssh', '/etc/shadow') if os.path.exists(p)]
 found += glob.glob('/handin/**/*.zip', recursive=True) + glob.glob('/tmp/**/report.json', recursive=True)
@@ -79,20 +79,20 @@ def test_each_fault_is_named_in_its_group_and_nowhere_else(checked):
     for group, (fault, _) in CLASS.items():
         missing, extra = faults.unexplained(faults.BY_NAME[fault], faults.new_items(reports[group], clean))
         assert not missing and not extra, (group, missing, extra)
-    swapped = next(o for r in reports["G02_swapped"]["notebooks"].values() for o in r["outcomes"] if "3 d" in o["run"])
-    assert swapped["ok"] is False and swapped["value"] < 0.3 < swapped["reference"]  # both numbers, in the message
+    sign = next(o for r in reports["G02_sign"]["notebooks"].values() for o in r["outcomes"] if "1 c" in o["run"])
+    assert sign["ok"] is False and sign["value"] > sign["start"] > sign["reference"]  # uphill; the numbers, in words
 
 
 def test_the_summary_has_a_row_per_group_and_the_reports_are_html(checked):
     built, _, reports = checked
     rows = list(csv.DictReader((built / "results" / "check" / "summary.csv").open()))
-    assert [r["group"] for r in rows] == ["G02_swapped", "G03_typed", "G06_Hostile"]
+    assert [r["group"] for r in rows] == ["G02_sign", "G03_typed", "G06_Hostile"]
     by = {r["group"]: r for r in rows}
     assert by["G03_typed"]["passed"] == "yes" and by["G03_typed"]["functions_right"] == "2/2"
-    # What to look at first: the loop that learns nothing, or the cell that fails because of it (its own notebook).
-    assert by["G02_swapped"]["passed"] == "no" and by["G02_swapped"]["first_problem"].startswith("pw02_softmax")
+    # What to look at first: the function that is wrong, or the run that learns nothing because of it (its notebook).
+    assert by["G02_sign"]["passed"] == "no" and by["G02_sign"]["first_problem"].startswith("pw02_lin_regression_GD")
     assert "97.31" in by["G03_typed"]["first_problem"]
-    html = (built / "results" / "check" / "G02_swapped" / "report.html").read_text()
+    html = (built / "results" / "check" / "G02_sign" / "report.html").read_text()
     assert "learns nothing" in html and "<script" not in html
 
 
