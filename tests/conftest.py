@@ -125,59 +125,90 @@ def shared_folder(config) -> Path:
     return base.parent if hasattr(config, "workerinput") else base
 
 
-_PRISTINE_BUILD: list[subprocess.Popen] = []  # this process's build of it, to stop if the session ends first
+# What determinism is checked on, and what the second build makes: every metric the sheet and the notebooks are
+# made from.
+METRIC_TARGETS = ["results/ex1/summary.json", "results/ex2/summary.json", "results/ex3/summary.json",
+                  "results/review/summary.json", "results/report/claims.json"]
+# The two full builds the end-to-end tests read, by fixture name: how each is made. `pristine`: everything, every job
+# shadowed (the guard against undeclared inputs), Snakemake's default scheduler, in a git checkout (so the appendix's
+# commit is a real one). `second`: the metrics again, independently, unshadowed as a user's build, the other scheduler.
+SHARED = {"pristine": {"shadow": True, "git": True, "args": ()},
+          "second": {"shadow": False, "git": False, "args": (*METRIC_TARGETS, "--scheduler", "greedy")}}
+_RUNNING: list[subprocess.Popen] = []  # this process's builds, to stop if the session ends first
 
 
-def make_pristine(shared: Path, mirror: Path) -> dict:
-    """The shared test build, made unless it is done: under a file lock, so that exactly one worker makes it and
+def make_shared(shared: Path, name: str, mirror: Path) -> dict:
+    """The shared build ``name``, made unless it is done: under a file lock, so that exactly one worker makes it and
     the others wait. Returns {"path": ...}, or {"error": ...} when the build failed (in whichever worker)."""
     from filelock import FileLock
 
-    done = shared / "pristine.json"
-    with FileLock(str(shared / "pristine.lock")):
+    spec, done = SHARED[name], shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
         if not done.exists():
-            work = shared / "pristine"
+            work = shared / name
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
-            copy_project(work, shadow=True)
-            git(work, "init", "-q")
-            git(work, "add", "-A")
-            git(work, "commit", "-qm", "the checkout under test")
-            proc = start_snakemake(work, "--cores", "2", mirror=mirror)
-            _PRISTINE_BUILD.append(proc)
+            copy_project(work, shadow=spec["shadow"])
+            if spec["git"]:
+                git(work, "init", "-q")
+                git(work, "add", "-A")
+                git(work, "commit", "-qm", "the checkout under test")
+            proc = start_snakemake(work, *spec["args"], "--cores", "2", mirror=mirror)
+            _RUNNING.append(proc)
             try:
-                finished(proc, "of the shared test build")
+                finished(proc, f"of the shared test build {name!r}")
+                for rel, path in metrics_files(work).items():  # as built, before any test edits the build
+                    (shared / f"{name}-metrics" / "results" / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, shared / f"{name}-metrics" / "results" / rel)
                 done.write_text(json.dumps({"path": str(work)}))
             except AssertionError as e:
                 done.write_text(json.dumps({"error": str(e)}))  # the other worker fails at once, not after a rebuild
     return json.loads(done.read_text())
 
 
+def shared_build(request, name: str, mirror: Path) -> Path:
+    made = make_shared(shared_folder(request.config), name, mirror)
+    if "error" in made:
+        pytest.fail(f"the shared test build {name!r} failed:\n{made['error'][-6000:]}", pytrace=False)
+    return Path(made["path"])
+
+
 def pytest_collection_finish(session):
-    # The shared build is the longest setup of the suite: it starts as soon as the tests are known, in the
-    # background of every worker (the lock lets one build, the others wait), not when a test first asks for it.
+    # The shared builds are the longest setups of the suite: they start as soon as the tests are known, in the
+    # background of every worker (the lock lets one build each, the others wait), while the workers run the tests
+    # that need no build — most of those wait on a sandbox's clock or a cluster's queue, not on the CPUs.
     mirror = data_mirror()
-    if mirror is None or not (mirror / "mnist").is_dir():
-        return  # no data to build from: the tests that need the build are skipped
-    if any("pristine" in getattr(item, "fixturenames", ()) for item in session.items):
-        threading.Thread(target=make_pristine, args=(shared_folder(session.config), mirror), daemon=True).start()
+    if mirror is None or not (mirror / "mnist").is_dir() or session.config.option.collectonly:
+        return  # no data to build from (the tests that need the builds are skipped), or no test to run
+    for name in SHARED:
+        if any(name in getattr(item, "fixturenames", ()) for item in session.items):
+            threading.Thread(target=make_shared, args=(shared_folder(session.config), name, mirror),
+                             daemon=True).start()
 
 
 def pytest_sessionfinish(session):
-    for proc in _PRISTINE_BUILD:
-        if proc.poll() is None:  # the session ended (-x, Ctrl-C) while the build ran: stop it, not orphan it
+    for proc in _RUNNING:
+        if proc.poll() is None:  # the session ended (-x, Ctrl-C) while a build ran: stop it, not orphan it
             os.killpg(proc.pid, signal.SIGTERM)
 
 
 @pytest.fixture(scope="session")
 def pristine(request, mirror) -> Path:
-    """The whole workflow on config/test.yaml, built once per run in a checkout that is a git repository (so the
-    appendix's commit is a real one), every job shadowed: the guard against undeclared inputs. Never edited: a
-    test that edits a build works on a copy (`built`)."""
-    built = make_pristine(shared_folder(request.config), mirror)
-    if "error" in built:
-        pytest.fail(f"the shared test build failed:\n{built['error'][-6000:]}", pytrace=False)
-    return Path(built["path"])
+    """The whole workflow on config/test.yaml (SHARED). Never edited: a test that edits it works on a copy (`built`)."""
+    return shared_build(request, "pristine", mirror)
+
+
+@pytest.fixture(scope="session")
+def second(request, mirror) -> Path:
+    """The metrics again, built independently (SHARED); its tests edit it, in one worker."""
+    only_one_worker_builds(request)
+    return shared_build(request, "second", mirror)
+
+
+@pytest.fixture(scope="session")
+def second_metrics(request, mirror) -> Path:
+    """A folder with the metric files of `second` as it was built (results/...), whatever its tests did to it since."""
+    return shared_build(request, "second", mirror).parent / "second-metrics"
 
 
 @pytest.fixture(scope="session")
@@ -189,28 +220,30 @@ def built(request, pristine, tmp_path_factory) -> Path:
     return work
 
 
-# The end-to-end builds that other tests read or edit in place (one moves `built` away and back): each is built
-# once, so all its readers run in one xdist worker, and first, while the other worker takes the other build's.
-# No test reads both: the workers build them side by side.
-SHARED_BUILDS = {"built": "builds", "second": "second"}
+# Two xdist workers, two groups, each a fixed plan. The shared builds (SHARED) start in the background as soon as
+# the tests are collected; meanwhile each worker runs what needs no build, then what needs `second`, then what
+# needs `pristine` (its copy `built` too), then what compares the two. Group "second": the tests that edit `second`
+# (all in one worker: it is edited in place), the teaching assistants' check (its own copy of `pristine`) and the
+# determinism test; group "builds": every other test — the readers of `built` (one moves it away and back) and
+# the unit tests.
+def build_group(item) -> str:
+    names = set(getattr(item, "fixturenames", ()))
+    marked = item.get_closest_marker("xdist_group")
+    return "second" if "second" in names or (marked and marked.args[0] == "second") else "builds"
 
 
-def build_group(item) -> str | None:
-    groups = {SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_BUILDS}
-    if len(groups) > 1:
-        raise pytest.UsageError(f"{item.nodeid} reads both shared builds: they are built in different workers")
-    return groups.pop() if groups else None
+def plan_rank(item) -> int:
+    names = set(getattr(item, "fixturenames", ()))
+    return 3 if {"pristine", "second_metrics"} <= names else 2 if "pristine" in names else 1 if "second" in names else 0
 
 
 def pytest_itemcollected(item):
     # Marked as each test is collected, so that the mark is there when xdist reads it.
-    group = build_group(item)
-    if group:
-        item.add_marker(pytest.mark.xdist_group(group))
+    item.add_marker(pytest.mark.xdist_group(build_group(item)))
 
 
 def pytest_collection_modifyitems(config, items):
-    items.sort(key=lambda item: build_group(item) is None)  # stable: each module's order is kept
+    items.sort(key=plan_rank)  # stable: each module's order is kept within a rank
 
 
 def only_one_worker_builds(request) -> None:

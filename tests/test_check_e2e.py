@@ -19,8 +19,8 @@ import pytest
 from conftest import planned_rules, run_snakemake
 from gdlab.check import faults
 
-# One worker runs this module's tests (they share one check of the class): the one that does not edit the shared
-# build (tests/conftest.py), after its own build of the metrics.
+# One worker runs this module's tests (they share one check of the class): the one that does not edit `built`
+# (tests/conftest.py), after the tests that edit `second`.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second"), pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
                                                   reason="bubblewrap is not installed (apt-get install bubblewrap)")]
 # One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).

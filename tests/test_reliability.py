@@ -14,37 +14,22 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import (REPO, copy_project, only_one_worker_builds, planned_rules, run_snakemake, same_metrics,
-                      snakemake_call, strip_timing, write_config)
+from conftest import (METRIC_TARGETS, REPO, copy_project, planned_rules, run_snakemake, same_metrics, snakemake_call,
+                      strip_timing, write_config)
 from gdlab.io import load_arrays, read_json
 from gdlab.spine import KAGGLE_FEATURES
 
 pytestmark = pytest.mark.e2e
 
-# What determinism is checked on: every metric the sheet and the notebooks are made from.
-METRIC_TARGETS = ["results/ex1/summary.json", "results/ex2/summary.json", "results/ex3/summary.json",
-                  "results/review/summary.json", "results/report/claims.json"]
-
-
-@pytest.fixture(scope="module")
-def second(request, tmp_path_factory, mirror):
-    """A second, independent build of the test config's metrics (the rendering is left out: it holds no number
-    that is not in a summary)."""
-    only_one_worker_builds(request)
-    work = copy_project(tmp_path_factory.mktemp("second"))
-    # The other scheduler than the shared build's (ilp, Snakemake's default): another order of the same jobs.
-    run_snakemake(work, *METRIC_TARGETS, "--cores", "2", "--scheduler", "greedy", mirror=mirror)
-    return work
-
-
 # --- determinism ---------------------------------------------------------------------------
 
-def test_two_builds_give_identical_metrics_and_the_same_favourite(second, pristine):
+@pytest.mark.xdist_group("second")
+def test_two_builds_give_identical_metrics_and_the_same_favourite(second_metrics, pristine):
     """The shared build (every job shadowed, Snakemake's default scheduler ilp) and `second` (unshadowed, greedy),
-    each made in its own xdist worker."""
+    made independently, side by side (tests/conftest.py: SHARED); `second`'s metrics as it was built."""
     # Files without wall-clock fields are byte-identical, not merely equal.
-    assert same_metrics(pristine, second) >= 20
-    fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (pristine, second)]
+    assert same_metrics(pristine, second_metrics) >= 20
+    fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (pristine, second_metrics)]
     assert [{k: f[k] for k in ("lr", "batch_size", "epochs", "max_epochs")} for f in fav] == [
         {k: fav[0][k] for k in ("lr", "batch_size", "epochs", "max_epochs")}] * 2
 
@@ -63,7 +48,7 @@ def test_a_different_seed_changes_the_split_but_not_the_courses_way(built, tmp_p
     assert ours != base
 
 
-# Leaves the second build without claims.json (no later test needs it).
+# Leaves the second build without claims.json (no later test needs it: the determinism test reads its snapshot).
 def test_a_claim_that_no_longer_holds_fails_the_build_naming_it(second, mirror):
     cfg = write_config(second, "strict.yaml", lambda c: c["claims"].update(
         ex1_max_lr_agrees={"text": "too strict", "value": "ex1.max_lr.relative_difference", "op": "<=", "bound": 1e-9}))
