@@ -195,6 +195,9 @@ plt.show()
 {{ code("gdlab.logreg.null_direction") }}
 
 
+{{ code("gdlab.facts.wilson_interval") }}
+
+
 # Held out: train on a stratified part, standardised with that part's mean and std only; test on the rest.
 labels = Y.flatten().numpy()
 train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
@@ -207,6 +210,9 @@ held_out = accuracy(Y_test, predict(X_test, W_train))
 print(f"{len(train)} patients for training, {len(test)} held out; accuracy: training "
       f"{accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f} ({round((1 - held_out) * len(test))} mistakes);"
       f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
+confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
+low, high = wilson_interval(round(held_out * len(test)), len(test), confidence)
+print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
 # The rank of the design by SVD, and the dependency read off its null direction.
 found = collinearity(raw, features, {{ cfg.ex2.additions.rank_rtol }})
 print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")

@@ -147,6 +147,7 @@ rule ex2_summary:
     params:
         outcome=config["outcome"],
         near_minimum=config["ex2"]["near_minimum"],
+        confidence=config["ex2"]["additions"]["confidence"],
         **EX2_RUNS,
     resources:
         **TIER["light"],

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gdlab.facts import fastest, outcome, period_two, range_test_facts
+from gdlab.facts import fastest, outcome, period_two, range_test_facts, wilson_interval
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -69,7 +69,10 @@ write_json(snakemake.output.json, {
     "heldout": {"train_accuracy": h["train_accuracy"][-1], "test_accuracy": h["test_accuracy"][-1],
                 "train_cost": h["train_cost"][-1], "test_cost": h["test_cost"][-1], "n_test": prep["n_test"],
                 "majority": max(prep["test_positive_fraction"], 1 - prep["test_positive_fraction"]),
-                "test_errors": round((1 - h["test_accuracy"][-1]) * prep["n_test"])},
+                "test_errors": round((1 - h["test_accuracy"][-1]) * prep["n_test"]),
+                "confidence": snakemake.params.confidence,
+                "interval": wilson_interval(round(h["test_accuracy"][-1] * prep["n_test"]), prep["n_test"],
+                                            snakemake.params.confidence)},
     "collinearity": col | {"rank_deficient": col["rank"] < col["n_columns"], "model_rank": prep["model_rank"],
                            # Each dependency's constant is shown only when it exceeds the file's rounding (the
                            # largest residual): a constant of 1e-9 is the precision of the CSV, not part of the law.
