@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,11 @@ def test_a_running_job_is_found_in_the_real_proc(tmp_path):
     script.write_text("import time\ntime.sleep(60)\n")
     job = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path)
     try:
+        # Until the child has exec'd the script, /proc shows the forked test process: wait for that state.
+        cmdline = Path(f"/proc/{job.pid}/cmdline")
+        deadline = time.monotonic() + 30
+        while str(script).encode() not in cmdline.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert builds_in(tmp_path) == [job.pid]
         assert builds_in(tmp_path / "elsewhere") == []
     finally:
