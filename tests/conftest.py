@@ -42,7 +42,7 @@ def mirror() -> Path:
 def copy_project(dest: Path, shadow: bool = False) -> Path:
     """A private copy of what the workflow reads, so tests may edit it freely. Its test configuration runs jobs
     shadowed (each in a folder with only its declared inputs) only where ``shadow`` asks for it: the shared build
-    `built` is the guard against undeclared inputs; elsewhere a shadowed job costs a whole Snakemake start."""
+    `pristine` is the guard against undeclared inputs; elsewhere a shadowed job costs a whole Snakemake start."""
     for part in PROJECT_PARTS:
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in PROJECT_FILES:
@@ -132,14 +132,16 @@ METRIC_TARGETS = ["results/ex1/summary.json", "results/ex2/summary.json", "resul
 # The two full builds the end-to-end tests read, by fixture name: how each is made. `pristine`: everything, every job
 # shadowed (the guard against undeclared inputs), Snakemake's default scheduler, in a git checkout (so the appendix's
 # commit is a real one). `second`: the metrics again, independently, unshadowed as a user's build, the other scheduler.
-SHARED = {"pristine": {"shadow": True, "git": True, "args": ()},
-          "second": {"shadow": False, "git": False, "args": (*METRIC_TARGETS, "--scheduler", "greedy")}}
+# `edited`: its tests edit it in place, so its metrics are also kept as built, for the comparison.
+SHARED = {"pristine": {"shadow": True, "git": True, "edited": False, "args": ()},
+          "second": {"shadow": False, "git": False, "edited": True, "args": (*METRIC_TARGETS, "--scheduler", "greedy")}}
 _RUNNING: list[subprocess.Popen] = []  # this process's builds, to stop if the session ends first
 
 
 def make_shared(shared: Path, name: str, mirror: Path) -> dict:
     """The shared build ``name``, made unless it is done: under a file lock, so that exactly one worker makes it and
-    the others wait. Returns {"path": ...}, or {"error": ...} when the build failed (in whichever worker)."""
+    the others wait. Returns {"path": ...} (and "metrics": its metric files as built, if its tests edit it), or
+    {"error": ...} when the build failed (in whichever worker)."""
     from filelock import FileLock
 
     spec, done = SHARED[name], shared / f"{name}.json"
@@ -157,20 +159,31 @@ def make_shared(shared: Path, name: str, mirror: Path) -> dict:
             _RUNNING.append(proc)
             try:
                 finished(proc, f"of the shared test build {name!r}")
-                for rel, path in metrics_files(work).items():  # as built, before any test edits the build
-                    (shared / f"{name}-metrics" / "results" / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, shared / f"{name}-metrics" / "results" / rel)
-                done.write_text(json.dumps({"path": str(work)}))
+                made = {"path": str(work)}
+                if spec["edited"]:
+                    made["metrics"] = str(shared / f"{name}-metrics")
+                    for rel, path in metrics_files(work).items():
+                        kept = Path(made["metrics"]) / "results" / rel
+                        kept.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(path, kept)
+                done.write_text(json.dumps(made))
             except AssertionError as e:
                 done.write_text(json.dumps({"error": str(e)}))  # the other worker fails at once, not after a rebuild
     return json.loads(done.read_text())
 
 
-def shared_build(request, name: str, mirror: Path) -> Path:
+def shared_build(request, name: str, mirror: Path, key: str = "path") -> Path:
     made = make_shared(shared_folder(request.config), name, mirror)
     if "error" in made:
         pytest.fail(f"the shared test build {name!r} failed:\n{made['error'][-6000:]}", pytrace=False)
-    return Path(made["path"])
+    return Path(made[key])
+
+
+def copy_of_build(build: Path, tmp_path_factory, name: str) -> Path:
+    """A private copy of a finished build (its checkout, results and Snakemake's records), for a test to edit."""
+    work = tmp_path_factory.mktemp(name)
+    shutil.copytree(build, work, symlinks=True, dirs_exist_ok=True)
+    return work
 
 
 def pytest_collection_finish(session):
@@ -208,16 +221,14 @@ def second(request, mirror) -> Path:
 @pytest.fixture(scope="session")
 def second_metrics(request, mirror) -> Path:
     """A folder with the metric files of `second` as it was built (results/...), whatever its tests did to it since."""
-    return shared_build(request, "second", mirror).parent / "second-metrics"
+    return shared_build(request, "second", mirror, key="metrics")
 
 
 @pytest.fixture(scope="session")
 def built(request, pristine, tmp_path_factory) -> Path:
     """A copy of the shared build that its readers may edit in place (and restore)."""
     only_one_worker_builds(request)
-    work = tmp_path_factory.mktemp("e2e")
-    shutil.copytree(pristine, work, symlinks=True, dirs_exist_ok=True)
-    return work
+    return copy_of_build(pristine, tmp_path_factory, "e2e")
 
 
 # Two xdist workers, two groups, each a fixed plan. The shared builds (SHARED) start in the background as soon as

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import planned_rules, run_snakemake
+from conftest import copy_of_build, planned_rules, run_snakemake
 from gdlab.check import faults
 
 # One worker runs this module's tests (they share one check of the class): the one that does not edit `built`
@@ -43,8 +43,7 @@ assert not found and not wrote, (found, wrote)  # an error in the report if the 
 
 @pytest.fixture(scope="module")
 def checked(pristine, tmp_path_factory, mirror):
-    built = tmp_path_factory.mktemp("checked")  # a copy of the shared build: the check runs in whichever worker
-    shutil.copytree(pristine, built, symlinks=True, dirs_exist_ok=True)
+    built = copy_of_build(pristine, tmp_path_factory, "checked")  # the check runs in whichever worker
     handins = tmp_path_factory.mktemp("class")
     zip_path = built / "results" / "submission.zip"
     for name, (fault, notebooks) in CLASS.items():

@@ -33,6 +33,7 @@ converged = [r for r in study if r["outcome"] == "converged"]
 quickest = fastest(converged, "epochs_to_minimum")
 range_test = range_test_facts(rng["probes"])
 h = add["heldout"]
+errors = round((1 - h["test_accuracy"][-1]) * prep["n_test"])  # of the held-out patients
 used = prep["used"]
 weights = np.array(add["reduced"]["W"][0][1:])
 col = prep["collinearity"]
@@ -69,10 +70,8 @@ write_json(snakemake.output.json, {
     "heldout": {"train_accuracy": h["train_accuracy"][-1], "test_accuracy": h["test_accuracy"][-1],
                 "train_cost": h["train_cost"][-1], "test_cost": h["test_cost"][-1], "n_test": prep["n_test"],
                 "majority": max(prep["test_positive_fraction"], 1 - prep["test_positive_fraction"]),
-                "test_errors": round((1 - h["test_accuracy"][-1]) * prep["n_test"]),
-                "confidence": snakemake.params.confidence,
-                "interval": wilson_interval(round(h["test_accuracy"][-1] * prep["n_test"]), prep["n_test"],
-                                            snakemake.params.confidence)},
+                "test_errors": errors, "confidence": snakemake.params.confidence,
+                "interval": wilson_interval(prep["n_test"] - errors, prep["n_test"], snakemake.params.confidence)},
     "collinearity": col | {"rank_deficient": col["rank"] < col["n_columns"], "model_rank": prep["model_rank"],
                            # Each dependency's constant is shown only when it exceeds the file's rounding (the
                            # largest residual): a constant of 1e-9 is the precision of the CSV, not part of the law.
