@@ -260,3 +260,17 @@ def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
     tmpfs_at = max(i for i, a in enumerate(cmd) if a == "--tmpfs")
     bind_at = next(i for i, a in enumerate(cmd) if a == "--ro-bind" and cmd[i + 2] == "/tmp/clone/.venv")
     assert cmd[tmpfs_at + 1] == "/tmp" and tmpfs_at < bind_at
+
+
+def test_our_own_hand_in_must_pass_with_nothing_to_look_at():
+    from gdlab.check.report import self_verdict
+
+    clean = {"group": "_self", "passed": True, "problems": [], "look_at": [], "functions_right": 15,
+             "functions_total": 15, "notebooks_ran": ["a.ipynb", "b.ipynb"]}
+    assert self_verdict(clean).startswith("_self: passes every check (15/15 course functions right, 2 notebooks ran)")
+    typed = clean | {"look_at": ["x.ipynb: numbers in the Markdown that no output prints (typed by hand?): 92.61"]}
+    with pytest.raises(RuntimeError, match="look at: x.ipynb: numbers in the Markdown .* 92.61"):
+        self_verdict(typed)
+    wrong = clean | {"passed": False, "problems": ["x.ipynb: code cell 3: NameError: name 'W' is not defined"]}
+    with pytest.raises(RuntimeError, match="code cell 3: NameError"):
+        self_verdict(wrong)

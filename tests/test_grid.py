@@ -11,7 +11,7 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, grid_facts, level, points_table, ranked, rounding,
-                        runs_table, table_text, trend, versus)
+                        runs_table, shortfalls, table_text, trend, versus)
 
 N_TRAIN = 100
 
@@ -277,6 +277,17 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
     assert fast["best_at"] == [] and fast["max_gap"] == pytest.approx(0.905 - 0.40) and fast["max_gap_batch"] == 256
     assert fast["noisier_than_best"] and fast["max_range"] == pytest.approx(0.4) and fast["unstable"] == 3
     assert grid_facts(FAST)["unstable_lrs"] == [0.1, 1.0] and grid_facts(SLOW)["unstable_lrs"] == []
+
+
+def test_shortfalls_are_each_points_distance_below_the_best_of_its_batch():
+    """SLOW by hand: best 0.91 at batch 16 (rate 0.01), 0.92 at batch 256 (rate 0.1)."""
+    table = shortfalls(SLOW)
+    assert list(table.index) == [0.001, 0.01, 0.1] and list(table.columns) == [16, 256]
+    assert table.to_numpy() == pytest.approx(np.array([[0.91 - 0.85, 0.92 - 0.70], [0.0, 0.92 - 0.86],
+                                                       [0.91 - 0.90, 0.0]]))
+    # The best of each batch is taken among the points whose seeds all trained: an unstable point can fall above it.
+    fast = shortfalls(FAST)
+    assert fast.loc[0.01, 256] == pytest.approx(0.0) and fast.loc[0.1, 256] == pytest.approx(0.905 - 0.89)
 
 
 def test_grid_facts_a_best_point_inside_the_grid():

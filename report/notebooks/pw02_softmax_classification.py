@@ -293,6 +293,12 @@ print(points.pivot(index="lr", columns="batch_size", values="status").to_string(
 print("\nper batch size: the best rate, and the rates level with it (their seeds' ranges overlap)")
 for row in best_by_batch(points):
     print(f"  batch {row['batch_size']:>5}: best lr {row['lr']:g}, level {row['level_lrs']}")
+
+{{ code("gdlab.grid.shortfalls") }}
+
+
+print("\nhow far each point falls short of the best rate at its batch size (percentage points)")
+print((100 * shortfalls(points)).round(2).to_string())
 # YOUR CODE (END)
 
 # %%
@@ -332,6 +338,7 @@ print(favourite.to_string())
 lr, nbatch, seed = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds[0] }}
 W, b, history, row = runs[lr, nbatch, seed]
 print(f"\nthe model of seed {seed}: validation accuracy {row['val_accuracy']:.4f}, test accuracy {row['test_accuracy']:.4f}")
+print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)])
 # Were {{ cfg.ex3.grid.epochs }} epochs enough? Every seed again, {{ cfg.ex3.favourite.longer }} times as long (the rate falls over the longer run).
 longer = [run_setting(*parts, lr, nbatch, s, epochs={{ cfg.ex3.favourite.longer }} * {{ cfg.ex3.grid.epochs }}, **settings)[3] for s in {{ cfg.ex3.grid.seeds }}]
 print("validation accuracy of the seeds,", {{ cfg.ex3.grid.epochs }}, "epochs:", [round(r[3]["val_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)],

@@ -134,6 +134,14 @@ def trend(best: list[dict]) -> str:
     return "unclear"
 
 
+def shortfalls(points: pd.DataFrame) -> pd.DataFrame:
+    """How far each point's mean validation accuracy falls short of the best point of its batch size (0 at the
+    best): a table, learning rate × batch size."""
+    best = {b["batch_size"]: b["val_accuracy"] for b in best_by_batch(points)}
+    gap = points["batch_size"].map(best) - points["val_accuracy"]
+    return points.assign(shortfall=gap).pivot(index="lr", columns="batch_size", values="shortfall")
+
+
 def grid_facts(points: pd.DataFrame) -> dict:
     """What the sheet says about the grid, computed here: the best and worst points, the best rate per batch size
     and its trend, and how many points ended each way."""
@@ -141,16 +149,16 @@ def grid_facts(points: pd.DataFrame) -> dict:
     best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
     per_batch = best_by_batch(points)
     lrs = sorted(points["lr"].unique())
-    best_acc = {b["batch_size"]: b["val_accuracy"] for b in per_batch}
     best_range = max(b["val_accuracy_range"] for b in per_batch)
+
+    short = shortfalls(points)
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size: the batch sizes where it is the
         best, its largest shortfall elsewhere (and where), how many of its points had a seed unstable or diverged,
         and the largest difference between two seeds of one point."""
         rows = points[points["lr"] == lr]
-        gaps = {int(r.batch_size): best_acc[int(r.batch_size)] - r.val_accuracy for r in rows.itertuples()
-                if int(r.batch_size) in best_acc}
+        gaps = {int(bs): float(g) for bs, g in short.loc[lr].dropna().items()}
         worst = max(gaps, key=gaps.get)
         return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),

@@ -122,10 +122,11 @@ def group_html(report: dict) -> str:
 
 
 def self_verdict(report: dict) -> str:
-    """The stamp of a passing hand-in; a hand-in with problems raises, naming each (results/submission.zip is ours)."""
-    if not report["passed"]:
-        raise RuntimeError("results/submission.zip does not pass the teaching assistants' checker:\n  "
-                           + "\n  ".join(report["problems"]))
+    """The stamp of our own hand-in (results/submission.zip), which must give a teaching assistant nothing to look
+    at either — a number its rerun prints differently, a number in its Markdown that no output prints: otherwise
+    this raises, naming each."""
+    if not report["passed"] or report["look_at"]:
+        raise RuntimeError("results/submission.zip does not pass the teaching assistants' checker cleanly:\n  "
+                           + "\n  ".join([*report["problems"], *(f"look at: {i}" for i in report["look_at"])]))
     return (f"{report['group']}: passes every check ({report['functions_right']}/{report['functions_total']} course "
-            f"functions right, {len(report['notebooks_ran'])} notebooks ran)\n"
-            + "".join(f"look at: {item}\n" for item in report["look_at"]))
+            f"functions right, {len(report['notebooks_ran'])} notebooks ran), nothing to look at\n")
