@@ -9,7 +9,7 @@ import time
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, finished, run_snakemake, same_metrics, start_snakemake
+from conftest import REPO, copy_project, run_snakemake, same_metrics
 from slurm_cluster import Cluster, why_unavailable
 
 pytestmark = pytest.mark.e2e
@@ -41,20 +41,17 @@ def cluster(tmp_path_factory):
 # A small part of the workflow: enough to prove the executor, the profile and the declared resources (a
 # full MNIST training job among them), not the science — the local build proves that.
 # Two short chains of training jobs (the executor polls SLURM more slowly the longer nothing finishes: few levels
-# keep the test short), and what they produce compared with a local build of the same targets.
+# keep the test short), and what they produce compared with the shared local build of the metrics (`second`).
 TARGETS = ["results/ex2/gd.json", "results/ex3/points/lr_0.1_bs_4096.json"]
 
 
-def test_slurm_run_equals_local_run(cluster, tmp_path_factory, mirror):
-    local, work = (copy_project(tmp_path_factory.mktemp(name)) for name in ("local", "on_slurm"))
+def test_slurm_run_equals_local_run(cluster, second_metrics, tmp_path_factory, mirror):
+    work = copy_project(tmp_path_factory.mktemp("on_slurm"))
     # Unshadowed (copy_project), as a user's build is: Snakemake does not carry its shadow folders to a cluster's job
     # steps (it looks for the outputs of a local rule's shadow that the job step never made).
-    # The local build runs on one core beside the SLURM one, which mostly waits for the queue.
-    beside = start_snakemake(local, *TARGETS, "--cores", "1", mirror=mirror)
     start = time.monotonic()
     proc = run_snakemake(work, *TARGETS, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
     seconds = time.monotonic() - start
-    finished(beside, "locally")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"{out[-6000:]}\n{cluster.logs()}"
     submitted = re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out)
@@ -63,8 +60,8 @@ def test_slurm_run_equals_local_run(cluster, tmp_path_factory, mirror):
     assert {"mnist_prepare", "ex2_prepare", "ex2_gd", "ex3_point"} <= set(submitted)
     assert "fetch" not in set(submitted)
     # ... and the results are those of the local build, exactly (timing fields aside).
-    assert same_metrics(local, work, under="ex2", at_least=2) >= 2  # prepared.json and gd.json
-    same_metrics(local, work, under="ex3/points", at_least=1)
+    assert same_metrics(second_metrics, work, under="ex2", at_least=2) >= 2  # prepared.json and gd.json
+    same_metrics(second_metrics, work, under="ex3/points", at_least=1)
     # Each job ran with its rule's memory request: SLURM recorded it.
     jobs = subprocess.run(["scontrol", "show", "job", "--oneliner"], capture_output=True, text=True).stdout
     assert re.search(r"MinMemoryNode=(2048M|2G)\b", jobs), jobs[-2000:]  # the MNIST training job's mem_mb

@@ -1,5 +1,5 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST under `data/` and `lausanne-appart.csv`", title="Exercises 4–6: the runs behind the maths") }}
+# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST under `data/`, `lausanne-appart.csv`, and the functions of the notebooks of Exercises 1 and 3", title="Exercises 4–6: the runs behind the maths") }}
 #
 # Every run that `pw02_maths.pdf` quotes, and 6 d, which the practical asks for in a notebook.
 
@@ -18,6 +18,19 @@ from torchvision import datasets
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
 plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, which are these plots
 
+# %%
+{{ code("gdlab.reuse.definitions") }}
+
+
+# Exercise 3's model and training loop, and Exercise 1's linear regression, as their notebooks define them: each
+# function is written once, in the notebook of its exercise.
+(split, linear_trsf, softmax, predict, grad_loss_ce, metrics, init_params, hand_step,
+ train) = definitions("pw02_softmax_classification.ipynb", "split", "linear_trsf", "softmax", "predict",
+                      "grad_loss_ce", "metrics", "init_params", "hand_step", "train")
+(design, normal_equations, gradient_cost, gradient_descent, epochs_to_reach, standardise,
+ feature_variant) = definitions("pw02_lin_regression_GD.ipynb", "design", "normal_equations", "gradient_cost",
+                                "gradient_descent", "epochs_to_reach", "standardise", "feature_variant")
+
 # %% [markdown]
 # ## Exercise 4 e and f: softmax regression on a few MNIST images
 #
@@ -29,38 +42,11 @@ test_set = datasets.MNIST(root="data", train=False, download=True)
 X_train, Y_train = train_set.data.reshape(-1, 784).float() / 255, train_set.targets
 X_test, Y_test = test_set.data.reshape(-1, 784).float() / 255, test_set.targets
 
-{{ code("gdlab.softmax.split") }}
-
-
 fit, _ = split(len(Y_train), {{ cfg.ex3.val_size }}, {{ cfg.seed }})
 X_fit, Y_fit = X_train[fit], Y_train[fit]
 print("training part:", tuple(X_fit.shape), " test:", tuple(X_test.shape))
 
 # %%
-{{ code("gdlab.softmax.linear_trsf") }}
-
-
-{{ code("gdlab.softmax.softmax") }}
-
-
-{{ code("gdlab.softmax.predict") }}
-
-
-{{ code("gdlab.softmax.grad_loss_ce") }}
-
-
-{{ code("gdlab.softmax.metrics") }}
-
-
-{{ code("gdlab.softmax.init_params") }}
-
-
-{{ code("gdlab.softmax.hand_step") }}
-
-
-{{ code("gdlab.gd.train") }}
-
-
 {{ code("gdlab.linalg.add_bias") }}
 
 
@@ -140,31 +126,10 @@ plt.show()
 # `{{ cfg.ex1.feature }}` {{ {"raw": "as it is", "centred": "only centred", "scaled": "scaled, not centred", "standardised": "standardised"}[cfg.ex5.variant] }}; $H = X^\top X/N$.
 
 # %%
-{{ code("gdlab.linreg.design") }}
-
-
-{{ code("gdlab.linreg.normal_equations") }}
-
-
-{{ code("gdlab.linreg.gradient_cost") }}
-
-
 {{ code("gdlab.linreg.hessian") }}
 
 
 {{ code("gdlab.linreg.optimal_step") }}
-
-
-{{ code("gdlab.gd.gradient_descent") }}
-
-
-{{ code("gdlab.linreg.epochs_to_reach") }}
-
-
-{{ code("gdlab.linreg_data.standardise") }}
-
-
-{{ code("gdlab.linreg.feature_variant") }}
 
 
 df = pd.read_csv("lausanne-appart.csv")

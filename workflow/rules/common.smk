@@ -206,6 +206,13 @@ def notebook_reads(nb, handin, copies, mnist):
     return [f"{handin}/{name}" for name in copies if name in text] + (mnist if "datasets.MNIST(" in text else [])
 
 
+def notebooks_taken(nb, notebooks):
+    """The other notebooks of the hand-in whose functions ``nb`` takes (gdlab.reuse.definitions): those its source
+    names as files."""
+    text = (PROJECT / "report" / "notebooks" / f"{nb}.py").read_text()
+    return [other for other in notebooks if other != nb and f'"{other}.ipynb"' in text]
+
+
 def notebook_settings(nb, settings):
     """What of ``settings`` (the config the text may quote) a notebook's source quotes: each section it names
     (cfg.<section>), and of a section it names only by its keys (cfg.<section>.<key>) just those keys — a change
