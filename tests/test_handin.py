@@ -184,6 +184,29 @@ def test_every_figure_is_an_output_of_a_code_cell(notebooks, name):
     assert all("{{" not in source(c) and "{%" not in source(c) for c in nb["cells"])  # filled in
 
 
+def test_the_runs_of_4_to_6_take_the_functions_of_the_other_notebooks_by_name_and_repeat_none(notebooks):
+    """Each course notebook stands alone, as the course hands it out; the notebook of Exercises 4-6 defines only
+    what no other notebook defines, and takes the rest with gdlab.reuse.definitions, each name bound to the function
+    of that name."""
+    defined: dict[str, set[str]] = {}
+    taken: dict[str, list[str]] = {}
+    for name, nb in notebooks.items():
+        for cell in cells(nb, "code"):
+            for node in ast.parse(source(cell)).body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    defined.setdefault(node.name, set()).add(name)
+                call = node.value if isinstance(node, ast.Assign) else None
+                if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "definitions":
+                    other, *names = [a.value for a in call.args]
+                    assert [t.id for t in node.targets[0].elts] == names, ast.unparse(node)
+                    taken[other.removesuffix(".ipynb")] = names
+    extra = set(NOTEBOOKS) - set(COURSE_NOTEBOOKS)
+    assert extra and all(not defined[f] & {other} for f in defined for other in extra if len(defined[f]) > 1)
+    assert set(taken) <= set(COURSE_NOTEBOOKS) and sum(map(len, taken.values())) >= 10
+    for other, names in taken.items():
+        assert all(other in defined[n] for n in names), (other, names)
+
+
 def test_the_hand_in_runs_from_the_zip_alone_without_network_and_gives_the_stored_numbers(built, notebooks):
     """The check that `make report` ends with (and the shared test build too) runs every notebook of
     results/submission.zip in the teaching assistants' sandbox: the zip unpacked alone, read-only, no network, nothing

@@ -4,6 +4,8 @@
 # Every run that `pw02_maths.pdf` quotes, and 6 d, which the practical asks for in a notebook.
 
 # %%
+import ast
+import json
 import warnings
 from collections.abc import Sequence
 

@@ -216,7 +216,8 @@ rule notebook_run:
         source="report/notebooks/{nb}.py",
         listings="results/report/listings/{nb}.json",
         data=lambda wc: notebook_reads(wc.nb, HANDIN, BUNDLE_COPIES, BUNDLE_MNIST),  # it runs beside what it reads
-        # The notebooks whose functions it takes: their code, as it is rendered from these (not their runs or prose).
+        # The notebooks whose functions it takes: their imports and the package code they show (not their settings,
+        # runs or prose).
         taken_sources=lambda wc: [f"report/notebooks/{o}.py" for o in notebooks_taken(wc.nb, NOTEBOOKS)],
         taken_listings=lambda wc: [f"results/report/listings/{o}.json" for o in notebooks_taken(wc.nb, NOTEBOOKS)],
         code=code_inputs("notebook_run.py"),
@@ -224,7 +225,7 @@ rule notebook_run:
         ipynb="results/notebooks/run/{nb}.ipynb",
     params:
         text=lambda wc: notebook_settings(wc.nb, TEXT_SETTINGS),  # what its code cells quote, and no more
-        taken=lambda wc: {o: notebook_settings(o, TEXT_SETTINGS) for o in notebooks_taken(wc.nb, NOTEBOOKS)},
+        taken=lambda wc: notebooks_taken(wc.nb, NOTEBOOKS),
         folder=lambda wc: HANDIN,
         timeout_s=NOTEBOOK_TIMEOUT_S,
     threads: 1
