@@ -1,5 +1,5 @@
 # %% [markdown]
-# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST under `data/`, `lausanne-appart.csv`, and the functions of the notebooks of Exercises 1 and 3", title="Exercises 4–6: the runs behind the maths") }}
+# {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST, `lausanne-appart.csv` and the notebooks of Exercises 1 and 3", title="Exercises 4–6: the runs behind the maths") }}
 #
 # Every run that `pw02_maths.pdf` quotes, and 6 d, which the practical asks for in a notebook.
 

@@ -238,7 +238,7 @@ plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
 # %% [markdown]
 # {{ question("3g") }}
 #
-# Every point is trained here, once per seed ({{ ex3.n_runs }} calls of `run_setting`), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. Each run's rate falls linearly to 0 over its {{ cfg.ex3.grid.epochs }} epochs: plain gradient steps, smaller at the end, where mini-batch noise would keep the model from settling.
+# Every point is trained here, once per seed ({{ ex3.n_runs }} calls of `run_setting`), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. {{ {"linear": "Each run's rate falls linearly to 0 over its " ~ cfg.ex3.grid.epochs ~ " epochs: plain gradient steps, smaller at the end, where mini-batch noise would keep the model from settling.", "constant": "Each run trains " ~ cfg.ex3.grid.epochs ~ " epochs at its constant rate."}[cfg.ex3.grid.schedule] }}
 
 # %%
 # YOUR CODE (START)
