@@ -140,7 +140,7 @@ X, Y = design(feature_variant(df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float),
 a_star, a0 = normal_equations(X, Y), torch.zeros(2, 1, dtype=torch.float64)
 lam_min, lam_max = torch.linalg.eigvalsh(hessian(X)).tolist()
 kappa = lam_max / lam_min
-print(f"eigenvalues of H: {lam_min:.4g} and {lam_max:.4g}; condition number {kappa:.3g}")
+print(f"eigenvalues of H: {lam_min:.4g} and {lam_max:.4g} (det H = {lam_min * lam_max:.4g}); condition number {kappa:.3g}")
 print(f"optimal step at a = 0: {optimal_step(X, Y, a0):.4g}  (1/λmax = {1 / lam_max:.4g}, 1/λmin = {1 / lam_min:.4g})")
 best_fixed = 2 / (lam_min + lam_max)
 line_search = epochs_to_reach(lambda a: optimal_step(X, Y, a) * gradient_cost(X, Y, a), a_star, 1.0, {{ cfg.ex1.tol }},
@@ -223,6 +223,12 @@ print(f"{'start':>6} {'c1 at the start':>16} {'after {{ cfg.ex6.c1_descent.steps
 for p in paths:
     print(f"{p['start']:>6g} {p['c1'][0]:>16.4g} {p['c1'][-1]:>16.4g} {p['x'][-1]:>13.4g} "
           f"{(p['c1'][0] - p['c1'][-1]) / p['c1'][0]:>7.2%}")
+
+{{ code("gdlab.calculus.CONCAVE_AT") }}
+{{ code("gdlab.calculus.CHORD") }}
+a, b = CHORD
+print(f"\nc1''({CONCAVE_AT}) = {c1_second(CONCAVE_AT):.4f}, where sigma({CONCAVE_AT}) = {sigmoid(CONCAVE_AT):.3f}; "
+      f"c1({(a + b) / 2:g}) - (c1({a}) + c1({b}))/2 = {c1((a + b) / 2) - (c1(a) + c1(b)) / 2:.5f}")
 
 {{ code("gdlab.figures.review.draw_c1") }}
 

@@ -318,9 +318,14 @@ def _positive_factors(arg) -> bool:
     return bool(s.is_positive) and is_zero(1 - s - one_minus) and bool(one_minus.is_positive)
 
 
+CONCAVE_AT = -2  # a point left of -log 2, where c₁ is concave (6 f)
+CHORD = (-4, -2)  # a chord of c₁ with both ends left of -log 2: it lies below the graph (6 f)
+
+
 def _c1_sign() -> dict:
     c1dd = sp.diff(C1, x, 2)
-    at_neg, at_zero = c1dd.subs(x, -2), c1dd.subs(x, 0)
+    k = CONCAVE_AT
+    at_neg, at_zero = c1dd.subs(x, k), c1dd.subs(x, 0)
     negative_set = sp.solveset(c1dd < 0, x, sp.S.Reals)
     steps = [
         step(r"2\sigma(x)\left(1-\sigma(x)\right)^{2} > 0 \quad \text{for all } x \in \mathbb{R}", "0 < σ(x) < 1",
@@ -332,9 +337,9 @@ def _c1_sign() -> dict:
              negative_set == sp.Interval.open(-oo, -sp.log(2))),
         step(r"c_1''(-\log 2) = 0", "σ(−log 2) = 1/(1 + 2) = 1/3",
              "sympy: c1''(-log 2) simplifies to 0", is_zero(c1dd.subs(x, -sp.log(2)))),
-        step(rf"c_1''(-2) = 2\sigma(-2)\left(1-\sigma(-2)\right)^{{2}}\left(3\sigma(-2)-1\right) \approx {_approx(at_neg)} < 0",
-             f"σ(−2) ≈ {_approx(sigma_of(-2), 3)} < 1/3",
-             "sympy: c1''(-2), exact in e, is_negative", bool(at_neg.is_negative)),
+        step(rf"c_1''({k}) = 2\sigma({k})\left(1-\sigma({k})\right)^{{2}}\left(3\sigma({k})-1\right) \approx {_approx(at_neg)} < 0",
+             f"σ({k}) ≈ {_approx(sigma_of(k), 3)} < 1/3".replace("-", "−"),
+             f"sympy: c1''({k}), exact in e, is_negative", bool(at_neg.is_negative)),
         step(r"c_1''(0) = 2 \cdot \frac{1}{2} \cdot \frac{1}{4} \cdot \left(\frac{3}{2} - 1\right) = \frac{1}{8} > 0",
              "σ(0) = 1/2", "sympy: c1''(0) == 1/8", is_zero(at_zero - sp.Rational(1, 8))),
         step(r"c_1'' \text{ changes sign, so } c_1 \text{ is not convex}",
@@ -344,7 +349,7 @@ def _c1_sign() -> dict:
     return derivation("6f", "Where c₁ is concave", "", steps, r"c_1''(x) < 0 \iff x < -\log 2")
 
 
-def _c1_chord(a: int = -4, b: int = -2) -> dict:
+def _c1_chord(a: int = CHORD[0], b: int = CHORD[1]) -> dict:
     """Convexity would need c₁((a+b)/2) ≤ (c₁(a) + c₁(b))/2; for a, b < -log 2 it fails."""
     m = sp.Rational(a + b, 2)
     gap = C1.subs(x, m) - (C1.subs(x, a) + C1.subs(x, b)) / 2
