@@ -14,7 +14,7 @@ def draw_overfit(ax1, ax2, runs):
     """The test cost (left) and the test error (right) per epoch of each run (dicts with label_noise, test_cost,
     test_accuracy); a dot marks each curve's lowest point."""
     for k, r in enumerate(runs):
-        label = "true labels" if r["label_noise"] == 0 else f"{r['label_noise']:.0%} of the labels random"
+        label = "true labels" if r["label_noise"] == 0 else f"{r['label_noise']:.0%} random labels"
         epochs = np.arange(len(r["test_cost"]))
         error = 100 * (1 - np.array(r["test_accuracy"]))
         for ax, y in ((ax1, np.array(r["test_cost"])), (ax2, error)):
@@ -23,7 +23,7 @@ def draw_overfit(ax1, ax2, runs):
             ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
     ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
     ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-    ax1.legend(loc="upper right", framealpha=1)
+    ax1.legend(loc="best", framealpha=1)
 
 
 def overfit(inputs, out, params):
@@ -97,8 +97,9 @@ def draw_c1(ax1, ax2, paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
     ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2, framealpha=1)  # below: off the curves
-    for k, p in enumerate(paths):  # thick and pale under thin: the runs that stay near 1 lie on each other
-        ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=3.5 - k, alpha=0.7,
+    widths = np.linspace(3.6, 1.2, len(paths))  # thick and pale under thin: runs near 1 lie on each other
+    for k, (p, lw) in enumerate(zip(paths, widths)):
+        ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=lw, alpha=0.7,
                  label=f"start x = {p['start']:g}")
     ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start")
     ax2.legend(loc="center right", framealpha=1)
