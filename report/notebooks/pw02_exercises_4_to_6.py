@@ -26,9 +26,9 @@ plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, w
 
 # Exercise 3's model and training loop, and Exercise 1's linear regression, as their notebooks define them: each
 # function is written once, in the notebook of its exercise.
-(split, linear_trsf, softmax, predict, grad_loss_ce, metrics, logit_metrics, init_params, hand_step,
+(split, linear_trsf, softmax, predict, grad_loss_ce, metrics, init_params, hand_step,
  train) = definitions("pw02_softmax_classification.ipynb", "split", "linear_trsf", "softmax", "predict",
-                      "grad_loss_ce", "metrics", "logit_metrics", "init_params", "hand_step", "train")
+                      "grad_loss_ce", "metrics", "init_params", "hand_step", "train")
 (design, normal_equations, gradient_cost, gradient_descent, epochs_to_reach, standardise,
  feature_variant) = definitions("pw02_lin_regression_GD.ipynb", "design", "normal_equations", "gradient_cost",
                                 "gradient_descent", "epochs_to_reach", "standardise", "feature_variant")

@@ -116,9 +116,6 @@ print("largest difference to autograd:", max((gradW - Wg.grad).abs().max().item(
 {{ code("gdlab.softmax.metrics") }}
 
 
-{{ code("gdlab.softmax.logit_metrics") }}
-
-
 print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # YOUR CODE (END)
 

@@ -62,14 +62,10 @@ def grad_loss_ce(x, u, uhat):
 
 @torch.no_grad()
 def metrics(X, Y, W, b):
-    """(cost, accuracy) on a whole data set."""
-    return logit_metrics(linear_trsf(X, W, b), Y)
-
-
-def logit_metrics(z, Y):
-    """(cost, accuracy) from the logits z (n, 10) of labels Y (n,). The cost comes by
-    log-sum-exp (log-softmax): the same number as cost_ce(Y, softmax(z)), but finite even
-    where a probability rounds to 0."""
+    """(cost, accuracy) on a whole data set. The cost comes from the logits by
+    log-sum-exp (log-softmax): the same number as cost_ce(Y, predict(X, W, b)), but
+    finite even where a probability rounds to 0."""
+    z = linear_trsf(X, W, b)
     cost = (torch.logsumexp(z, dim=1) - z.gather(1, Y[:, None]).squeeze(1)).mean()
     accuracy = (z.argmax(dim=1) == Y).to(torch.float64).mean()
     return cost.item(), accuracy.item()
@@ -229,7 +225,9 @@ class SpanEvaluation:
         if outside > self.rtol * torch.linalg.norm(W - self.W0):
             raise ValueError(f"SpanEvaluation: W − W0 has left the span of the training images "
                              f"(|residual| {float(outside):.3g}); use metrics() instead")
-        return logit_metrics(torch.addmm(self.XW0 + b, self.XQ, coords.T), self.Y)
+        z = torch.addmm(self.XW0 + b, self.XQ, coords.T)
+        cost = (torch.logsumexp(z, dim=1) - z.gather(1, self.Y[:, None]).squeeze(1)).mean()
+        return cost.item(), (z.argmax(dim=1) == self.Y).to(torch.float64).mean().item()
 
 
 def full_batch_subset(X, Y, n, epochs, lr_fraction, init_std, seed, evaluate=None):
