@@ -67,7 +67,7 @@ print("training part:", tuple(X_fit.shape), " test:", tuple(X_test.shape))
 {{ code("gdlab.facts.epochs_falling") }}
 
 # %% [markdown]
-# {{ question("4e") }}
+# **4 e)** A test error that rises again: {{ cfg.ex4.overfit.n_train }} training images, with their true labels and with some replaced by random ones.
 
 # %%
 n, epochs = {{ cfg.ex4.overfit.n_train }}, {{ cfg.ex4.overfit.epochs }}
@@ -99,7 +99,7 @@ draw_overfit(*axes, list(runs.values()))
 plt.show()
 
 # %% [markdown]
-# {{ question("4f") }}
+# **4 f)** The cost reached against the number of training images.
 
 # %%
 print(f"{'n':>5} {'lr':>7} {'cost, epoch {{ cfg.ex4.data_size.epochs // 2 }}':>15} {'epoch {{ cfg.ex4.data_size.epochs }}':>10} "
@@ -112,8 +112,8 @@ for n in {{ cfg.ex4.data_size.sizes }}:
     test_cost, test_acc = metrics(X_test, Y_test, W, b)
     sizes.append({"n_train": n, "half_train_cost": costs[{{ cfg.ex4.data_size.epochs // 2 }}], "final_train_cost": costs[-1],
                   "final_test_cost": test_cost})
-    print(f"{n:>5} {lr:>7.4f} {costs[{{ cfg.ex4.data_size.epochs // 2 }}]:>15.3g} {costs[-1]:>10.3g} {history[-1][1]:>13.1%} "
-          f"{test_cost:>10.3g} {test_acc:>10.1%}")
+    print(f"{n:>5} {lr:>7.4f} {costs[{{ cfg.ex4.data_size.epochs // 2 }}]:>#15.3g} {costs[-1]:>#10.3g} {history[-1][1]:>13.1%} "
+          f"{test_cost:>#10.3g} {test_acc:>10.1%}")
 
 {{ code("gdlab.figures.review.draw_data_size") }}
 
@@ -227,7 +227,8 @@ for p in paths:
 {{ code("gdlab.calculus.CONCAVE_AT") }}
 {{ code("gdlab.calculus.CHORD") }}
 a, b = CHORD
-print(f"\nc1''({CONCAVE_AT}) = {c1_second(CONCAVE_AT):.4f}, where sigma({CONCAVE_AT}) = {sigmoid(CONCAVE_AT):.3f}; "
+print(f"\nc1'' changes sign at -log 2 = {-np.log(2):.3f}: c1''({CONCAVE_AT}) = {c1_second(CONCAVE_AT):.4f}, where "
+      f"sigma({CONCAVE_AT}) = {sigmoid(CONCAVE_AT):.3f}; c1''(0) = {c1_second(0.0):g} = 1/{1 / c1_second(0.0):g}; "
       f"c1({(a + b) / 2:g}) - (c1({a}) + c1({b}))/2 = {c1((a + b) / 2) - (c1(a) + c1(b)) / 2:.5f}")
 
 {{ code("gdlab.figures.review.draw_c1") }}

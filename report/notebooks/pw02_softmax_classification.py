@@ -1,6 +1,7 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
 # - Batches are cut from tensors built once (`ToTensor()` divides by 255), not from the `DataLoader`, which converts every image in every epoch: the same numbers.
+# - One thread, and a seeded `DataLoader`: a rerun prints the same digits.
 # - `metrics` computes a data set's cost from the logits by log-sum-exp (finite where a probability rounds to 0); the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
@@ -304,22 +305,11 @@ print((100 * shortfalls(points)).round(2).to_string())
 
 # %%
 # YOUR CODE (START)
-table = points.pivot(index="lr", columns="batch_size", values="val_accuracy")
-low = points.pivot(index="lr", columns="batch_size", values="val_accuracy_min")
-high = points.pivot(index="lr", columns="batch_size", values="val_accuracy_max")
+{{ code("gdlab.figures.ex3.draw_heatmap") }}
+
+
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="constrained")  # the sheet's figure
-image = ax.imshow(100 * table.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
-for i in range(table.shape[0]):
-    for j in range(table.shape[1]):
-        shade = image.cmap(image.norm(100 * table.iloc[i, j]))
-        light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
-        ax.text(j, i, f"{100 * table.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}",
-                ha="center", va="center", fontsize=8, color="k" if light else "w")
-ax.set_xticks(range(table.shape[1]), table.columns)
-ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
-ax.set(xlabel="batch size", ylabel="learning rate")
-ax.grid(False)
-fig.colorbar(image, ax=ax, label="validation accuracy (%)")
+draw_heatmap(fig, ax, points)
 plt.show()
 # YOUR CODE (END)
 

@@ -154,25 +154,31 @@ def grid_facts(points: pd.DataFrame) -> dict:
     short = shortfalls(points)
 
     def end_of_range(lr) -> dict:
-        """How the points at one rate compare with the best of their batch size: the batch sizes where it is the
-        best, its largest shortfall elsewhere (and where), how many of its points had a seed unstable or diverged,
-        and the largest difference between two seeds of one point."""
+        """How the points at one rate compare with the best of their batch size, among its points whose seeds all
+        trained (a point with a seed unstable or diverged is left out, as from every comparison): the batch sizes
+        where it is the best, its largest shortfall elsewhere (and where), the largest difference between two
+        seeds of one point; and how many of its points were left out. With every point left out, ``compared`` is
+        false and the shortfall and spread are 0 (nothing to compare)."""
         rows = points[points["lr"] == lr]
-        gaps = {int(bs): float(g) for bs, g in short.loc[lr].dropna().items()}
-        worst = max(gaps, key=gaps.get)
-        return {"lr": float(lr), "best_at": [bs for bs, g in gaps.items() if g <= 0],
-                "max_gap": float(gaps[worst]), "max_gap_batch": worst, "points": len(rows),
+        kept = rows[rows["seeds_unstable"] == 0]
+        stable = set(kept["batch_size"].astype(int))
+        gaps = {int(bs): float(g) for bs, g in short.loc[lr].dropna().items() if int(bs) in stable}
+        worst = max(gaps, key=gaps.get) if gaps else None
+        spread = float(kept["val_accuracy_range"].max()) if len(kept) else 0.0
+        return {"lr": float(lr), "compared": bool(gaps), "best_at": [bs for bs, g in gaps.items() if g <= 0],
+                "max_gap": float(gaps[worst]) if gaps else 0.0, "max_gap_batch": worst, "points": len(rows),
                 "unstable": int((rows["seeds_unstable"] > 0).sum()),
-                "max_range": float(rows["val_accuracy_range"].max()),
-                "noisier_than_best": bool(rows["val_accuracy_range"].max() > best_range)}
+                "max_range": spread, "noisier_than_best": spread > best_range}
 
     return {
         "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_range": best_range,
         "best": _row(best), "worst": _row(worst), "worst_at": where(worst, points), "best_at": where(best, points),
         "best_by_batch": per_batch, "trend": trend(per_batch),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
-        # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond).
+        # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
+        # and how many runs did.
         "unstable_lrs": sorted(float(v) for v in points.loc[points["seeds_unstable"] > 0, "lr"].unique()),
+        "unstable_runs": int(points["seeds_unstable"].sum()),
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }

@@ -48,31 +48,36 @@ def reference(inputs, out, params):
         ax1.legend(fontsize=7)
 
 
-def heatmap(inputs, out, params):
-    """The study: mean validation accuracy (%) over the seeds, and below it the smallest and the largest seed, for
-    every learning rate × batch size; diverged points blank, unstable ones marked."""
-    points = pd.read_csv(inputs.points)
+def draw_heatmap(fig, ax, points):
+    """The study (one row per point: lr, batch_size, val_accuracy and its seeds' min and max, status): the mean
+    validation accuracy (%) over the seeds, and below it the smallest and the largest seed, for every learning rate
+    × batch size; diverged points blank (so that they do not stretch the colour scale), unstable ones marked."""
     acc, low, high, status = (points.pivot(index="lr", columns="batch_size", values=v).sort_index()
                               for v in ("val_accuracy", "val_accuracy_min", "val_accuracy_max", "status"))
     diverged = status == "diverged"
+    im = ax.imshow(100 * acc.where(~diverged).to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
+    for i in range(acc.shape[0]):
+        for j in range(acc.shape[1]):
+            if diverged.iloc[i, j]:
+                text = "diverged"
+            else:
+                text = f"{100 * acc.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}"
+                text += "\nunstable" if status.iloc[i, j] == "unstable" else ""
+            shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
+            light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="k" if diverged.iloc[i, j] or light else "w")
+    ax.set_xticks(range(acc.shape[1]), [str(c) for c in acc.columns])
+    ax.set_yticks(range(acc.shape[0]), [f"{v:g}" for v in acc.index])
+    ax.set(xlabel="batch size", ylabel="learning rate")
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, label="validation accuracy (%)")
+
+
+def heatmap(inputs, out, params):
+    """The study's heat map (draw_heatmap) from its table of points."""
     with figure(out, params.style, height=1.5) as (fig, ax):
-        im = ax.imshow(100 * acc.where(~diverged).to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
-        for i in range(acc.shape[0]):
-            for j in range(acc.shape[1]):
-                if diverged.iloc[i, j]:
-                    text = "diverged"
-                else:
-                    text = f"{100 * acc.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}"
-                    text += "\nunstable" if status.iloc[i, j] == "unstable" else ""
-                shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
-                light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
-                ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                        color="k" if diverged.iloc[i, j] or light else "w")
-        ax.set_xticks(range(acc.shape[1]), [str(c) for c in acc.columns])
-        ax.set_yticks(range(acc.shape[0]), [f"{v:g}" for v in acc.index])
-        ax.set(xlabel="batch size", ylabel="learning rate")
-        ax.grid(False)
-        fig.colorbar(im, ax=ax, label="validation accuracy (%)")
+        draw_heatmap(fig, ax, pd.read_csv(inputs.points))
 
 
 def best_lr(inputs, out, params):
