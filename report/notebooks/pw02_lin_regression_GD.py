@@ -103,12 +103,12 @@ def track(a):
 a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
                               lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
 costs, distances = zip(*history)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")  # the page's width
 ax1.plot(costs, label="GD")
 ax1.axhline(cost(X, Y, a_star).item(), color="k", ls=":", label="closed form")
 ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (η = {{ cfg.ex1.lr }})")
 ax1.legend()
-ax2.semilogy(np.maximum(distances, 1e-17))
+ax2.semilogy([d if d > 0 else np.nan for d in distances])  # an exact 0 has no place on a log scale
 ax2.set(xlabel="epoch", ylabel="‖a − a*‖", title="distance to the closed form")
 plt.show()
 tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol

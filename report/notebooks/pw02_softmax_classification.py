@@ -168,7 +168,7 @@ def show(history, title):
 
 def plot_runs(runs):
     """Cost (log scale) and accuracy per epoch, training solid and test dashed, one colour per run."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="constrained")
     for label, (train_cost, train_acc, test_cost, test_acc), style in runs:
         ax1.semilogy(train_cost, label=f"{label}, training", **style)
         ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
