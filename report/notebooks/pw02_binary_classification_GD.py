@@ -109,7 +109,7 @@ def track(W):
 W, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64),
                               lr={{ cfg.ex2.lr }}, nepochs={{ cfg.ex2.epochs }}, track=track)
 costs, accuracies = zip(*history)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")  # the page's width
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
 ax1.semilogx(range(1, len(costs) + 1), costs)
 ax1.set(xlabel="epoch + 1", ylabel="cost (cross-entropy)", title="loss curve (η = {{ cfg.ex2.lr }})")
 ax2.semilogx(range(1, len(costs) + 1), accuracies, color="C1")

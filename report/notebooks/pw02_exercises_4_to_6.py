@@ -94,7 +94,7 @@ for noise in {{ cfg.ex4.overfit.label_noise }}:
 {{ code("gdlab.figures.review.draw_overfit") }}
 
 
-fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_overfit(*axes, list(runs.values()))
 plt.show()
 
@@ -118,7 +118,7 @@ for n in {{ cfg.ex4.data_size.sizes }}:
 {{ code("gdlab.figures.review.draw_data_size") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_data_size(ax, sizes, {{ cfg.ex4.data_size.epochs }})
 plt.show()
 
@@ -159,7 +159,7 @@ print(f"steps to within {{ cfg.ex1.tol }}·‖a*‖ of the closed form: exact li
 {{ code("gdlab.figures.review.draw_softplus") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_softplus(ax)
 plt.show()
 
@@ -195,7 +195,7 @@ with warnings.catch_warnings():
 {{ code("gdlab.figures.review.draw_sigmoid") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_sigmoid(ax)
 plt.show()
 
@@ -234,6 +234,6 @@ print(f"\nc1'' changes sign at -log 2 = {-np.log(2):.3f}: c1''({CONCAVE_AT}) = {
 {{ code("gdlab.figures.review.draw_c1") }}
 
 
-fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
 draw_c1(*axes, paths)
 plt.show()

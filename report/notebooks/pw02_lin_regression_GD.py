@@ -103,7 +103,7 @@ def track(a):
 a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
                               lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
 costs, distances = zip(*history)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="constrained")  # the page's width
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
 ax1.plot(costs, label="GD")
 ax1.axhline(cost(X, Y, a_star).item(), color="k", ls=":", label="closed form")
 ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (η = {{ cfg.ex1.lr }})")
@@ -144,7 +144,7 @@ for lr in {{ cfg.ex1.lr_study }}:
 {{ code("gdlab.figures.ex1.draw_lr_study") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="constrained")
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
 draw_lr_study(ax, runs, c_star)
 plt.show()
 # YOUR CODE (END)

@@ -168,7 +168,7 @@ def show(history, title):
 
 def plot_runs(runs):
     """Cost (log scale) and accuracy per epoch, training solid and test dashed, one colour per run."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="constrained")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
     for label, (train_cost, train_acc, test_cost, test_acc), style in runs:
         ax1.semilogy(train_cost, label=f"{label}, training", **style)
         ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
@@ -308,7 +308,7 @@ print((100 * shortfalls(points)).round(2).to_string())
 {{ code("gdlab.figures.ex3.draw_heatmap") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="constrained")  # the sheet's figure
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="tight")  # the sheet's figure
 draw_heatmap(fig, ax, points)
 plt.show()
 # YOUR CODE (END)
