@@ -53,9 +53,9 @@ def draw_lr_study(ax, runs, c_star):
         excess[excess <= ROUNDING * c_star] = np.nan
         above = r["lr"] > 1
         drawn = np.flatnonzero(np.isfinite(excess))
-        # At C* after an epoch or two: a dot or two, marked and labelled, not a missing line.
+        # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
         short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
-        label = f"η = {r['lr']:g}" + (f", at C* from epoch {drawn[-1] + 1}" if short else "")
+        label = f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
         ax.semilogy(np.arange(len(excess)), excess, label=label, color=f"C{i}",
                     marker="o" if short else None, ls="--" if above else "-",
                     lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
