@@ -45,7 +45,6 @@ df.head()
 
 # YOUR CODE (START)
 {{ code("gdlab.logreg.design") }}
-# YOUR CODE (END)
 
 
 X, Y = design(df[features].to_numpy(), (df["{{ cfg.ex2.label }}"] == "{{ cfg.ex2.positive_class }}").to_numpy())
@@ -54,6 +53,7 @@ print("feature means after standardising: at most", X[:, 1:].mean(dim=0).abs().m
 print("feature standard deviations:", X[:, 1:].std(dim=0).unique().tolist())
 raw_sd = df[features].std()
 print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g} ({raw_sd.idxmax()})")
+# YOUR CODE (END)
 
 # %% [markdown]
 # {{ answer("2b") }}

@@ -176,7 +176,7 @@ def plot_runs(runs):
         ax2.plot([100 * a for a in test_acc], ls="--", **style)
     ax1.set(xlabel="epoch", ylabel="cost (log scale)")
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
-    ax1.legend(fontsize=7)
+    ax1.legend(fontsize=7, handlelength=4)  # long enough to show the dashes between the markers
     plt.show()
 
 
