@@ -6,6 +6,7 @@ import yaml
 
 PRACTICAL = yaml.safe_load((PROJECT / "report" / "practical.yaml").read_text())
 NOTEBOOKS = [ex["notebook"] for ex in PRACTICAL["exercises"] if "notebook" in ex]
+TAKEN = {nb: notebooks_taken(nb, NOTEBOOKS) for nb in NOTEBOOKS}  # whose functions each takes: read once
 NOTEBOOK_SOURCES = [f"report/notebooks/{nb}.py" for nb in NOTEBOOKS]
 # The summaries every claim, answer and notebook may read, by the name they are read under.
 SUMMARIES = {
@@ -218,14 +219,14 @@ rule notebook_run:
         data=lambda wc: notebook_reads(wc.nb, HANDIN, BUNDLE_COPIES, BUNDLE_MNIST),  # it runs beside what it reads
         # The notebooks whose functions it takes: their imports and the package code they show (not their settings,
         # runs or prose).
-        taken_sources=lambda wc: [f"report/notebooks/{o}.py" for o in notebooks_taken(wc.nb, NOTEBOOKS)],
-        taken_listings=lambda wc: [f"results/report/listings/{o}.json" for o in notebooks_taken(wc.nb, NOTEBOOKS)],
+        taken_sources=lambda wc: [f"report/notebooks/{o}.py" for o in TAKEN[wc.nb]],
+        taken_listings=lambda wc: [f"results/report/listings/{o}.json" for o in TAKEN[wc.nb]],
         code=code_inputs("notebook_run.py"),
     output:
         ipynb="results/notebooks/run/{nb}.ipynb",
     params:
         text=lambda wc: notebook_settings(wc.nb, TEXT_SETTINGS),  # what its code cells quote, and no more
-        taken=lambda wc: notebooks_taken(wc.nb, NOTEBOOKS),
+        taken=lambda wc: TAKEN[wc.nb],
         folder=lambda wc: HANDIN,
         timeout_s=NOTEBOOK_TIMEOUT_S,
     threads: 1

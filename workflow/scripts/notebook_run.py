@@ -17,13 +17,6 @@ source, out = Path(snakemake.input.source), Path(snakemake.output.ipynb)
 handin = Path(snakemake.params.folder)
 
 
-def code_cells(source, listings, text):
-    """The notebook of ``source`` with its code cells rendered. Code cells quote config settings and the package's
-    code, never a result: what they show, they compute."""
-    renderer = Renderer(Path("report"), {"cfg": text}, "notebook", {}, out, read_json(listings), {"exercises": []})
-    return render(read_source(Path(source)), renderer, "code")
-
-
 def definitions_only(source, listings):
     """What gdlab.reuse.definitions reads of another notebook — its imports and its definitions, the package code it
     shows — without its other cells, whose settings this run does not depend on."""
@@ -32,7 +25,10 @@ def definitions_only(source, listings):
         nbformat.v4.new_code_cell(listing["code"]) for listing in read_json(listings).values()])
 
 
-nb = code_cells(source, snakemake.input.listings, snakemake.params.text)
+# Code cells quote config settings and the package's code, never a result: what they show, they compute.
+renderer = Renderer(Path("report"), {"cfg": snakemake.params.text}, "notebook", {}, out,
+                    read_json(snakemake.input.listings), {"exercises": []})
+nb = render(read_source(source), renderer, "code")
 with tempfile.TemporaryDirectory(prefix="gdlab-kernel-") as tmp:
     folder = Path(tmp)
     for path in map(Path, snakemake.input.data):

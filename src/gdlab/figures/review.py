@@ -13,6 +13,9 @@ from ..plotting import figure
 def draw_overfit(ax1, ax2, runs):
     """The test cost (left) and the test error (right) per epoch of each run (dicts with label_noise, test_cost,
     test_accuracy); a dot marks each curve's lowest point."""
+    # Each axis shows the range of the later 90 % of the epochs: the steep start would
+    # flatten the rise after the lowest point (the first epochs run off the top).
+    later = {ax1: [], ax2: []}
     for k, r in enumerate(runs):
         label = "true labels" if r["label_noise"] == 0 else f"labels {r['label_noise']:.0%} random"
         epochs = np.arange(len(r["test_cost"]))
@@ -21,13 +24,11 @@ def draw_overfit(ax1, ax2, runs):
             ax.plot(epochs, y, color=f"C{k}", label=label)
             low = int(np.argmin(y))
             ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
-    # Each axis shows the range of the later 90 % of the epochs: the steep start would
-    # flatten the rise after the lowest point (the first epochs run off the top).
-    for ax in (ax1, ax2):
-        curves = [np.asarray(line.get_ydata()) for line in ax.get_lines()]
-        later = [y[len(y) // 10:] for y in curves if len(y) > 1]
-        if later:
-            lo, hi = min(y.min() for y in later), max(y.max() for y in later)
+            if len(y) > 1:
+                later[ax].append(y[len(y) // 10:])
+    for ax, ys in later.items():
+        if ys:
+            lo, hi = min(y.min() for y in ys), max(y.max() for y in ys)
             ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.6 * (hi - lo))  # room above for the legend
     ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
     ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
