@@ -39,19 +39,12 @@ def mirror() -> Path:
     return m
 
 
-def copy_project(dest: Path, shadow: bool = False) -> Path:
-    """A private copy of what the workflow reads, so tests may edit it freely. Its test configuration runs jobs
-    shadowed (each in a folder with only its declared inputs) only where ``shadow`` asks for it: the shared build
-    `pristine` is the guard against undeclared inputs; elsewhere a shadowed job costs a whole Snakemake start."""
+def copy_project(dest: Path) -> Path:
+    """A private copy of what the workflow reads, so tests may edit it freely."""
     for part in PROJECT_PARTS:
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in PROJECT_FILES:
         shutil.copy(REPO / name, dest / name)
-    if not shadow:
-        test_yaml = dest / "config" / "test.yaml"
-        text, n = re.subn(r"^shadow: minimal\b.*$", "shadow: null", test_yaml.read_text(), flags=re.M)
-        assert n == 1, "config/test.yaml no longer sets `shadow: minimal` on a line of its own"
-        test_yaml.write_text(text)
     return dest
 
 
@@ -134,15 +127,16 @@ def shared_folder(config) -> Path:
 # made from.
 METRIC_TARGETS = ["results/ex1/summary.json", "results/ex2/summary.json", "results/ex3/summary.json",
                   "results/review/summary.json", "results/report/claims.json"]
-# The two full builds the end-to-end tests read, by fixture name: how each is made. `pristine`: everything, every job
-# shadowed (the guard against undeclared inputs), Snakemake's default scheduler, in a git checkout (so the appendix's
-# commit is a real one). `second`: the metrics again, independently, unshadowed as a user's build, the other scheduler.
+# The two full builds the end-to-end tests read, by fixture name: how each is made. Both run config/test.yaml's guard
+# against undeclared inputs (read_guard, and shadow for pandoc's and typst's rules), each with one of Snakemake's
+# schedulers. `pristine`: everything, the default scheduler (ilp), in a git checkout (so the appendix's commit is a
+# real one). `second`: the metrics again, independently, the other scheduler (greedy).
 # `edited`: its tests edit it in place, so its metrics are also kept as built, for the comparison.
 # `pristine` ends as `make report` does, with the teaching assistants' check of its own hand-in (in their sandbox,
 # where bubblewrap is installed): the run of the hand-in from its zip, offline, that tests read.
 SELF_CHECK = ("all", "results/check/_self/passed.txt") if shutil.which("bwrap") else ()
-SHARED = {"pristine": {"shadow": True, "git": True, "edited": False, "args": SELF_CHECK, "niceness": 0},
-          "second": {"shadow": False, "git": False, "edited": True, "args": (*METRIC_TARGETS, "--scheduler", "greedy"),
+SHARED = {"pristine": {"git": True, "edited": False, "args": SELF_CHECK, "niceness": 0},
+          "second": {"git": False, "edited": True, "args": (*METRIC_TARGETS, "--scheduler", "greedy"),
                      "niceness": NICENESS}}
 _RUNNING: list[subprocess.Popen] = []  # this process's builds, to stop if the session ends first
 
@@ -159,7 +153,7 @@ def make_shared(shared: Path, name: str, mirror: Path) -> dict:
             work = shared / name
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
-            copy_project(work, shadow=spec["shadow"])
+            copy_project(work)
             if spec["git"]:
                 git(work, "init", "-q")
                 git(work, "add", "-A")

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.xdist_group("second")
 def test_two_builds_give_identical_metrics_and_the_same_favourite(second_metrics, pristine):
-    """The shared build (every job shadowed, Snakemake's default scheduler ilp) and `second` (unshadowed, greedy),
-    made independently, side by side (tests/conftest.py: SHARED); `second`'s metrics as it was built."""
+    """The shared build (Snakemake's default scheduler ilp) and `second` (greedy), made independently, side by side
+    (tests/conftest.py: SHARED); `second`'s metrics as it was built."""
     # Files without wall-clock fields are byte-identical, not merely equal.
     assert same_metrics(pristine, second_metrics) >= 20
     fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (pristine, second_metrics)]

@@ -47,8 +47,8 @@ TARGETS = ["results/ex2/gd.json", "results/ex3/points/lr_0.1_bs_4096.json"]
 
 def test_slurm_run_equals_local_run(cluster, second_metrics, tmp_path_factory, mirror):
     work = copy_project(tmp_path_factory.mktemp("on_slurm"))
-    # Unshadowed (copy_project), as a user's build is: Snakemake does not carry its shadow folders to a cluster's job
-    # steps (it looks for the outputs of a local rule's shadow that the job step never made).
+    # No shadowed rule among these targets' jobs: Snakemake does not carry its shadow folders to a cluster's job steps
+    # (it looks for the outputs of a local rule's shadow that the job step never made).
     start = time.monotonic()
     proc = run_snakemake(work, *TARGETS, "--profile", str(PROFILE), *LOCAL_CLUSTER, mirror=mirror, check=False)
     seconds = time.monotonic() - start

@@ -138,13 +138,17 @@ def check_code_inputs(rules):
                                  f"{expected}; it lists {listed}")
 
 
-def isolate_jobs(rules, shadow):
-    """With ``shadow`` ("minimal"), every rule runs in a folder of Snakemake's that holds only the job's declared
-    inputs (and its outputs' folders): a job that reads a file it does not declare, or needs a folder that only
-    another job makes, fails in every order the scheduler may pick, not just in some."""
-    if shadow:
-        for r in rules:
-            r.shadow_depth = shadow
+# The guard against order dependencies (config/test.yaml). A job's script that touches a path of results/ it did
+# not declare fails, naming it (gdlab.read_guard, installed in every script's process from workflow/read_guard/).
+# The rules whose reading another program does (pandoc, typst), which that guard cannot see, declare
+# `shadow: SHADOW` instead: each of their jobs runs in a folder that holds only its declared inputs.
+SHADOW = config["shadow"]
+
+
+def guard_reads(enabled, folder):
+    if enabled:
+        # Each job's script inherits Snakemake's environment: Python loads the folder's sitecustomize.py first.
+        os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
 
 
 # --- parameters in canonical form -------------------------------------------------------------------

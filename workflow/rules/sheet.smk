@@ -144,6 +144,7 @@ rule sheet_pdf:
     output:
         typ="results/report/{doc}.typ",
         pdf="results/report/{doc}.pdf",
+    shadow: SHADOW  # pandoc and typst read the figures: the read guard cannot see them
     resources:
         **TIER["light"],
     log:
@@ -163,6 +164,7 @@ rule sheet_html:
         code=code_inputs("sheet_html.py"),
     output:
         html="results/report/answers.html",
+    shadow: SHADOW  # pandoc reads the figures: the read guard cannot see it
     resources:
         **TIER["light"],
     log:
