@@ -275,24 +275,3 @@ def test_range_test_facts_both_ways():
     assert range_test_facts(falling) == {"best_lr": 1.0, "largest_monotone_lr": 1.0, "first_rising_lr": None}
     blown = [probe(0.1, 0.5, monotone=False), probe(1.0, float("inf"), False, finite=False)]
     assert range_test_facts(blown) == {"best_lr": 0.1, "largest_monotone_lr": None, "first_rising_lr": 0.1}
-
-
-@pytest.mark.parametrize("k,n", [(0, 10), (3, 10), (50, 62), (62, 62), (1, 1000)])
-@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
-def test_wilson_interval_is_scipys(k, n, confidence):
-    from scipy.stats import binomtest
-
-    from gdlab.facts import wilson_interval
-
-    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    low, high = wilson_interval(k, n, confidence)
-    assert (low, high) == pytest.approx((ci.low, ci.high), abs=1e-12)
-    assert 0 <= low <= k / n <= high <= 1
-
-
-def test_wilson_interval_narrows_with_more_trials_and_widens_with_confidence():
-    from gdlab.facts import wilson_interval
-
-    width = lambda k, n, c: wilson_interval(k, n, c)[1] - wilson_interval(k, n, c)[0]  # noqa: E731
-    assert width(40, 50, 0.95) > width(400, 500, 0.95)
-    assert width(40, 50, 0.99) > width(40, 50, 0.95)

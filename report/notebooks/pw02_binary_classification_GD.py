@@ -4,6 +4,7 @@
 # - `cost` is written with `logsigmoid`, so that it stays finite where $\sigma$ rounds to 0 or 1.
 # - `design` builds the course's `X` (a column of ones, then the standardised features) and `Y` in one function.
 # - `standardise` can take the statistics of another set (the training patients), so that held-out patients are scaled like them.
+# - 2 d checks GD against scipy's L-BFGS-B minimum; 2 e adds a range test ({{ cfg.ex2.range_test.epochs }}-epoch runs at log-spaced rates).
 # - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
 # {% endcall %}
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from scipy.stats import binomtest
 
 plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
 
@@ -197,9 +199,6 @@ plt.show()
 {{ code("gdlab.logreg.null_direction") }}
 
 
-{{ code("gdlab.facts.wilson_interval") }}
-
-
 # Held out: train on a stratified part, standardised with that part's mean and std only; test on the rest.
 labels = Y.flatten().numpy()
 train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
@@ -213,7 +212,7 @@ print(f"{len(train)} patients for training, {len(test)} held out; accuracy: trai
       f"{accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f} ({round((1 - held_out) * len(test))} mistakes);"
       f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
 confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
-low, high = wilson_interval(round(held_out * len(test)), len(test), confidence)
+low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(confidence, method="wilson")
 print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
 # The rank of the design by SVD, and the dependency read off its null direction.
 found = collinearity(raw, features, {{ cfg.ex2.additions.rank_rtol }})

@@ -5,6 +5,7 @@
 # - `metrics` computes a data set's cost from the logits by log-sum-exp (finite where a probability rounds to 0); the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
+# - 3 d also runs from small weights; 3 h also trains the favourite twice as long and once in float64, and shows its weights and its test accuracy per digit.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}.
 # {% endcall %}
 

@@ -153,19 +153,6 @@ def direction(before: float, after: float) -> str:
     return "rises" if after > before else "falls" if after < before else "unchanged"
 
 
-def wilson_interval(k, n, confidence):
-    """The Wilson score interval of a proportion: k successes of n trials, at the two-sided confidence given
-    (0.95: 95 %). Unlike p ± z·sqrt(p(1 - p)/n), it stays inside [0, 1] and is not empty at k = 0 or k = n.
-    """
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p, shrink = k / n, 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / shrink
-    half = z * (p * (1 - p) / n + z**2 / (4 * n**2)) ** 0.5 / shrink
-    return (0.0 if k == 0 else centre - half), (1.0 if k == n else centre + half)  # exact there, not rounded off
-
-
 def best_heldout(runs: list[dict], n: int) -> dict:
     """Which run of a learning-rate study has the best held-out accuracy, and does a run that did not converge
     beat every converged one? ``runs``: dicts with ``lr``, ``outcome`` and ``test_accuracy``. The best is the

@@ -1,8 +1,9 @@
 """Exercise 2: the numbers and facts the sheet quotes, in one summary (no torch: it only reads results)."""
 
 import numpy as np
+from scipy.stats import binomtest
 
-from gdlab.facts import fastest, outcome, period_two, range_test_facts, wilson_interval
+from gdlab.facts import fastest, outcome, period_two, range_test_facts
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -71,7 +72,9 @@ write_json(snakemake.output.json, {
                 "train_cost": h["train_cost"][-1], "test_cost": h["test_cost"][-1], "n_test": prep["n_test"],
                 "majority": max(prep["test_positive_fraction"], 1 - prep["test_positive_fraction"]),
                 "test_errors": errors, "confidence": snakemake.params.confidence,
-                "interval": wilson_interval(prep["n_test"] - errors, prep["n_test"], snakemake.params.confidence)},
+                # The Wilson score interval: inside [0, 1], and not empty where every patient is right or wrong.
+                "interval": list(binomtest(prep["n_test"] - errors, prep["n_test"]).proportion_ci(
+                    confidence_level=snakemake.params.confidence, method="wilson"))},
     "collinearity": col | {"rank_deficient": col["rank"] < col["n_columns"], "model_rank": prep["model_rank"],
                            # Each dependency's constant is shown only when it exceeds the file's rounding (the
                            # largest residual): a constant of 1e-9 is the precision of the CSV, not part of the law.
