@@ -226,6 +226,17 @@ def test_direction():
     assert direction(1.0, 2.0) == "rises" and direction(2.0, 1.0) == "falls" and direction(1.0, 1.0) == "unchanged"
 
 
+def test_across_seeds_says_every_some_or_none_and_the_range():
+    from gdlab.facts import across_seeds
+
+    assert across_seeds([0.012, 0.025, 0.02]) == {"n_seeds": 3, "rising_seeds": 3, "verdict": "every",
+                                                  "error_rise_min": 0.012, "error_rise_max": 0.025}
+    assert across_seeds([0.0, 0.005, 0.0]) == {"n_seeds": 3, "rising_seeds": 1, "verdict": "some",
+                                                    "error_rise_min": 0.0, "error_rise_max": 0.005}
+    assert across_seeds([0.0, 0.0])["verdict"] == "none"  # a run that ends at its lowest point did not rise
+    assert across_seeds([0.01])["verdict"] == "every"
+
+
 def test_best_heldout_says_whether_a_run_that_did_not_converge_is_ahead():
     study = [{"lr": 1.0, "outcome": "converged", "test_accuracy": 0.805},
              {"lr": 5.0, "outcome": "converged", "test_accuracy": 0.805},

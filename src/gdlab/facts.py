@@ -148,6 +148,15 @@ def period_two(costs: list[float], rtol: float, last: int = 10) -> bool:
             and all(abs(c - p) > rtol * abs(c) for p, c in zip(t, t[1:])))
 
 
+def across_seeds(rises: list[float]) -> dict:
+    """How one run's rise after its minimum came out over its seeds: ``verdict`` ``every`` (each seed's rose),
+    ``some`` or ``none``; how many rose, and the smallest and largest rise."""
+    rising = sum(r > 0 for r in rises)
+    return {"n_seeds": len(rises), "rising_seeds": rising,
+            "verdict": "every" if rising == len(rises) else "some" if rising else "none",
+            "error_rise_min": min(rises), "error_rise_max": max(rises)}
+
+
 def direction(before: float, after: float) -> str:
     """``rises`` / ``falls`` / ``unchanged``: how a quantity moved from one time to a later one."""
     return "rises" if after > before else "falls" if after < before else "unchanged"

@@ -7,18 +7,17 @@ rule ex4_overfit:
         mnist=MNIST,
         code=code_inputs("ex4_overfit.py"),
     output:
-        json="results/ex4/overfit/noise_{noise}.json",
+        json="results/ex4/overfit/noise_{noise}_seed_{seed}.json",
     params:
         run=pick(EX4["overfit"], "n_train", "epochs", "lr_fraction"),
         init_std=config["ex3"]["init_std"],
-        seed=config["seed"],
     threads: EX4["threads"]
     resources:
         **TIER["mnist"],
     log:
-        "results/logs/ex4_overfit/noise_{noise}.log",
+        "results/logs/ex4_overfit/noise_{noise}_seed_{seed}.log",
     benchmark:
-        "results/benchmarks/ex4_overfit/noise_{noise}.tsv"
+        "results/benchmarks/ex4_overfit/noise_{noise}_seed_{seed}.tsv"
     conda:
         ENV
     script:
@@ -92,7 +91,8 @@ rule calculus:
 
 rule review_summary:
     input:
-        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"])),
+        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"]),
+                       seed=EX4["overfit"]["seeds"]),
         data_size=expand(rules.ex4_data_size.output.json, n=EX4["data_size"]["sizes"]),
         ex5=rules.ex5_optimal_step.output.json,
         calculus=rules.calculus.output.json,

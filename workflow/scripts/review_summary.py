@@ -3,14 +3,17 @@
 import math
 import sys
 
-from gdlab.facts import direction, epochs_falling, strictly_increasing
+from gdlab.facts import across_seeds, direction, epochs_falling, strictly_increasing
 from gdlab.io import read_json, setup_logging, write_json
 
 # GD on c₁ counts as stuck from a start where its steps lowered c₁ by less than this fraction of where it began.
 STUCK_FRACTION = 0.1
 
 setup_logging(snakemake.log[0])
-overfit = sorted((read_json(p) for p in snakemake.input.overfit), key=lambda r: r["label_noise"])
+overfit: dict[float, list[dict]] = {}
+for run in map(read_json, snakemake.input.overfit):  # share by share, each in the config's order of seeds
+    overfit.setdefault(run["label_noise"], []).append(run)
+clean, noisy = overfit[min(overfit)], overfit[max(overfit)]
 sizes = sorted((read_json(p) for p in snakemake.input.data_size), key=lambda r: r["n_train"])
 calc = read_json(snakemake.input.calculus)
 
@@ -29,6 +32,11 @@ def overfitting(run):
             "train_cost_falls_throughout": all(b <= a for a, b in zip(run["train_cost"], run["train_cost"][1:]))}
 
 
+def over_seeds(runs):
+    """The first seed's run (the one drawn), and how the test error's rise came out over all seeds."""
+    return overfitting(runs[0]) | across_seeds([overfitting(r)["error_rise"] for r in runs])
+
+
 def progress(path):
     """stuck: c₁ fell by less than STUCK_FRACTION of its start; slow: it fell more but GD is still in the concave
     region x < −log 2; fast: it got out of it."""
@@ -41,8 +49,8 @@ descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], 
             "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p),
             "drop_fraction": (p["c1"][0] - p["c1"][-1]) / p["c1"][0]} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
-    "overfit": {"n_train": overfit[0]["n_train"], "epochs": overfit[0]["epochs"], "lr": overfit[0]["lr"],
-                "clean": overfitting(overfit[0]), "noisy": overfitting(overfit[-1])},
+    "overfit": {"n_train": clean[0]["n_train"], "epochs": clean[0]["epochs"], "lr": clean[0]["lr"], "seed": clean[0]["seed"],
+                "clean": over_seeds(clean), "noisy": over_seeds(noisy)},
     "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
                   "train_cost_grows_with_n_at_half": strictly_increasing([r["half_train_cost"] for r in sizes]),
