@@ -139,7 +139,7 @@ print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost
 # YOUR CODE (START)
 c_min = optimum["cost"]
 near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
-plt.figure(figsize=(7, 4))
+plt.figure(figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}))  # the page's width
 print(f"{'lr':>5} {'the last four costs':>44} {'accuracy':>9} {'epochs to the minimum':>22}")
 for lr in {{ cfg.ex2.lr_study }}:
     _, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64), lr,
@@ -147,11 +147,12 @@ for lr in {{ cfg.ex2.lr_study }}:
     costs_lr = [c for c, _ in history]
     reached = next((t for t, c in enumerate(costs_lr) if c - c_min <= near), "not reached")
     print(f"{lr:>5} {' '.join(f'{c:10.6g}' for c in costs_lr[-4:]):>44} {history[-1][1]:>9.4f} {reached:>22}")
-    plt.loglog(range(1, len(costs_lr) + 1), np.maximum(np.array(costs_lr) - c_min, 1e-16), label=f"η = {lr}")
+    excess = np.array(costs_lr) - c_min
+    excess[excess <= 0] = np.nan  # at the minimum to float64's precision: no place on a log axis
+    plt.loglog(range(1, len(costs_lr) + 1), excess, label=f"η = {lr}")
 plt.axhline(costs[0] - c_min, color="k", ls=":", label="at the start")
 plt.xlabel("epoch + 1")
 plt.ylabel("cost − the minimum")
-plt.ylim(1e-13, None)
 plt.legend(fontsize=8, ncols=2)
 plt.show()
 L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
@@ -173,7 +174,7 @@ print("largest rate whose cost fell at every epoch:", max(p["lr"] for p in probe
 print("first rate whose cost rose in some epoch:", rising[0] if rising else None)
 print("lowest cost after {{ cfg.ex2.range_test.epochs }} epochs at lr =", min(probes, key=lambda p: p["final_cost"])["lr"])
 print(f"at lr = {probes[-1]['lr']:g} the cost ends at {probes[-1]['final_cost'] / cost(X, Y, W0).item():.2g} × its start")
-plt.figure(figsize=(6, 3.2))
+plt.figure(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}))
 plt.loglog([p["lr"] for p in probes], [p["final_cost"] for p in probes], "o-", mfc="none")
 plt.axvline(2 / L, color="k", ls="--", label="2/L")
 plt.xlabel("learning rate η")

@@ -161,7 +161,7 @@ plt.show()
 eigenvalues = torch.linalg.eigvalsh(X.T @ X / len(X))  # the Hessian of C, the same at every a
 print("eigenvalues of the Hessian XᵀX/N:", eigenvalues.tolist())
 lr_max = 2 / eigenvalues.max().item()
-plt.figure(figsize=(6, 3.2))
+plt.figure(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}))
 print("largest learning rate 2/λmax =", lr_max)
 for factor in {{ cfg.ex1.max_lr.show_factors }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
