@@ -200,6 +200,9 @@ def pytest_collection_finish(session):
         if any(name in getattr(item, "fixturenames", ()) for item in session.items):
             threading.Thread(target=make_shared, args=(shared_folder(session.config), name, mirror),
                              daemon=True).start()
+    # The tests themselves run at a lower CPU priority than `pristine`, which every later test waits for. On Linux a
+    # nice value belongs to a thread: the build threads just started, and what they start, keep theirs.
+    os.nice(NICENESS)
 
 
 def pytest_sessionfinish(session):

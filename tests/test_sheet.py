@@ -13,7 +13,9 @@ from gdlab.io import read_json
 from gdlab.listings import listed
 from gdlab.report import pct, sig
 
-pytestmark = pytest.mark.e2e
+# Run by the worker of group "second" (tests/conftest.py): once the shared build is made, both workers then have
+# about as much left to read.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second")]
 
 PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
 PAGE_BUDGET = {"answers": 24, "maths": 10}
