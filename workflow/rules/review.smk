@@ -7,17 +7,17 @@ rule ex4_overfit:
         mnist=MNIST,
         code=code_inputs("ex4_overfit.py"),
     output:
-        json="results/ex4/overfit/noise_{noise}_seed_{seed}.json",
+        json="results/ex4/overfit/noise_{noise}.json",
     params:
-        run=pick(EX4["overfit"], "n_train", "epochs", "lr_fraction"),
+        run=pick(EX4["overfit"], "n_train", "epochs", "lr_fraction", "seeds"),  # every seed inside the job
         init_std=config["ex3"]["init_std"],
     threads: EX4["threads"]
     resources:
         **TIER["mnist"],
     log:
-        "results/logs/ex4_overfit/noise_{noise}_seed_{seed}.log",
+        "results/logs/ex4_overfit/noise_{noise}.log",
     benchmark:
-        "results/benchmarks/ex4_overfit/noise_{noise}_seed_{seed}.tsv"
+        "results/benchmarks/ex4_overfit/noise_{noise}.tsv"
     conda:
         ENV
     script:
@@ -91,8 +91,7 @@ rule calculus:
 
 rule review_summary:
     input:
-        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"]),
-                       seed=EX4["overfit"]["seeds"]),
+        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"])),
         data_size=expand(rules.ex4_data_size.output.json, n=EX4["data_size"]["sizes"]),
         ex5=rules.ex5_optimal_step.output.json,
         calculus=rules.calculus.output.json,
@@ -113,9 +112,7 @@ rule review_summary:
 
 rule review_figures:
     input:
-        # The runs of the first seed are the ones drawn (the notebook draws the same); the answer counts all seeds.
-        overfit=expand(rules.ex4_overfit.output.json, noise=map(num, EX4["overfit"]["label_noise"]),
-                       seed=EX4["overfit"]["seeds"][:1]),
+        overfit=rules.review_summary.input.overfit,
         summary=rules.review_summary.output.json,
         calculus=rules.calculus.output.json,
         code=code_inputs("review_figures.py"),

@@ -10,10 +10,9 @@ from gdlab.io import read_json, setup_logging, write_json
 STUCK_FRACTION = 0.1
 
 setup_logging(snakemake.log[0])
-overfit: dict[float, list[dict]] = {}
-for run in map(read_json, snakemake.input.overfit):  # share by share, each in the config's order of seeds
-    overfit.setdefault(run["label_noise"], []).append(run)
-clean, noisy = overfit[min(overfit)], overfit[max(overfit)]
+# Per share of random labels, its runs in the config's order of seeds (the first is the one drawn).
+overfit = sorted((read_json(p) for p in snakemake.input.overfit), key=lambda r: r["label_noise"])
+clean, noisy = ([r | {"label_noise": share["label_noise"]} for r in share["runs"]] for share in (overfit[0], overfit[-1]))
 sizes = sorted((read_json(p) for p in snakemake.input.data_size), key=lambda r: r["n_train"])
 calc = read_json(snakemake.input.calculus)
 
@@ -49,7 +48,8 @@ descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], 
             "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p),
             "drop_fraction": (p["c1"][0] - p["c1"][-1]) / p["c1"][0]} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
-    "overfit": {"n_train": clean[0]["n_train"], "epochs": clean[0]["epochs"], "lr": clean[0]["lr"], "seed": clean[0]["seed"],
+    "overfit": {"n_train": overfit[0]["n_train"], "epochs": overfit[0]["epochs"], "lr": overfit[0]["lr"],
+                "seed": clean[0]["seed"],
                 "clean": over_seeds(clean), "noisy": over_seeds(noisy)},
     "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
