@@ -64,6 +64,11 @@ class Declared:
     def folder_ok(self, path: str) -> bool:
         return self.file_ok(path) or path in self.ancestors
 
+    def undeclared_folder(self, path) -> str | None:
+        """``path`` made absolute, where it is a folder of results/ that holds nothing the job declared."""
+        target = _abs(path)
+        return target if target and self.guarded(target) and not self.folder_ok(target) else None
+
     def why(self, event: str, args) -> str | None:
         """The complaint about one audit event, or None when it reads nothing undeclared."""
         if event == "open":
@@ -83,18 +88,14 @@ class Declared:
             if _abs(args[0]) in self.made:
                 self.made.add(_abs(args[1]))
         elif event in ("os.listdir", "os.scandir", "os.chdir"):
-            target = _abs(args[0] if args and args[0] is not None else ".")
-            if target and self.guarded(target) and not self.folder_ok(target):
+            if target := self.undeclared_folder(args[0] if args and args[0] is not None else "."):
                 return f"{event.split('.')[1]} {target}"
         elif event == "subprocess.Popen":
-            executable, argv, cwd, _env = args
-            if cwd is not None:
-                target = _abs(cwd)
-                if target and self.guarded(target) and not self.folder_ok(target):
-                    return f"starts a process in {target}"
+            _executable, argv, cwd, _env = args
+            if cwd is not None and (target := self.undeclared_folder(cwd)):
+                return f"starts a process in {target}"
             for arg in [argv] if isinstance(argv, (str, bytes, os.PathLike)) else list(argv or ()):
-                target = _abs(arg)
-                if target and self.guarded(target) and not self.folder_ok(target):
+                if target := self.undeclared_folder(arg):
                     return f"starts a process on {target}"
         return None
 
