@@ -22,7 +22,7 @@ for seed in run["seeds"]:  # each draws the random labels and the start anew
     test = SpanEvaluation(X, d["X_test"], d["y_test"], init_params(seed, p.init_std)[0])
     W, b, history, lr = full_batch_subset(X, Y, n, run["epochs"], run["lr_fraction"], p.init_std, seed,
                                           evaluate=lambda W, b: metrics(X, Y, W, b) + test(W, b))
-    runs.append({"seed": seed, "labels_changed": int((Y != d["y_fit"][:n]).sum()),
+    runs.append({"label_noise": noise, "seed": seed, "labels_changed": int((Y != d["y_fit"][:n]).sum()),
                  **{k: [h[i] for h in history] for i, k in enumerate(("train_cost", "train_accuracy", "test_cost",
                                                                      "test_accuracy"))}})
     log.info("noise %g, seed %d: final train cost %.4g, test cost %.4g, test accuracy %.4f", noise, seed,

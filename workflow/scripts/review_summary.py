@@ -12,7 +12,7 @@ STUCK_FRACTION = 0.1
 setup_logging(snakemake.log[0])
 # Per share of random labels, its runs in the config's order of seeds (the first is the one drawn).
 overfit = sorted((read_json(p) for p in snakemake.input.overfit), key=lambda r: r["label_noise"])
-clean, noisy = ([r | {"label_noise": share["label_noise"]} for r in share["runs"]] for share in (overfit[0], overfit[-1]))
+clean, noisy = overfit[0]["runs"], overfit[-1]["runs"]
 sizes = sorted((read_json(p) for p in snakemake.input.data_size), key=lambda r: r["n_train"])
 calc = read_json(snakemake.input.calculus)
 
@@ -33,7 +33,8 @@ def overfitting(run):
 
 def over_seeds(runs):
     """The first seed's run (the one drawn), and how the test error's rise came out over all seeds."""
-    return overfitting(runs[0]) | across_seeds([overfitting(r)["error_rise"] for r in runs])
+    each = [overfitting(r) for r in runs]
+    return each[0] | across_seeds([f["error_rise"] for f in each])
 
 
 def progress(path):

@@ -39,8 +39,7 @@ def overfit(inputs, out, params):
     """Overfitting on a small training set: the test cost (left) and the test error (right) per epoch, with the true
     labels and with a share of them replaced by random ones; dots mark each curve's lowest point."""
     # The first seed's run of each share: the one the answer describes and the notebook draws.
-    runs = sorted(({"label_noise": s["label_noise"], **s["runs"][0]} for s in map(read_json, inputs.overfit)),
-                  key=lambda r: r["label_noise"])
+    runs = sorted((read_json(p)["runs"][0] for p in inputs.overfit), key=lambda r: r["label_noise"])
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
         draw_overfit(ax1, ax2, runs)
 
