@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from scipy.stats import binomtest
 
+torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much
 plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
 
 # %% [markdown]
