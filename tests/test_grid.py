@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from gdlab.facts import STATUSES
-from gdlab.grid import (POINT, best_by_batch, choose_favourite, grid_facts, level, points_table, ranked, rounding,
-                        runs_table, shortfalls, table_text, trend, versus)
+from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, level,
+                        points_table, ranked, rounding, runs_table, shortfalls, table_text, trend, versus)
 
 N_TRAIN = 100
 
@@ -321,3 +321,51 @@ def test_table_text_is_the_same_for_rates_read_back_as_integers():
     as_int = t.assign(lr=t["lr"].astype(int))
     text = table_text(t)
     assert table_text(as_int) == text and "\n1 " in text and "\n1.0 " not in text
+
+
+# --- enough epochs: the favourite's budget doubled until more no longer help ---------------------------------------
+
+def seeds_of(epochs, *accuracies):
+    """A budget's runs as run_setting returns them (W, b, history, row), one per seed."""
+    return [("W", "b", [], row(epochs=epochs, seed=s, val_accuracy=a)) for s, a in enumerate(accuracies)]
+
+
+def trainer(by_epochs):
+    """seeds_at(e) for enough_epochs: the seeds' accuracies at each budget, recording what was trained."""
+    asked = []
+
+    def seeds_at(e):
+        asked.append(e)
+        return seeds_of(e, *by_epochs[e])
+    return seeds_at, asked
+
+
+def test_enough_epochs_stops_at_the_first_doubling_that_is_level():
+    seeds_at, asked = trainer({20: (0.921, 0.922), 40: (0.9215, 0.9230), 80: (0.99, 0.99)})
+    budgets = enough_epochs(seeds_at, seeds_of(10, 0.910, 0.912), 10, doublings=3)
+    assert asked == [20, 40] and [b["verdict"] for b in budgets] == [None, "higher", "level"]
+    assert enough(budgets)["epochs"] == 20  # 40 did not help: the favourite keeps 20
+
+
+def test_enough_epochs_a_first_doubling_that_does_not_help_keeps_the_study_budget():
+    first = seeds_of(10, 0.920, 0.922)
+    seeds_at, asked = trainer({20: (0.915, 0.918)})
+    budgets = enough_epochs(seeds_at, first, 10, doublings=2)
+    assert asked == [20] and budgets[-1]["verdict"] == "lower"
+    assert enough(budgets)["runs"] is first
+
+
+def test_enough_epochs_still_higher_at_the_cap_keeps_the_last():
+    seeds_at, asked = trainer({20: (0.92, 0.921), 40: (0.93, 0.931)})
+    budgets = enough_epochs(seeds_at, seeds_of(10, 0.91, 0.911), 10, doublings=2)
+    assert asked == [20, 40] and [b["verdict"] for b in budgets] == [None, "higher", "higher"]
+    assert enough(budgets)["epochs"] == 40
+
+
+def test_curves_table_one_row_per_run_and_epoch():
+    runs = [(row(lr=0.5, batch_size=64, seed=1), [(2.3, 0.1), (0.5, 0.8), (0.4, 0.85)]),
+            (row(lr=2.0, batch_size=128, seed=7), [(2.3, 0.1), (0.6, 0.7)])]
+    table = curves_table(runs)
+    assert len(table) == 5 and list(table.columns) == ["lr", "batch_size", "seed", "epoch", "val_accuracy"]
+    assert table.iloc[2].to_dict() == {"lr": 0.5, "batch_size": 64, "seed": 1, "epoch": 2, "val_accuracy": 0.85}
+    assert table[table["seed"] == 7]["epoch"].tolist() == [0, 1]

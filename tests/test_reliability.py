@@ -30,8 +30,8 @@ def test_two_builds_give_identical_metrics_and_the_same_favourite(second_metrics
     # Files without wall-clock fields are byte-identical, not merely equal.
     assert same_metrics(pristine, second_metrics) >= 20
     fav = [read_json(w / "results" / "ex3" / "summary.json")["favourite"] for w in (pristine, second_metrics)]
-    assert [{k: f[k] for k in ("lr", "batch_size", "epochs", "max_epochs")} for f in fav] == [
-        {k: fav[0][k] for k in ("lr", "batch_size", "epochs", "max_epochs")}] * 2
+    assert [{k: f[k] for k in ("lr", "batch_size", "epochs", "max_epochs", "trained")} for f in fav] == [
+        {k: fav[0][k] for k in ("lr", "batch_size", "epochs", "max_epochs", "trained")}] * 2
 
 
 def test_a_different_seed_changes_the_split_but_not_the_courses_way(built, tmp_path, mirror):

@@ -173,7 +173,7 @@ def test_the_numbers_on_the_sheet_are_the_results(built, sheet):
     assert flat(sig(ex2["gd"]["final_cost"], 6)) in sheet and flat(sig(ex2["max_lr"]["theory"], 3)) in sheet
     ex3 = read_json(built / "results" / "ex3" / "summary.json")
     fav = ex3["favourite"]
-    assert " and ".join(flat(pct(v, 2)) for v in fav["val_accuracy_by_seed"]) in sheet  # the seeds, not a ± sd
+    assert " and ".join(flat(pct(v, 2)) for v in fav["trained"]["val_accuracy_by_seed"]) in sheet  # the seeds, not a ± sd
     for b in ex3["grid_facts"]["best_by_batch"]:
         assert f"{b['lr']:g} at batch {b['batch_size']}" in sheet
 

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets
@@ -314,6 +315,17 @@ print((100 * shortfalls(points)).round(2).to_string())
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="tight")  # the sheet's figure
 draw_heatmap(fig, ax, points)
 plt.show()
+
+{{ code("gdlab.grid.curves_table") }}
+
+
+{{ code("gdlab.figures.ex3.draw_curves") }}
+
+
+fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.1 * {{ cfg.plot.height_in }}), sharey=True)
+draw_curves(fig, axes, curves_table((row, history) for W, b, history, row in runs.values()), points)
+fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below
+plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -329,18 +341,34 @@ plt.show()
 
 favourite = choose_favourite(points)
 print(favourite.to_string())
-lr, nbatch, seed = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds[0] }}
-W, b, history, row = runs[lr, nbatch, seed]
-print(f"\nthe model of seed {seed}: validation accuracy {row['val_accuracy']:.4f}, test accuracy {row['test_accuracy']:.4f}")
-print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)])
-# Were {{ cfg.ex3.grid.epochs }} epochs enough? Every seed again, {{ cfg.ex3.favourite.longer }} times as long (the rate falls over the longer run).
-longer = [run_setting(*parts, lr, nbatch, s, epochs={{ cfg.ex3.favourite.longer }} * {{ cfg.ex3.grid.epochs }}, **settings)[3] for s in {{ cfg.ex3.grid.seeds }}]
-print("validation accuracy of the seeds,", {{ cfg.ex3.grid.epochs }}, "epochs:", [round(r[3]["val_accuracy"], 4) for k, r in runs.items() if k[:2] == (lr, nbatch)],
-      f" {{ cfg.ex3.favourite.longer }} x as long:", [round(r["val_accuracy"], 4) for r in longer])
-# Does the result depend on rounding? The same run in float64.
-float64 = run_setting(*(t.double() if t.is_floating_point() else t for t in parts), lr, nbatch, seed,  # copies freed after
+lr, nbatch, seeds = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds }}
+# Enough epochs? The seeds again with twice the epochs (the rate falls over the longer run), until a doubling is level.
+{{ code("gdlab.grid.versus") }}
+
+
+{{ code("gdlab.grid.enough_epochs") }}
+
+
+{{ code("gdlab.grid.enough") }}
+
+
+budgets = enough_epochs(lambda e: [run_setting(*parts, lr, nbatch, s, epochs=e, **settings) for s in seeds],
+                        [runs[lr, nbatch, s] for s in seeds], {{ cfg.ex3.grid.epochs }}, {{ cfg.ex3.favourite.doublings }})
+for budget in budgets:
+    print(f"{budget['epochs']:>3} epochs: validation accuracy of the seeds", [round(r[3]["val_accuracy"], 4) for r in budget["runs"]],
+          "" if budget["verdict"] is None else f"(against half as many epochs: {budget['verdict']})")
+kept = enough(budgets)
+W, b, history, row = kept["runs"][0]
+print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[0]}: validation accuracy {row['val_accuracy']:.4f}, "
+      f"test accuracy {row['test_accuracy']:.4f}")
+print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
+print("means over the seeds: validation accuracy", round(sum(r[3]["val_accuracy"] for r in kept["runs"]) / len(seeds), 4),
+      " test accuracy", round(sum(r[3]["test_accuracy"] for r in kept["runs"]) / len(seeds), 4))
+# Does the result depend on rounding? The study's run of the first seed again, in float64.
+float32 = runs[lr, nbatch, seeds[0]][3]
+float64 = run_setting(*(t.double() if t.is_floating_point() else t for t in parts), lr, nbatch, seeds[0],  # copies freed after
                       epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
-print(f"seed {seed} in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {row['val_accuracy']:.4f})")
+print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {float32['val_accuracy']:.4f})")
 fig, axes = plt.subplots(2, 5, figsize=({{ cfg.plot.width_in }}, 2.6))  # the page's width
 limit = W.abs().max().item()
 for digit, ax in enumerate(axes.flat):

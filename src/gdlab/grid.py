@@ -24,6 +24,14 @@ def runs_table(points: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([r["row"] for p in points for r in p["runs"]]).sort_values([*POINT, "seed"], ignore_index=True)
 
 
+def curves_table(runs) -> pd.DataFrame:
+    """One row per run and epoch (lr, batch_size, seed, epoch, val_accuracy), from (row, history) pairs: the row and
+    the per-epoch validation (cost, accuracy) of :func:`gdlab.softmax.run_setting`, epoch 0 the start."""
+    return pd.DataFrame([{"lr": row["lr"], "batch_size": row["batch_size"], "seed": row["seed"], "epoch": epoch,
+                          "val_accuracy": accuracy}
+                         for row, history in runs for epoch, (_, accuracy) in enumerate(history)])
+
+
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per point: mean, smallest, largest and range (largest minus smallest) of the validation accuracy over
     its seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
@@ -111,6 +119,27 @@ def versus(before: list[float], after: list[float]) -> str:
     if min(after) <= max(before) and min(before) <= max(after):
         return "level"
     return "higher" if min(after) > max(before) else "lower"
+
+
+def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[dict]:
+    """Trains a point until more epochs no longer help, as far as its seeds can tell. ``first`` holds its seeds'
+    runs of ``epochs`` epochs; ``seeds_at(e)`` trains them again for e epochs. Each run is (W, b, history, row),
+    as :func:`gdlab.softmax.run_setting` returns it. The epochs double while a doubling is higher than the epochs
+    before it by the study's tie rule (:func:`versus`), at most ``doublings`` times. Returns every budget tried,
+    ``{"epochs", "runs", "verdict"}`` (the verdict against the budget before; None for the first)."""
+    budgets = [{"epochs": epochs, "runs": first, "verdict": None}]
+    while len(budgets) <= doublings and budgets[-1]["verdict"] in (None, "higher"):
+        e = 2 * budgets[-1]["epochs"]
+        runs = seeds_at(e)
+        accuracy = [[run[3]["val_accuracy"] for run in b] for b in (budgets[-1]["runs"], runs)]
+        budgets.append({"epochs": e, "runs": runs, "verdict": versus(*accuracy)})
+    return budgets
+
+
+def enough(budgets: list[dict]) -> dict:
+    """The budget the favourite keeps (of :func:`enough_epochs`): the last one a doubling improved on — the one
+    before the first doubling that was not higher; the last tried when every doubling was higher."""
+    return budgets[-2] if budgets[-1]["verdict"] not in (None, "higher") else budgets[-1]
 
 
 def rounding(float32: float, float64: float, seeds_range: float) -> str:

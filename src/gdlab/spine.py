@@ -125,45 +125,31 @@ def read_spine_csv(path: str | Path, features: list[str], label: str, classes: l
 # --- rank deficiency -----------------------------------------------------------------------------
 
 def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
-    """Rank of the design [1, z-scored X] by SVD, and each exact linear dependency among the features.
+    """Rank of the design [1, standardised X] by SVD and, where it falls short, the linear dependency along its
+    flattest direction, read back on the raw features by least squares: ``target = Σ equals[name]·name + constant``.
 
-    z-scoring first makes the decision scale-free: singular values below ``rtol`` times the largest
-    count as 0 whatever the units. A constant column is centred to zeros, itself a dependency
-    (feature = constant). Each null direction is reported on the RAW features as
-    ``target = Σ equals[name]·name + constant``, target being the first feature in ``names`` order
-    it involves (weights below ``rtol`` of the target's count as not involved); with several null
-    directions each has its own target. Full-precision floats.
-    """
+    Standardising first makes the decision scale-free: singular values below ``rtol`` times the largest count as 0.
+    The features whose weight in the flattest direction exceeds ``rtol`` times its largest are the dependency's;
+    the first of them (in ``names`` order) is its target. With more than one null direction the rank says how many;
+    the flattest is the one spelled out."""
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != len(names):
         raise ValueError(f"X has shape {X.shape}, expected (rows, {len(names)}) for the names {names}")
     n, d = X.shape
-    mean, scale = X.mean(axis=0), X.std(axis=0)
-    scale[np.ptp(X, axis=0) == 0] = 1.0
-    design = np.column_stack([np.ones(n), (X - mean) / scale])
-    # The whole V is needed only with fewer rows than columns; the missing singular values are 0.
-    _, s, vt = np.linalg.svd(design, full_matrices=n < d + 1)
+    scale = np.where(np.ptp(X, axis=0) > 0, X.std(axis=0), 1.0)  # a constant column centres to zeros
+    _, s, vt = np.linalg.svd(np.column_stack([np.ones(n), (X - X.mean(axis=0)) / scale]))  # full V: also n ≤ d
     s = np.concatenate([s, np.zeros(d + 1 - len(s))])
     rank = int((s > rtol * s[0]).sum())
-    # Centred features are orthogonal to the ones column, so null vectors have no bias part. Each null direction
-    # gets its own target: the first feature (in names order) that adds to the rank of the targets before it;
-    # solving the null basis for the targets leaves each row 1 at its own target and 0 at the others'.
-    null, pivots = vt[rank:, 1:], []
-    for j in range(d):
-        if len(pivots) < len(null) and np.linalg.matrix_rank(null[:, [*pivots, j]], tol=rtol) > len(pivots):
-            pivots.append(j)
-    rows = np.linalg.solve(null[:, pivots], null) if pivots else null
-    dependencies = []
-    for t, w in zip(pivots, rows):
-        others = [j for j in range(d) if j != t and abs(w[j]) > rtol]
-        # z_t = -Σ w_j z_j, undone on the raw features.
-        coef = {j: -w[j] * scale[t] / scale[j] for j in others}
-        constant = mean[t] - sum(c * mean[j] for j, c in coef.items())
-        residual = X[:, t] - sum((c * X[:, j] for j, c in coef.items()), np.zeros(n)) - constant
-        dependencies.append({"target": names[t], "equals": {names[j]: float(c) for j, c in coef.items()},
-                             "constant": float(constant), "max_abs_residual": float(np.abs(residual).max())})
-    return {"n_columns": d + 1, "rank": rank, "singular_value_ratio": float(s[-1] / s[0]),
-            "dependencies": dependencies}
+    found = {"n_columns": d + 1, "rank": rank, "singular_value_ratio": float(s[-1] / s[0]), "dependencies": []}
+    if rank <= d:
+        weight = np.abs(vt[-1, 1:])
+        target, *others = np.flatnonzero(weight > rtol * weight.max())
+        A = np.column_stack([X[:, others], np.ones(n)])
+        coef = np.linalg.lstsq(A, X[:, target])[0]
+        found["dependencies"].append({
+            "target": names[target], "equals": {names[j]: float(c) for j, c in zip(others, coef)},
+            "constant": float(coef[-1]), "max_abs_residual": float(np.abs(X[:, target] - A @ coef).max())})
+    return found
 
 
 # --- split and standardisation -------------------------------------------------------------------

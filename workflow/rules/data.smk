@@ -13,6 +13,7 @@ rule fetch:
     wildcard_constraints:
         dataset="|".join(config["data"]["datasets"]),
         filename=r"[A-Za-z0-9._-]+",
+    priority: 10  # every chain starts here, the longest (MNIST's) too: never left behind the other exercises' jobs
     resources:
         **TIER["light"],
     log:

@@ -183,6 +183,7 @@ rule bundle_copy:
         code=code_inputs("bundle_copy.py"),
     output:
         data=f"{HANDIN}/{{carried}}",
+    priority: 10  # a moment's work that the notebooks, the longest jobs, wait for: never left behind the training
     resources:
         **TIER["light"],
     log:

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, grid_facts, rounding, versus, where
-from gdlab.io import load_array_dir, load_arrays, read_json, save_arrays, setup_logging, write_json
+from gdlab.grid import choose_favourite, grid_facts, rounding, where
+from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
 p = snakemake.params
@@ -17,12 +17,10 @@ ref = {(r["impl"], r["init_std"]): r for r in (read_json(f) for f in snakemake.i
 course, module, small = ref[("hand", p.course_std)], ref[("module", p.course_std)], ref[("hand", p.init_std)]
 
 fav = choose_favourite(points)
-file_of = {(r["lr"], r["batch_size"]): f for f in snakemake.input.point_files for r in [read_json(f)]}
-fav_file = file_of[(fav["lr"], fav["batch_size"])]
-seed = p.seeds[0]  # the first seed's run is the one drawn (weights, confusion matrix)
-shown = next(r for r in read_json(fav_file)["runs"] if r["row"]["seed"] == seed)
-w = load_arrays(fav_file.removesuffix(".json") + ".npz")
-save_arrays(snakemake.output.favourite, W=w[f"W_{seed}"], b=w[f"b_{seed}"], confusion=np.array(shown["confusion"]))
+checks = read_json(snakemake.input.favourite)
+assert (checks["lr"], checks["batch_size"]) == (fav["lr"], fav["batch_size"]), "ex3_favourite trained another point"
+seed = p.seeds[0]  # the first seed's model is the one drawn (weights, confusion matrix)
+w = load_arrays(snakemake.input.favourite_model)
 log.info("favourite: %s", dict(fav))
 
 
@@ -38,7 +36,7 @@ def row(r):
 
 
 hand_times = sorted((bs, t) for (impl, bs), t in epoch_s.items() if impl == "hand")
-conf = np.array(shown["confusion"])
+conf = w["confusion"]
 off = conf - np.diag(np.diag(conf))
 true_digit, predicted = np.unravel_index(int(np.argmax(off)), off.shape)  # first of the largest, row by row
 per_digit = np.diag(conf) / conf.sum(axis=1)
@@ -46,21 +44,23 @@ per_digit = np.diag(conf) / conf.sum(axis=1)
 mnist = load_array_dir(snakemake.input.mnist)
 X, y = mnist["X_train"], mnist["y_train"]
 overall = X.mean(axis=0, dtype=np.float64)
-corr = [float(np.corrcoef(w[f"W_{seed}"][k], X[y == k].mean(axis=0, dtype=np.float64) - overall)[0, 1]) for k in range(10)]
+corr = [float(np.corrcoef(w["W"][k], X[y == k].mean(axis=0, dtype=np.float64) - overall)[0, 1]) for k in range(10)]
 facts = grid_facts(points)
 fav_runs = runs[(runs["lr"] == fav["lr"]) & (runs["batch_size"] == fav["batch_size"])]
-# Were the epochs enough (the seeds trained `longer` times as long), and does the result depend on rounding?
-checks = read_json(snakemake.input.longer)
-assert (checks["lr"], checks["batch_size"]) == (fav["lr"], fav["batch_size"]), "ex3_longer trained another favourite"
-long_val = [r["val_accuracy"] for r in checks["longer_runs"]]
-long_test = [r["test_accuracy"] for r in checks["longer_runs"]]
 first = fav_runs[fav_runs["seed"] == seed].iloc[0]
+# Trained until more epochs no longer help: each budget's seeds, and the one the favourite keeps.
+budgets = [{"epochs": b["epochs"], "verdict": b["verdict"],
+            "val_accuracy": [r["val_accuracy"] for r in b["rows"]],
+            "test_accuracy": [r["test_accuracy"] for r in b["rows"]]} for b in checks["budgets"]]
+kept = next(b for b in budgets if b["epochs"] == checks["kept_epochs"])
 f64 = checks["float64_run"]
-longer = {"factor": p.longer, "epochs": p.longer * p.epochs, "val_accuracy": float(np.mean(long_val)),
-          "val_accuracy_min": min(long_val), "val_accuracy_max": max(long_val),
-          "test_accuracy": float(np.mean(long_test)),
-          "gain": float(np.mean(long_val) - fav["val_accuracy"]),
-          "verdict": versus(fav_runs["val_accuracy"].tolist(), long_val)}
+trained = {"budgets": budgets, "epochs": kept["epochs"], "doublings": len(budgets) - 1,
+           "val_accuracy": float(np.mean(kept["val_accuracy"])), "val_accuracy_by_seed": kept["val_accuracy"],
+           "test_accuracy": float(np.mean(kept["test_accuracy"])), "test_accuracy_by_seed": kept["test_accuracy"],
+           "shown_test_accuracy": kept["test_accuracy"][0],
+           # "enough": the last doubling was not higher; "cap": every doubling was, up to the configured number.
+           "stopped": "cap" if budgets[-1]["verdict"] == "higher" else "enough",
+           "last_verdict": budgets[-1]["verdict"]}
 float64 = {"seed": seed, "val_accuracy": f64["val_accuracy"], "float32_val_accuracy": float(first["val_accuracy"]),
            "test_accuracy": f64["test_accuracy"], "float32_test_accuracy": float(first["test_accuracy"]),
            "change": abs(f64["val_accuracy"] - float(first["val_accuracy"])),
@@ -83,12 +83,11 @@ write_json(snakemake.output.json, {
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
-    "favourite": row(fav) | {"shown_seed": seed, "shown_test_accuracy": shown["row"]["test_accuracy"],
-                             "at": where(fav, points),
+    "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
                              "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
                              "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
-                             "longer": longer, "float64": float64},
+                             "trained": trained, "float64": float64},
     "templates": {"correlation": corr, "min": min(corr), "max": max(corr), "min_digit": int(np.argmin(corr)),
                   "max_digit": int(np.argmax(corr))},
     "confusion_facts": {"true": int(true_digit), "predicted": int(predicted), "count": int(off.max()),

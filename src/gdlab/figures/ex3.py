@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from ..grid import curves_table
 from ..io import load_array_dir, load_arrays, read_json
 from ..plotting import figure
 
@@ -78,6 +79,36 @@ def heatmap(inputs, out, params):
     """The study's heat map (draw_heatmap) from its table of points."""
     with figure(out, params.style, height=1.5) as (fig, ax):
         draw_heatmap(fig, ax, pd.read_csv(inputs.points))
+
+
+def draw_curves(fig, axes, curves, points):
+    """The study's validation accuracy after every epoch (curves: one row per run and epoch), one panel per batch
+    size, one colour per rate: the mean over the seeds, and the range between them shaded. The axis starts 1 point
+    below the lowest final accuracy of a point whose seeds all trained, so runs that ended unstable or diverged
+    leave it."""
+    stable = points[points["seeds_unstable"] == 0]
+    low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
+    by_epoch = curves.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
+    rates = sorted(curves["lr"].unique())
+    for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
+        for i, lr in enumerate(rates):
+            c = by_epoch.loc[(batch, lr)]
+            ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
+            ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)
+        ax.set(title=f"batch {batch}", xlabel="epoch", ylim=(low, high))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    axes[0].set_ylabel("validation accuracy (%)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
+
+
+def curves(inputs, out, params):
+    """The study's validation accuracy per epoch (draw_curves), from the points' files."""
+    runs = [(r["row"], list(zip(r["val_cost"], r["val_accuracy"]))) for f in inputs.point_files
+            for r in read_json(f)["runs"]]
+    table = curves_table(runs)
+    with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.1, sharey=True,
+                rect=(0, 0.07, 1, 1)) as (fig, axes):
+        draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
 def best_lr(inputs, out, params):

@@ -1,0 +1,45 @@
+"""Exercise 3 h: the favourite of the study trained until more epochs no longer help (its seeds again with twice
+the epochs, the rate's schedule stretched over the longer run, until a doubling is level with the epochs before),
+and its first seed trained again in float64 for the study's epochs: does its result depend on rounding? Writes the
+model the favourite keeps (the first seed's weights and test confusion matrix)."""
+
+import pandas as pd
+import torch
+
+from gdlab.grid import choose_favourite, enough, enough_epochs
+from gdlab.io import load_arrays, read_json, save_arrays, setup_logging, write_json
+from gdlab.softmax import confusion_matrix, linear_trsf, load_mnist, run_setting
+
+log = setup_logging(snakemake.log[0])
+torch.set_num_threads(snakemake.threads)
+p = snakemake.params
+fav = choose_favourite(pd.read_csv(snakemake.input.points))
+lr, nbatch, epochs, seeds = float(fav["lr"]), int(fav["batch_size"]), p.grid["epochs"], p.grid["seeds"]
+d = load_mnist(snakemake.input.mnist)
+parts = [d[k] for k in ("X_fit", "y_fit", "X_val", "y_val", "X_test", "y_test")]
+point = next(f for f in snakemake.input.point_files if (read_json(f)["lr"], read_json(f)["batch_size"]) == (lr, nbatch))
+grid_runs = {r["row"]["seed"]: r for r in read_json(point)["runs"]}
+weights = load_arrays(point.removesuffix(".json") + ".npz")
+
+
+def run(parts, seed, epochs):
+    return run_setting(*parts, lr, nbatch, seed, p.init_std, epochs, p.grid["schedule"], p.divergence_factor)
+
+
+# The study's own runs are the first budget: their rows (and, for the first seed, the weights) as the point wrote them.
+first = [(torch.from_numpy(weights[f"W_{s}"]), torch.from_numpy(weights[f"b_{s}"]), None, grid_runs[s]["row"])
+         for s in seeds]
+budgets = enough_epochs(lambda e: [run(parts, s, e) for s in seeds], first, epochs, p.doublings)
+kept = enough(budgets)
+W, b = kept["runs"][0][:2]
+confusion = confusion_matrix(linear_trsf(d["X_test"], W, b).argmax(1), d["y_test"])
+save_arrays(snakemake.output.favourite, W=W.numpy(), b=b.numpy(), confusion=confusion.numpy())
+float64 = run([t.double() if t.is_floating_point() else t for t in parts], seeds[0], epochs)[3]
+for budget in budgets:
+    log.info("lr=%g bs=%d, %d epochs (%s): val %s, test %s", lr, nbatch, budget["epochs"], budget["verdict"],
+             [r[3]["val_accuracy"] for r in budget["runs"]], [r[3]["test_accuracy"] for r in budget["runs"]])
+log.info("float64, seed %d: val %.4f, test %.4f", seeds[0], float64["val_accuracy"], float64["test_accuracy"])
+write_json(snakemake.output.json, {
+    "lr": lr, "batch_size": nbatch, "epochs": epochs, "kept_epochs": kept["epochs"],
+    "budgets": [{"epochs": b["epochs"], "verdict": b["verdict"], "rows": [r[3] for r in b["runs"]]} for b in budgets],
+    "float64_run": float64})
