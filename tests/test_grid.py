@@ -11,7 +11,8 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, level,
-                        points_table, ranked, rounding, runs_table, shortfalls, table_text, trend, versus)
+                        points_table, ranked, rounding, runs_table, sampling_error, shortfalls, table_text, trend,
+                        versus, within_sampling_error)
 
 N_TRAIN = 100
 
@@ -369,3 +370,15 @@ def test_curves_table_one_row_per_run_and_epoch():
     assert len(table) == 5 and list(table.columns) == ["lr", "batch_size", "seed", "epoch", "val_accuracy"]
     assert table.iloc[2].to_dict() == {"lr": 0.5, "batch_size": 64, "seed": 1, "epoch": 2, "val_accuracy": 0.85}
     assert table[table["seed"] == 7]["epoch"].tolist() == [0, 1]
+
+
+def test_sampling_error_is_the_spread_of_accuracies_on_fresh_images():
+    rng = np.random.default_rng(0)
+    scores = rng.binomial(10_000, 0.925, size=20_000) / 10_000  # one model, scored on many fresh sets of images
+    assert sampling_error(0.925, 10_000) == pytest.approx(scores.std(), rel=0.02)
+    assert sampling_error(1.0, 100) == 0.0
+
+
+@pytest.mark.parametrize("a, b, expected", [(0.9252, 0.9249, True), (0.9252, 0.9190, False)])
+def test_within_sampling_error_each_way(a, b, expected):
+    assert within_sampling_error(a, b, 10_000) is expected and within_sampling_error(b, a, 10_000) is expected

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+torch.set_num_threads(1)  # one thread: small matrices gain nothing from more
 plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
 
 # %% [markdown]

@@ -10,6 +10,8 @@ seeds' accuracies overlap.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .facts import STATUSES
@@ -26,7 +28,7 @@ def runs_table(points: list[dict]) -> pd.DataFrame:
 
 def curves_table(runs) -> pd.DataFrame:
     """One row per run and epoch (lr, batch_size, seed, epoch, val_accuracy), from (row, history) pairs: the row and
-    the per-epoch validation (cost, accuracy) of :func:`gdlab.softmax.run_setting`, epoch 0 the start."""
+    the per-epoch validation (cost, accuracy) of run_setting, epoch 0 the start."""
     return pd.DataFrame([{"lr": row["lr"], "batch_size": row["batch_size"], "seed": row["seed"], "epoch": epoch,
                           "val_accuracy": accuracy}
                          for row, history in runs for epoch, (_, accuracy) in enumerate(history)])
@@ -60,7 +62,7 @@ def table_text(points: pd.DataFrame) -> str:
     validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals."""
     def pivot(column):
         table = 100 * points.pivot(index="lr", columns="batch_size", values=column)
-        table.index = [f"{lr:g}" for lr in table.index]  # a rate read back from a CSV as 1 prints as 1.0 computed
+        table.index = [f"{lr:g}" for lr in table.index]  # 2, not 2.0
         return table.rename_axis("lr").to_string(float_format="{:.2f}".format)
     return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size\n" + pivot("val_accuracy")
             + "\n\nthe smallest seed (%)\n" + pivot("val_accuracy_min")
@@ -121,10 +123,21 @@ def versus(before: list[float], after: list[float]) -> str:
     return "higher" if min(after) > max(before) else "lower"
 
 
+def sampling_error(accuracy: float, n: int) -> float:
+    """The standard error of an accuracy measured on n independent images, √(p(1 − p)/n): how far the same model may
+    score on another n images drawn alike. The seeds' ranges do not show it: every seed is scored on the same images."""
+    return math.sqrt(accuracy * (1 - accuracy) / n)
+
+
+def within_sampling_error(a: float, b: float, n: int) -> bool:
+    """Whether two accuracies measured on the same n images differ by less than the sampling error of the larger."""
+    return abs(a - b) < sampling_error(max(a, b), n)
+
+
 def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[dict]:
     """Trains a point until more epochs no longer help, as far as its seeds can tell. ``first`` holds its seeds'
     runs of ``epochs`` epochs; ``seeds_at(e)`` trains them again for e epochs. Each run is (W, b, history, row),
-    as :func:`gdlab.softmax.run_setting` returns it. The epochs double while a doubling is higher than the epochs
+    as run_setting returns it. The epochs double while a doubling is higher than the epochs
     before it by the study's tie rule (:func:`versus`), at most ``doublings`` times. Returns every budget tried,
     ``{"epochs", "runs", "verdict"}`` (the verdict against the budget before; None for the first)."""
     budgets = [{"epochs": epochs, "runs": first, "verdict": None}]

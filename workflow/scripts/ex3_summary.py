@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, grid_facts, rounding, where
+from gdlab.grid import choose_favourite, grid_facts, rounding, sampling_error, where, within_sampling_error
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -82,6 +82,11 @@ write_json(snakemake.output.json, {
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
+    # The validation images are a sample too: the favourite's distance to the best point against their sampling error.
+    "sampling": {"error": sampling_error(facts["best"]["val_accuracy"], p.val_size),
+                 "favourite_gap": facts["best"]["val_accuracy"] - float(fav["val_accuracy"]),
+                 "favourite_within": within_sampling_error(facts["best"]["val_accuracy"], float(fav["val_accuracy"]),
+                                                           p.val_size)},
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
     "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
