@@ -1,11 +1,11 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
-# - Batches are cut from tensors built once (`ToTensor()` divides by 255), not from the `DataLoader`, which converts every image in every epoch: the same numbers.
+# - Batches are cut from tensors built once, not from the `DataLoader`: the same numbers, far faster.
 # - The samples of 3 a are a seeded grid of 24 digits, and the `DataLoader` is seeded: a rerun shows the same digits.
-# - `metrics` computes a data set's cost from the logits by log-sum-exp (finite where a probability rounds to 0); the course's `cost_ce` is defined and tested too.
-# - The `nn.Module` starts from the hand model's weights instead of PyTorch's initialisation, so that the two runs can be compared epoch by epoch.
+# - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
+# - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
-# - 3 d also runs from small weights; 3 h trains the favourite's seeds with the epochs doubled until more no longer help, runs it once in float64, and shows its weights and its test accuracy per digit.
+# - 3 d also runs from small weights; 3 h doubles the favourite's epochs until more no longer help, reruns it in float64, and shows its weights and per-digit test accuracy.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}.
 # {% endcall %}
 
