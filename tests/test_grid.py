@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from gdlab.facts import STATUSES
-from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, level,
+from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
+                        level,
                         points_table, ranked, rounding, runs_table, sampling_error, shortfalls, table_text, trend,
                         versus, within_sampling_error)
 
@@ -382,3 +383,35 @@ def test_sampling_error_is_the_spread_of_accuracies_on_fresh_images():
 @pytest.mark.parametrize("a, b, expected", [(0.9252, 0.9249, True), (0.9252, 0.9190, False)])
 def test_within_sampling_error_each_way(a, b, expected):
     assert within_sampling_error(a, b, 10_000) is expected and within_sampling_error(b, a, 10_000) is expected
+
+
+def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
+    # Two seeds per point; epoch 0 (the start) never counts.
+    acc = {(2.0, 64): [[0.1, 0.90, 0.80, 0.91, 0.92, 0.925], [0.1, 0.90, 0.84, 0.91, 0.92, 0.921]],
+           (2.0, 128): [[0.1, 0.90, 0.89, 0.91, 0.92, 0.922]] * 2,
+           (0.5, 64): [[0.1, 0.90, 0.91, 0.92, 0.919, 0.92]] * 2,
+           (0.5, 128): [[0.5, 0.90, 0.91, 0.91, 0.92, 0.90]] * 2,  # a fall in the last epochs
+           (32.0, 64): [[0.1, 0.5, 0.1, 0.1, 0.1, 0.1]] * 2}  # unstable: left out
+    runs = [(row(lr=lr, batch_size=bs, seed=s), [(0.0, a) for a in curve])
+            for (lr, bs), seeds in acc.items() for s, curve in enumerate(seeds)]
+    pts = points_table(pd.DataFrame([r for r, _ in runs]).assign(
+        status=lambda t: ["unstable" if lr == 32 else "trained" for lr in t["lr"]]))
+    out = jumps(curves_table(runs), pts, step=0.001 / 2)  # accuracies on 1000 images, 2 seeds
+    by = {r["lr"]: r for r in out["by_rate"]}
+    assert by.keys() == {0.5, 2.0}
+    assert by[2.0]["fall"] == pytest.approx(0.08) and by[2.0]["batch_size"] == 64  # 0.90 -> 0.82, the seeds' mean
+    assert by[2.0]["smallest_batch_fall"] == pytest.approx(0.08) and by[2.0]["largest_batch_fall"] == pytest.approx(0.01)
+    assert by[0.5]["fall"] <= 0.0  # it never fell before its last epochs
+    assert out["late_fall"] == pytest.approx(0.02)  # 0.92 -> 0.90 at (0.5, 128), in the last 2 epochs
+    assert by[2.0]["calmer"] and not by[0.5]["calmer"] and not out["calmer_with_batch"]
+    assert [r["lr"] for r in out["falling"]] == [2.0] and out["steady_lrs"] == [0.5]
+    # A fall of at most one step (one image of one seed), give or take rounding, is no fall.
+    noise = curves_table(runs)
+    at = (noise["lr"] == 0.5) & (noise["batch_size"] == 64) & (noise["epoch"] == 2)
+    noise.loc[at, "val_accuracy"] = 0.90 - 1e-15  # epoch 1 is 0.90: a fall of 1e-15
+    tiny = jumps(noise, pts, step=0.001 / 2)
+    assert 0 < {r["lr"]: r for r in tiny["by_rate"]}[0.5]["fall"] < 1e-14 and 0.5 in tiny["steady_lrs"]
+    noise.loc[at, "val_accuracy"] = 0.90 - 0.0005  # one step
+    assert 0.5 in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]
+    noise.loc[at, "val_accuracy"] = 0.90 - 0.001  # two steps
+    assert 0.5 not in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]

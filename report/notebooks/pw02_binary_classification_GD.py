@@ -1,9 +1,9 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
 # - The `Dataset_spine.csv` handed in names its columns; the loading cell renames Kaggle's `Col1`…`Col12` alike.
-# - `cost` is written with `logsigmoid`, so that it stays finite where $\sigma$ rounds to 0 or 1.
-# - `design` builds the course's `X` (a column of ones, then the standardised features) and `Y` in one function.
-# - `standardise` can take the statistics of another set (the training patients), so that held-out patients are scaled like them.
+# - `cost` uses `logsigmoid`: finite where $\sigma$ rounds to 0 or 1.
+# - `design` builds the course's `X` and `Y` in one function.
+# - `standardise` can take the training patients' statistics, to scale held-out patients alike.
 # - 2 d checks GD against scipy's L-BFGS-B minimum; 2 e adds a range test ({{ cfg.ex2.range_test.epochs }}-epoch runs at log-spaced rates).
 # - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
 # {% endcall %}

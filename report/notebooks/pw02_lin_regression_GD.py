@@ -1,8 +1,8 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
-# - The GD loop is a function, `gradient_descent`; it runs {{ cfg.ex1.epochs }} epochs, not the course's 100, to reach the closed form to float64 precision.
+# - The GD loop is a function, `gradient_descent`, run {{ cfg.ex1.epochs }} epochs (not 100) to reach the closed form to float64 precision.
 # - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
-# - 1 e also finds the limit by experiment: doubling, then bisecting the rate until a {{ cfg.ex1.max_lr.epochs }}-epoch run no longer lowers the cost.
+# - 1 e also finds the limit by experiment, bisecting the rate.
 # - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
 # {% endcall %}
 

@@ -4,7 +4,7 @@
 # - The samples of 3 a are a seeded grid of 24 digits, and the `DataLoader` is seeded: a rerun shows the same digits.
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
-# - Settings are chosen on {{ cfg.ex3.val_size | count }} validation images held out of the training set; the test set only reports.
+# - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights; 3 h doubles the favourite's epochs until more no longer help, reruns it in float64, and shows its weights and per-digit test accuracy.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}.
 # {% endcall %}
@@ -13,6 +13,7 @@
 import math
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -332,9 +333,22 @@ plt.show()
 
 
 fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.1 * {{ cfg.plot.height_in }}), sharey=True)
-draw_curves(fig, axes, curves_table((row, history) for W, b, history, row in runs.values()), points)
+curves = curves_table((row, history) for W, b, history, row in runs.values())
+draw_curves(fig, axes, curves, points)
 fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below
 plt.show()
+
+{{ code("gdlab.grid.POINT") }}
+
+
+{{ code("gdlab.grid.jumps") }}
+
+
+falls = jumps(curves, points, step=1 / (len({{ cfg.ex3.grid.seeds }}) * len(val_idx)))  # one image of one seed
+print("the largest fall of the validation accuracy from one epoch to the next (points):",
+      ", ".join(f"lr {r['lr']:g}: {100 * r['fall']:.2f} (batch {r['batch_size']}; at batch {r['smallest_batch']} "
+                f"{100 * r['smallest_batch_fall']:.2f}, at {r['largest_batch']} {100 * r['largest_batch_fall']:.2f})" for r in falls["by_rate"]))
+print(f"in the last {falls['last_epochs']} epochs: {100 * falls['late_fall']:.2f}")
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -379,13 +393,12 @@ float32 = runs[lr, nbatch, seeds[0]][3]
 float64 = run_setting(*(t.double() if t.is_floating_point() else t for t in parts), lr, nbatch, seeds[0],  # copies freed after
                       epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
 print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {float32['val_accuracy']:.4f})")
-fig, axes = plt.subplots(2, 5, figsize=({{ cfg.plot.width_in }}, 2.6))  # the page's width
-limit = W.abs().max().item()
-for digit, ax in enumerate(axes.flat):
-    image = ax.imshow(W[digit].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.set_title(digit)
-    ax.axis("off")
-fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+{{ code("gdlab.figures.ex3.draw_weights") }}
+
+
+fig, axes = plt.subplots(2, 5, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}))  # the page's width
+draw_weights(fig, axes, W, {{ cfg.ex3.weights_quantile }})
+fig.tight_layout(rect=(0, 0, 0.84, 1))  # room for the colour bar
 plt.show()
 # YOUR CODE (END)
 

@@ -123,6 +123,31 @@ def versus(before: list[float], after: list[float]) -> str:
     return "higher" if min(after) > max(before) else "lower"
 
 
+def jumps(curves: pd.DataFrame, points: pd.DataFrame, step: float, last: int = 2) -> dict:
+    """How erratic training was: per point (its seeds' mean curve, from epoch 1 on), the largest fall of the
+    validation accuracy from one epoch to the next, except in the last ``last`` epochs, where a linearly falling rate
+    is near 0; and the largest fall within those. Points with a seed unstable or diverged are left out. Per rate:
+    its largest fall (and where), the falls at its smallest and largest batch, and whether the largest is calmer; the
+    rates that fell (``falling``), and those that never fell by more than ``step``, the smallest change a mean curve
+    can make (one image of one seed), which counts as steady (``steady_lrs``)."""
+    stable = points.loc[points["seeds_unstable"] == 0, POINT]
+    mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
+    fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1
+    early, late = fall.iloc[:, :-last].max(axis=1), fall.iloc[:, -last:].max(axis=1)
+    by_rate = []
+    for lr, f in early.groupby(level="lr"):
+        f = f.droplevel("lr")
+        by_rate.append({"lr": float(lr), "fall": float(f.max()), "fall_pp": 100 * float(f.max()),
+                        "batch_size": int(f.idxmax()),
+                        "smallest_batch": int(f.index.min()), "smallest_batch_fall": float(f.loc[f.index.min()]),
+                        "largest_batch": int(f.index.max()), "largest_batch_fall": float(f.loc[f.index.max()]),
+                        "calmer": bool(f.loc[f.index.max()] < f.loc[f.index.min()])})
+    return {"by_rate": by_rate, "late_fall": float(late.max()), "last_epochs": last,
+            "falling": [r for r in by_rate if round(r["fall"] / step) > 1],
+            "steady_lrs": [r["lr"] for r in by_rate if round(r["fall"] / step) <= 1],
+            "calmer_with_batch": all(r["calmer"] for r in by_rate)}
+
+
 def sampling_error(accuracy: float, n: int) -> float:
     """The standard error of an accuracy measured on n independent images, √(p(1 − p)/n): how far the same model may
     score on another n images drawn alike. The seeds' ranges do not show it: every seed is scored on the same images."""

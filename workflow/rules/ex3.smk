@@ -186,6 +186,7 @@ rule ex3_summary:
         favourite=rules.ex3_favourite.output.json,
         favourite_model=rules.ex3_favourite.output.favourite,
         runs=rules.ex3_grid.output.runs,
+        point_files=POINTS,  # the per-epoch curves
         mnist=MNIST,
         reference=REFERENCE,
         timing=rules.ex3_timing.output.json,
@@ -227,6 +228,7 @@ rule ex3_figures:
     params:
         style=config["plot"],
         samples=EX3["samples"],
+        weights_quantile=EX3["weights_quantile"],
         seed=config["seed"],
     resources:
         **TIER["light"],

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, grid_facts, rounding, sampling_error, where, within_sampling_error
+from gdlab.grid import (choose_favourite, curves_table, grid_facts, jumps, rounding, sampling_error, where,
+                        within_sampling_error)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -82,6 +83,9 @@ write_json(snakemake.output.json, {
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
+    "jumps": jumps(curves_table((r["row"], list(zip(r["val_cost"], r["val_accuracy"])))
+                                for f in snakemake.input.point_files for r in read_json(f)["runs"]), points,
+                   step=1 / (len(p.seeds) * p.val_size)),  # one validation image of one seed
     # The validation images are a sample too: the favourite's distance to the best point against their sampling error.
     "sampling": {"error": sampling_error(facts["best"]["val_accuracy"], p.val_size),
                  "favourite_gap": facts["best"]["val_accuracy"] - float(fav["val_accuracy"]),

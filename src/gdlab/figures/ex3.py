@@ -132,16 +132,22 @@ def best_lr(inputs, out, params):
         ax.legend(fontsize=8)
 
 
+def draw_weights(fig, axes, W, quantile):
+    """Each digit's weights (W: 10 × 784) as a 28 × 28 image, on one colour scale symmetric about 0 that ends at
+    the ``quantile`` of |W|: the few larger weights print in its end colours, instead of fading all others."""
+    W = np.asarray(W)
+    limit = float(np.quantile(np.abs(W), quantile))
+    for digit, ax in enumerate(axes.flat):
+        image = ax.imshow(W[digit].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(str(digit), fontsize=9)
+        ax.axis("off")
+    fig.colorbar(image, cax=fig.add_axes((0.86, 0.15, 0.02, 0.7)), label="weight", extend="both")  # no overlap
+
+
 def weights(inputs, out, params):
-    """The favourite's ten weight vectors as 28×28 images, on one symmetric colour scale."""
-    W = load_arrays(inputs.favourite)["W"]
-    lim = np.abs(W).max()
+    """The favourite's ten weight vectors as 28×28 images (draw_weights)."""
     with figure(out, params.style, ncols=5, nrows=2, height=1.0, rect=(0, 0, 0.84, 1)) as (fig, axes):
-        for k, ax in enumerate(axes.flat):
-            im = ax.imshow(W[k].reshape(28, 28), cmap="RdBu_r", vmin=-lim, vmax=lim)
-            ax.set_title(str(k), fontsize=9)
-            ax.axis("off")
-        fig.colorbar(im, cax=fig.add_axes((0.86, 0.15, 0.02, 0.7)), label="weight")  # its own axes: no overlap
+        draw_weights(fig, axes, load_arrays(inputs.favourite)["W"], params.weights_quantile)
 
 
 def confusion(inputs, out, params):
