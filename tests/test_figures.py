@@ -50,3 +50,15 @@ def test_every_figure_is_printed_at_its_drawn_size(built, doc):
         drawn = png_size_in(md.parent / path)[0]
         assert float(width) == pytest.approx(drawn, abs=1e-3), path
         assert drawn <= TEXT_WIDTH_IN + 1e-6, path
+
+
+def test_above_rounding_blanks_only_what_float64_cannot_tell_from_the_minimum():
+    import numpy as np
+
+    from gdlab.plotting import above_rounding
+
+    eps, n, scale = np.finfo(float).eps, 310, 0.28
+    excess = np.array([1e-3, 1e-12, n * eps * scale * 1.01, n * eps * scale, 1e-16, 0.0, -1e-16])
+    out = above_rounding(excess, scale, n)
+    assert out[:3].tolist() == excess[:3].tolist() and np.isnan(out[3:]).all()
+    assert excess[4] == 1e-16  # the input is left as it was

@@ -415,3 +415,11 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     assert 0.5 in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]
     noise.loc[at, "val_accuracy"] = 0.90 - 0.001  # two steps
     assert 0.5 not in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]
+
+
+def test_jumps_of_runs_too_short_for_the_last_epochs():
+    runs = [(row(lr=0.5, batch_size=64, seed=s), [(0.0, a) for a in (0.1, 0.8, 0.7, 0.75)]) for s in (1, 2)]
+    pts = points_table(pd.DataFrame([r for r, _ in runs]))
+    out = jumps(curves_table(runs), pts, step=0.001 / 2)  # 3 epochs: falls 1 -> 2 and 2 -> 3
+    assert out["last_epochs"] == 1 and out["by_rate"][0]["fall"] == pytest.approx(0.1)
+    assert out["late_fall"] == pytest.approx(-0.05)

@@ -140,7 +140,9 @@ print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost
 # YOUR CODE (START)
 c_min = optimum["cost"]
 near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
-plt.figure(figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}))  # the page's width
+L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
+print("L =", L, "  the bound 2/L =", 2 / L)
+study = []
 print(f"{'lr':>5} {'the last four costs':>44} {'accuracy':>9} {'epochs to the minimum':>22}")
 for lr in {{ cfg.ex2.lr_study }}:
     _, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64), lr,
@@ -148,16 +150,17 @@ for lr in {{ cfg.ex2.lr_study }}:
     costs_lr = [c for c, _ in history]
     reached = next((t for t, c in enumerate(costs_lr) if c - c_min <= near), "not reached")
     print(f"{lr:>5} {' '.join(f'{c:10.6g}' for c in costs_lr[-4:]):>44} {history[-1][1]:>9.4f} {reached:>22}")
-    excess = np.array(costs_lr) - c_min
-    excess[excess <= 0] = np.nan  # at the minimum to float64's precision: no place on a log axis
-    plt.loglog(range(1, len(costs_lr) + 1), excess, label=f"η = {lr}")
-plt.axhline(costs[0] - c_min, color="k", ls=":", label="at the start")
-plt.xlabel("epoch + 1")
-plt.ylabel("cost − the minimum")
-plt.legend(fontsize=8, ncols=2)
+    study.append((lr, costs_lr))
+
+{{ code("gdlab.plotting.above_rounding") }}
+
+
+{{ code("gdlab.figures.ex2.draw_lr_study") }}
+
+
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")  # the page's width
+draw_lr_study(ax, study, c_min, 2 / L, len(X))
 plt.show()
-L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
-print("L =", L, "  the bound 2/L =", 2 / L)
 # YOUR CODE (END)
 
 # %%

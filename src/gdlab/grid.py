@@ -133,7 +133,12 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, step: float, last: int = 2
     stable = points.loc[points["seeds_unstable"] == 0, POINT]
     mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
     fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1
-    early, late = fall.iloc[:, :-last].max(axis=1), fall.iloc[:, -last:].max(axis=1)
+    if fall.shape[1] == 0:  # one epoch: no epoch to fall from
+        return {"by_rate": [], "late_fall": 0.0, "last_epochs": 0, "falling": [], "steady_lrs": [],
+                "calmer_with_batch": False}
+    last = min(last, fall.shape[1] - 1)  # a short run: at least one fall counts as early
+    early = fall.iloc[:, : fall.shape[1] - last].max(axis=1)
+    late = fall.iloc[:, fall.shape[1] - last:].max(axis=1) if last > 0 else early * 0
     by_rate = []
     for lr, f in early.groupby(level="lr"):
         f = f.droplevel("lr")

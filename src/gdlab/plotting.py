@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # headless: the pipeline and the notebooks never open a window
 import matplotlib.pyplot as plt  # noqa: E402
@@ -30,3 +31,11 @@ def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height:
                 fig.savefig(tmp, format="png", dpi=style["dpi"], metadata={"Software": None})
         finally:
             plt.close(fig)
+
+
+def above_rounding(excess, scale: float, n: int) -> np.ndarray:
+    """A difference to draw on a log axis (float64 values): NaN where it is no larger than the rounding error of a
+    mean of n terms of size ``scale``, n·eps·scale — there it is noise, not a distance."""
+    excess = np.array(excess, dtype=float)
+    excess[excess <= n * np.finfo(float).eps * abs(scale)] = np.nan
+    return excess

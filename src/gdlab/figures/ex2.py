@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..io import read_json
-from ..plotting import figure
+from ..plotting import above_rounding, figure
 
 def training(inputs, out, params):
     """The main run: the cost and the accuracy per epoch on all 310 patients (log epoch axis)."""
@@ -18,21 +18,25 @@ def training(inputs, out, params):
         ax2.set(xscale="log", xlabel="epoch + 1", ylabel="accuracy", title="accuracy")
 
 
+def draw_lr_study(ax, runs, c_min, bound, n):
+    """The learning-rate study (runs: (lr, costs per epoch) pairs): the cost above the minimum c_min per epoch, both
+    axes logarithmic, so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
+    start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding)."""
+    for i, (lr, costs) in enumerate(runs):
+        excess = above_rounding(np.array(costs) - c_min, c_min, n)
+        ax.loglog(np.arange(1, len(excess) + 1), excess, color=f"C{i}", label=f"η = {lr:g}",
+                  ls="--" if lr > bound else "-")
+    ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start")
+    ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
+    ax.legend(ncols=2, fontsize=8)
+
+
 def lr_study(inputs, out, params):
-    """Every rate of the study: the excess cost C − C* over the L-BFGS optimum per epoch, both axes logarithmic, so
-    that the slow rates and the oscillating ones stay apart."""
-    runs = [r for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
+    """Every rate of the study (draw_lr_study), against the L-BFGS minimum and the bound 2/L."""
     s = read_json(inputs.summary)
-    c_star, start = s["optimum"]["cost"], runs[0]["cost"][0]
-    with figure(out, params.style, height=1.2) as (fig, ax):
-        for i, r in enumerate(runs):
-            excess = np.array(r["cost"]) - c_star
-            excess[excess <= 0] = np.nan  # at the optimum to float64's precision: no place on a log axis
-            ax.loglog(np.arange(1, len(excess) + 1), excess, color=f"C{i}", label=f"η = {r['lr']:g}",
-                      ls="--" if r["lr"] > s["max_lr"]["theory"] else "-")
-        ax.axhline(start - c_star, color="k", ls=":", lw=1, label="at the start (W = 0)")
-        ax.set(xlabel="epoch + 1", ylabel=r"excess cost $C(W_t) - C^*$")
-        ax.legend(ncols=2)
+    runs = [(r["lr"], r["cost"]) for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
+    with figure(out, params.style, height=1.3) as (fig, ax):
+        draw_lr_study(ax, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
 
 
 def lr_range(inputs, out, params):
