@@ -12,7 +12,7 @@ import pytest
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
                         level,
-                        points_table, ranked, rounding, runs_table, sampling_error, shortfalls, table_text, trend,
+                        points_table, ranked, rounding, runs_table, sampling_error, close_calls, shortfalls, table_text, trend,
                         versus, within_sampling_error)
 
 N_TRAIN = 100
@@ -423,3 +423,15 @@ def test_jumps_of_runs_too_short_for_the_last_epochs():
     out = jumps(curves_table(runs), pts, step=0.001 / 2)  # 3 epochs: falls 1 -> 2 and 2 -> 3
     assert out["last_epochs"] == 1 and out["by_rate"][0]["fall"] == pytest.approx(0.1)
     assert out["late_fall"] == pytest.approx(-0.05)
+
+
+def test_close_calls_the_batches_whose_two_best_rates_are_within_the_sampling_error():
+    rows = [row(lr=lr, batch_size=bs, seed=s, val_accuracy=a)
+            for (lr, bs, a) in [(0.5, 64, 0.9252), (2.0, 64, 0.9231), (8.0, 64, 0.9153),  # 0.21 points apart
+                                (0.5, 128, 0.9221), (2.0, 128, 0.9250),  # 0.29 points apart
+                                (0.1, 256, 0.90), (32.0, 256, 0.95)]  # the better one unstable: nothing to compare
+            for s in (1, 2)]
+    pts = points_table(pd.DataFrame(rows).assign(status=lambda t: ["unstable" if lr == 32 else "trained"
+                                                                   for lr in t["lr"]]))
+    assert close_calls(pts, 10_000) == [64]
+    assert close_calls(pts, 100_000) == []  # ten times the images: every lead is beyond the error

@@ -1,6 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
-# - Batches are cut from tensors built once, not from the `DataLoader`: the same numbers, far faster.
+# - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same numbers.
 # - The samples of 3 a are a seeded grid of 24 digits, and the `DataLoader` is seeded: a rerun shows the same digits.
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
@@ -284,6 +284,7 @@ grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is scor
 points = points_table(grid)
 print(table_text(points))
 stable = points[points["seeds_unstable"] == 0]  # a point with a seed unstable or diverged: left out of comparisons
+print("runs that ended unstable or diverged:", int(points["seeds_unstable"].sum()), "of", len(grid))
 spread = 100 * stable.groupby("lr")["val_accuracy_range"].max()
 print("\nthe largest difference between the seeds of one point whose seeds all trained, per rate (percentage points):",
       spread.round(2).to_dict())
@@ -315,6 +316,14 @@ print((100 * shortfalls(points)).round(2).to_string())
 best = ranked(stable).iloc[-1]
 print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {100 * best['val_accuracy']:.2f} %; the sampling error "
       f"of {100 * best['val_accuracy']:.1f} % on {len(val_idx)} images: {100 * sampling_error(best['val_accuracy'], len(val_idx)):.2f} points")
+
+{{ code("gdlab.grid.within_sampling_error") }}
+
+
+{{ code("gdlab.grid.close_calls") }}
+
+
+print("batch sizes whose two best rates differ by less than it:", close_calls(points, len(val_idx)))
 # YOUR CODE (END)
 
 # %%
@@ -348,7 +357,8 @@ falls = jumps(curves, points, step=1 / (len({{ cfg.ex3.grid.seeds }}) * len(val_
 print("the largest fall of the validation accuracy from one epoch to the next (points):",
       ", ".join(f"lr {r['lr']:g}: {100 * r['fall']:.2f} (batch {r['batch_size']}; at batch {r['smallest_batch']} "
                 f"{100 * r['smallest_batch_fall']:.2f}, at {r['largest_batch']} {100 * r['largest_batch_fall']:.2f})" for r in falls["by_rate"]))
-print(f"in the last {falls['last_epochs']} epochs: {100 * falls['late_fall']:.2f}")
+print(f"in the last {falls['last_epochs']} epochs: {100 * falls['late_fall']:.2f}; by one image of one seed at most at lr",
+      falls["steady_lrs"])
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -397,8 +407,8 @@ print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validatio
 
 
 fig, axes = plt.subplots(2, 5, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}))  # the page's width
+fig.subplots_adjust(left=0.02, right=0.84, bottom=0.02, top=0.92)  # room for the colour bar
 draw_weights(fig, axes, W, {{ cfg.ex3.weights_quantile }})
-fig.tight_layout(rect=(0, 0, 0.84, 1))  # room for the colour bar
 plt.show()
 # YOUR CODE (END)
 

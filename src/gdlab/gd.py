@@ -33,7 +33,7 @@ def train(step, X, Y, nepochs, nbatch, seed, evaluate, stop=None):
         order = torch.randperm(len(X), generator=generator)
         for i in range(0, len(X), nbatch):
             batch = order[i : i + nbatch]
-            # X[batch], Y[batch]: the same rows, copied in half the time
+            # the same rows as X[batch], Y[batch], copied by one call each
             step(X.index_select(0, batch), Y.index_select(0, batch))
         history.append(evaluate())
         if stop is not None and stop(history):

@@ -164,6 +164,18 @@ def within_sampling_error(a: float, b: float, n: int) -> bool:
     return abs(a - b) < sampling_error(max(a, b), n)
 
 
+def close_calls(points: pd.DataFrame, n: int) -> list[int]:
+    """The batch sizes whose best rate leads the next best (by mean validation accuracy, among the points whose
+    seeds all trained) by less than the sampling error of n validation images: there the best rate might change
+    on other images."""
+    out = []
+    for bs, rows in points[points["seeds_unstable"] == 0].groupby("batch_size", sort=True):
+        top = ranked(rows)["val_accuracy"].iloc[::-1]
+        if len(top) > 1 and within_sampling_error(top.iloc[0], top.iloc[1], n):
+            out.append(int(bs))
+    return out
+
+
 def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[dict]:
     """Trains a point until more epochs no longer help, as far as its seeds can tell. ``first`` holds its seeds'
     runs of ``epochs`` epochs; ``seeds_at(e)`` trains them again for e epochs. Each run is (W, b, history, row),

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import (choose_favourite, curves_table, grid_facts, jumps, rounding, sampling_error, where,
-                        within_sampling_error)
+from gdlab.grid import (choose_favourite, close_calls, curves_table, grid_facts, jumps, rounding, sampling_error,
+                        where, within_sampling_error)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -90,7 +90,8 @@ write_json(snakemake.output.json, {
     "sampling": {"error": sampling_error(facts["best"]["val_accuracy"], p.val_size),
                  "favourite_gap": facts["best"]["val_accuracy"] - float(fav["val_accuracy"]),
                  "favourite_within": within_sampling_error(facts["best"]["val_accuracy"], float(fav["val_accuracy"]),
-                                                           p.val_size)},
+                                                           p.val_size),
+                 "close_batches": close_calls(points, p.val_size)},
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
     "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
