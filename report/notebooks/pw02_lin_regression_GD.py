@@ -147,7 +147,7 @@ for lr in {{ cfg.ex1.lr_study }}:
 
 
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
-draw_lr_study(ax, runs, c_star)
+draw_lr_study(ax, runs, c_star, {{ cfg.outcome.divergence_factor }})
 plt.show()
 # YOUR CODE (END)
 

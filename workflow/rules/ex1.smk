@@ -136,6 +136,7 @@ rule ex1_figures:
     params:
         **EX1_DATA,
         **EX1_RUNS,
+        divergence_factor=config["outcome"]["divergence_factor"],
         style=config["plot"],
     resources:
         **TIER["light"],

@@ -44,13 +44,18 @@ def loss_curve(inputs, out, params):
         ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
 
 
-def draw_lr_study(ax, runs, c_star):
+def draw_lr_study(ax, runs, c_star, divergence_factor):
     """The excess cost C(a_t) − C(a*) per epoch of each run (dicts with lr and cost), on a log axis, drawn until
-    it reaches C* to float64's precision (below, it is rounding, not the run). Runs above η = 1 are dashed and
-    thin over the thick solid ones: where two rates give the same curve, both show."""
+    it reaches C* to float64's precision (below, it is rounding, not the run), or until the cost passes
+    divergence_factor × its start (the run has diverged; beyond, it would only stretch the axis). Runs above
+    η = 1 are dashed and thin over the thick solid ones: where two rates give the same curve, both show."""
     for i, r in enumerate(runs):
-        excess = np.array(r["cost"]) - c_star
+        cost = np.array(r["cost"])
+        excess = cost - c_star
         excess[excess <= ROUNDING * c_star] = np.nan
+        past = np.flatnonzero(cost > divergence_factor * cost[0])
+        if len(past):
+            excess[past[0] + 1:] = np.nan  # diverged: the line ends at the first epoch past the factor
         above = r["lr"] > 1
         drawn = np.flatnonzero(np.isfinite(excess))
         # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
@@ -65,9 +70,10 @@ def draw_lr_study(ax, runs, c_star):
 
 def lr_study(inputs, out, params):
     """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate, drawn until it
-    reaches C* to float64's precision."""
+    reaches C* to float64's precision, or until its cost passes the divergence factor times its start."""
     with figure(out, params.style, height=1.2) as (fig, ax):
-        draw_lr_study(ax, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"])
+        draw_lr_study(ax, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"],
+                      params.divergence_factor)
 
 
 def max_lr(inputs, out, params):
