@@ -396,7 +396,7 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
             for (lr, bs), seeds in acc.items() for s, curve in enumerate(seeds)]
     pts = points_table(pd.DataFrame([r for r, _ in runs]).assign(
         status=lambda t: ["unstable" if lr == 32 else "trained" for lr in t["lr"]]))
-    out = jumps(curves_table(runs), pts, step=0.001 / 2)  # accuracies on 1000 images, 2 seeds
+    out = jumps(curves_table(runs), pts, 1000)  # accuracies on 1000 images, 2 seeds: a step of 0.0005
     by = {r["lr"]: r for r in out["by_rate"]}
     assert by.keys() == {0.5, 2.0}
     assert by[2.0]["fall"] == pytest.approx(0.08) and by[2.0]["batch_size"] == 64  # 0.90 -> 0.82, the seeds' mean
@@ -409,18 +409,18 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     noise = curves_table(runs)
     at = (noise["lr"] == 0.5) & (noise["batch_size"] == 64) & (noise["epoch"] == 2)
     noise.loc[at, "val_accuracy"] = 0.90 - 1e-15  # epoch 1 is 0.90: a fall of 1e-15
-    tiny = jumps(noise, pts, step=0.001 / 2)
+    tiny = jumps(noise, pts, 1000)
     assert 0 < {r["lr"]: r for r in tiny["by_rate"]}[0.5]["fall"] < 1e-14 and 0.5 in tiny["steady_lrs"]
     noise.loc[at, "val_accuracy"] = 0.90 - 0.0005  # one step
-    assert 0.5 in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]
+    assert 0.5 in jumps(noise, pts, 1000)["steady_lrs"]
     noise.loc[at, "val_accuracy"] = 0.90 - 0.001  # two steps
-    assert 0.5 not in jumps(noise, pts, step=0.001 / 2)["steady_lrs"]
+    assert 0.5 not in jumps(noise, pts, 1000)["steady_lrs"]
 
 
 def test_jumps_of_runs_too_short_for_the_last_epochs():
     runs = [(row(lr=0.5, batch_size=64, seed=s), [(0.0, a) for a in (0.1, 0.8, 0.7, 0.75)]) for s in (1, 2)]
     pts = points_table(pd.DataFrame([r for r, _ in runs]))
-    out = jumps(curves_table(runs), pts, step=0.001 / 2)  # 3 epochs: falls 1 -> 2 and 2 -> 3
+    out = jumps(curves_table(runs), pts, 1000)  # 3 epochs: falls 1 -> 2 and 2 -> 3
     assert out["last_epochs"] == 1 and out["by_rate"][0]["fall"] == pytest.approx(0.1)
     assert out["late_fall"] == pytest.approx(-0.05)
 

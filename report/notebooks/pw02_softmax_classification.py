@@ -353,7 +353,7 @@ plt.show()
 {{ code("gdlab.grid.jumps") }}
 
 
-falls = jumps(curves, points, step=1 / (len({{ cfg.ex3.grid.seeds }}) * len(val_idx)))  # one image of one seed
+falls = jumps(curves, points, len(val_idx))
 print("the largest fall of the validation accuracy from one epoch to the next (points):",
       ", ".join(f"lr {r['lr']:g}: {100 * r['fall']:.2f} (batch {r['batch_size']}; at batch {r['smallest_batch']} "
                 f"{100 * r['smallest_batch_fall']:.2f}, at {r['largest_batch']} {100 * r['largest_batch_fall']:.2f})" for r in falls["by_rate"]))

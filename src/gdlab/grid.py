@@ -34,6 +34,11 @@ def curves_table(runs) -> pd.DataFrame:
                          for row, history in runs for epoch, (_, accuracy) in enumerate(history)])
 
 
+def curves_of(points: list[dict]) -> pd.DataFrame:
+    """:func:`curves_table` of the point files (as :func:`runs_table` reads them): every run's validation curve."""
+    return curves_table((r["row"], list(zip(r["val_cost"], r["val_accuracy"]))) for p in points for r in p["runs"])
+
+
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per point: mean, smallest, largest and range (largest minus smallest) of the validation accuracy over
     its seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
@@ -123,13 +128,14 @@ def versus(before: list[float], after: list[float]) -> str:
     return "higher" if min(after) > max(before) else "lower"
 
 
-def jumps(curves: pd.DataFrame, points: pd.DataFrame, step: float, last: int = 2) -> dict:
+def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int = 2) -> dict:
     """How erratic training was: per point (its seeds' mean curve, from epoch 1 on), the largest fall of the
     validation accuracy from one epoch to the next, except in the last ``last`` epochs, where a linearly falling rate
     is near 0; and the largest fall within those. Points with a seed unstable or diverged are left out. Per rate:
     its largest fall (and where), the falls at its smallest and largest batch, and whether the largest is calmer; the
-    rates that fell (``falling``), and those that never fell by more than ``step``, the smallest change a mean curve
-    can make (one image of one seed), which counts as steady (``steady_lrs``)."""
+    rates that fell (``falling``), and those that never fell by more than the smallest change a mean curve can make
+    (one of the ``n_images`` validation images, of one seed), which counts as steady (``steady_lrs``)."""
+    step = 1 / (curves["seed"].nunique() * n_images)
     stable = points.loc[points["seeds_unstable"] == 0, POINT]
     mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
     fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1

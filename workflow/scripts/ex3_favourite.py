@@ -17,8 +17,9 @@ fav = choose_favourite(pd.read_csv(snakemake.input.points))
 lr, nbatch, epochs, seeds = float(fav["lr"]), int(fav["batch_size"]), p.grid["epochs"], p.grid["seeds"]
 d = load_mnist(snakemake.input.mnist)
 parts = [d[k] for k in ("X_fit", "y_fit", "X_val", "y_val", "X_test", "y_test")]
-point = next(f for f in snakemake.input.point_files if (read_json(f)["lr"], read_json(f)["batch_size"]) == (lr, nbatch))
-grid_runs = {r["row"]["seed"]: r for r in read_json(point)["runs"]}
+point, data = next((f, r) for f in snakemake.input.point_files for r in [read_json(f)]
+                   if (r["lr"], r["batch_size"]) == (lr, nbatch))
+grid_runs = {r["row"]["seed"]: r for r in data["runs"]}
 weights = load_arrays(point.removesuffix(".json") + ".npz")
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import (choose_favourite, close_calls, curves_table, grid_facts, jumps, rounding, sampling_error,
-                        where, within_sampling_error)
+from gdlab.grid import (choose_favourite, close_calls, curves_of, grid_facts, jumps, rounding, sampling_error, where,
+                        within_sampling_error)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -55,13 +55,12 @@ budgets = [{"epochs": b["epochs"], "verdict": b["verdict"],
             "test_accuracy": [r["test_accuracy"] for r in b["rows"]]} for b in checks["budgets"]]
 kept = next(b for b in budgets if b["epochs"] == checks["kept_epochs"])
 f64 = checks["float64_run"]
-trained = {"budgets": budgets, "epochs": kept["epochs"], "doublings": len(budgets) - 1,
+trained = {"budgets": budgets, "epochs": kept["epochs"],
            "val_accuracy": float(np.mean(kept["val_accuracy"])), "val_accuracy_by_seed": kept["val_accuracy"],
            "test_accuracy": float(np.mean(kept["test_accuracy"])), "test_accuracy_by_seed": kept["test_accuracy"],
            "shown_test_accuracy": kept["test_accuracy"][0],
            # "enough": the last doubling was not higher; "cap": every doubling was, up to the configured number.
-           "stopped": "cap" if budgets[-1]["verdict"] == "higher" else "enough",
-           "last_verdict": budgets[-1]["verdict"]}
+           "stopped": "cap" if budgets[-1]["verdict"] == "higher" else "enough"}
 float64 = {"seed": seed, "val_accuracy": f64["val_accuracy"], "float32_val_accuracy": float(first["val_accuracy"]),
            "test_accuracy": f64["test_accuracy"], "float32_test_accuracy": float(first["test_accuracy"]),
            "change": abs(f64["val_accuracy"] - float(first["val_accuracy"])),
@@ -83,9 +82,7 @@ write_json(snakemake.output.json, {
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
-    "jumps": jumps(curves_table((r["row"], list(zip(r["val_cost"], r["val_accuracy"])))
-                                for f in snakemake.input.point_files for r in read_json(f)["runs"]), points,
-                   step=1 / (len(p.seeds) * p.val_size)),  # one validation image of one seed
+    "jumps": jumps(curves_of([read_json(f) for f in snakemake.input.point_files]), points, p.val_size),
     # The validation images are a sample too: the favourite's distance to the best point against their sampling error.
     "sampling": {"error": sampling_error(facts["best"]["val_accuracy"], p.val_size),
                  "favourite_gap": facts["best"]["val_accuracy"] - float(fav["val_accuracy"]),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from ..grid import curves_table
+from ..grid import curves_of
 from ..io import load_array_dir, load_arrays, read_json
 from ..plotting import figure
 
@@ -103,9 +103,7 @@ def draw_curves(fig, axes, curves, points):
 
 def curves(inputs, out, params):
     """The study's validation accuracy per epoch (draw_curves), from the points' files."""
-    runs = [(r["row"], list(zip(r["val_cost"], r["val_accuracy"]))) for f in inputs.point_files
-            for r in read_json(f)["runs"]]
-    table = curves_table(runs)
+    table = curves_of([read_json(f) for f in inputs.point_files])
     with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.1, sharey=True,
                 rect=(0, 0.07, 1, 1)) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
