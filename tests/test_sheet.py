@@ -123,7 +123,7 @@ def test_every_figure_sits_on_the_page_of_its_caption(built, doc):
     reader = PdfReader(built / "results" / "report" / f"{doc}.pdf")
     total = 0
     for number, page in enumerate(reader.pages, 1):
-        captions = len(re.findall(r"Figure\s\d+:", page.extract_text()))
+        captions = len(re.findall(r"Figure\s+\d+:", page.extract_text()))
         assert captions == len(page.images), f"{doc}.pdf page {number}: {captions} captions, {len(page.images)} images"
         total += captions
     assert total >= (8 if doc == "answers" else 3)
