@@ -239,29 +239,24 @@ def grid_facts(points: pd.DataFrame) -> dict:
     best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
     per_batch = best_by_batch(points)
     lrs = sorted(points["lr"].unique())
-    best_range = max(b["val_accuracy_range"] for b in per_batch)
-
     short = shortfalls(points)
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size, among its points whose seeds all
         trained (a point with a seed unstable or diverged is left out, as from every comparison): the batch sizes
-        where it is the best, its largest shortfall elsewhere (and where), the largest difference between two
-        seeds of one point; and how many of its points were left out. With every point left out, ``compared`` is
-        false and the shortfall and spread are 0 (nothing to compare)."""
+        where it is the best, its largest shortfall elsewhere (and where); and how many of its points were left out.
+        With every point left out, ``compared`` is false and the shortfall is 0 (nothing to compare)."""
         rows = points[points["lr"] == lr]
         kept = rows[rows["seeds_unstable"] == 0]
         stable = set(kept["batch_size"].astype(int))
         gaps = {int(bs): float(g) for bs, g in short.loc[lr].dropna().items() if int(bs) in stable}
         worst = max(gaps, key=gaps.get) if gaps else None
-        spread = float(kept["val_accuracy_range"].max()) if len(kept) else 0.0
         return {"lr": float(lr), "compared": bool(gaps), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]) if gaps else 0.0, "max_gap_batch": worst, "points": len(rows),
-                "unstable": int((rows["seeds_unstable"] > 0).sum()),
-                "max_range": spread, "noisier_than_best": spread > best_range}
+                "unstable": int((rows["seeds_unstable"] > 0).sum())}
 
     return {
-        "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]), "best_max_range": best_range,
+        "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]),
         "best": _row(best), "worst": _row(worst), "worst_at": where(worst, points), "best_at": where(best, points),
         "best_by_batch": per_batch, "trend": trend(per_batch),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
