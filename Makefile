@@ -46,7 +46,6 @@ test: $(STAMP)
 
 # Every speed figure of the README, side by side in one run (about six minutes; a copy, not results/).
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench.py --cores $(CORES) --json results/bench.json
 
 # Each job's measured peak memory and time (after a build) against what its rule declares.

@@ -119,12 +119,10 @@ def favourite_section(work: Path, threads: int) -> dict:
     LogisticRegression on the same training part, same threads, one after the other."""
     import numpy as np
     import torch
-    from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits
 
     from gdlab.gd import train
     from gdlab.io import load_array_dir, read_json
-    from gdlab.softmax import decaying_step, hand_step, init_params, metrics
+    from gdlab.softmax import decaying_step, hand_step, init_params, library_model, metrics
 
     torch.set_num_threads(threads)
     data = load_array_dir(work / "results" / "data" / "mnist")
@@ -140,10 +138,9 @@ def favourite_section(work: Path, threads: int) -> dict:
     train(step, X, y, epochs, nbatch, seed, lambda: None)
     ours_s = time.perf_counter() - t0
     _, ours_acc = metrics(torch.from_numpy(data["X_test"]), torch.from_numpy(data["y_test"]), W, b)
-    with threadpool_limits(threads):
-        t0 = time.perf_counter()
-        clf = LogisticRegression().fit(data["X_fit"], data["y_fit"])
-        sk_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    clf = library_model(data["X_fit"], data["y_fit"], threads)
+    sk_s = time.perf_counter() - t0
     sk_acc = float(np.mean(clf.predict(data["X_test"]) == data["y_test"]))
     return {"favourite": {k: fav[k] for k in ("lr", "batch_size")} | {"epochs": epochs, "schedule": summary["schedule"]},
             "seed": seed,

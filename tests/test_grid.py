@@ -11,9 +11,8 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
-                        level,
-                        points_table, ranked, rounding, runs_table, sampling_error, close_calls, shortfalls, table_text, trend,
-                        versus, within_sampling_error)
+                        level, neighbours, points_table, ranked, rounding, runs_table, shortfalls, table_text, trend,
+                        versus)
 
 N_TRAIN = 100
 
@@ -370,18 +369,6 @@ def test_curves_table_one_row_per_run_and_epoch():
     assert table[table["seed"] == 7]["epoch"].tolist() == [0, 1]
 
 
-def test_sampling_error_is_the_spread_of_accuracies_on_fresh_images():
-    rng = np.random.default_rng(0)
-    scores = rng.binomial(10_000, 0.925, size=20_000) / 10_000  # one model, scored on many fresh sets of images
-    assert sampling_error(0.925, 10_000) == pytest.approx(scores.std(), rel=0.02)
-    assert sampling_error(1.0, 100) == 0.0
-
-
-@pytest.mark.parametrize("a, b, expected", [(0.9252, 0.9249, True), (0.9252, 0.9190, False)])
-def test_within_sampling_error_each_way(a, b, expected):
-    assert within_sampling_error(a, b, 10_000) is expected and within_sampling_error(b, a, 10_000) is expected
-
-
 def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     # Two seeds per point; epoch 0 (the start) never counts.
     acc = {(2.0, 64): [[0.1, 0.90, 0.80, 0.91, 0.92, 0.925], [0.1, 0.90, 0.84, 0.91, 0.92, 0.921]],
@@ -422,13 +409,23 @@ def test_jumps_of_runs_too_short_for_the_last_epochs():
     assert out["late_fall"] == pytest.approx(-0.05)
 
 
-def test_close_calls_the_batches_whose_two_best_rates_are_within_the_sampling_error():
-    rows = [row(lr=lr, batch_size=bs, seed=s, val_accuracy=a)
-            for (lr, bs, a) in [(0.5, 64, 0.9252), (2.0, 64, 0.9231), (8.0, 64, 0.9153),  # 0.21 points apart
-                                (0.5, 128, 0.9221), (2.0, 128, 0.9250),  # 0.29 points apart
-                                (0.1, 256, 0.90), (32.0, 256, 0.95)]  # the better one unstable: nothing to compare
-            for s in (1, 2)]
-    pts = points_table(pd.DataFrame(rows).assign(status=lambda t: ["unstable" if lr == 32 else "trained"
-                                                                   for lr in t["lr"]]))
-    assert close_calls(pts, 10_000) == [64]
-    assert close_calls(pts, 100_000) == []  # ten times the images: every lead is beyond the error
+def test_neighbours_along_each_axis_each_way():
+    """A 3 x 3 grid by hand, the middle point (2.0, 128) at 0.925 ± 0.001 (its two seeds)."""
+    means = {(0.5, 64): 0.95, (0.5, 128): 0.921, (0.5, 256): 0.90,
+             (2.0, 64): 0.9245, (2.0, 128): 0.925, (2.0, 256): 0.93,
+             (8.0, 64): 0.90, (8.0, 128): 0.91, (8.0, 256): 0.90}
+    rows = [row(lr=lr, batch_size=bs, seed=s, val_accuracy=a + d, status="unstable" if (lr, bs) == (8.0, 128) else "trained")
+            for (lr, bs), a in means.items() for s, d in ((1, -0.001), (2, 0.001))]
+    pts = points_table(pd.DataFrame(rows))
+    middle = pts[(pts["lr"] == 2.0) & (pts["batch_size"] == 128)].iloc[0]
+    near = neighbours(middle, pts)
+    # The diagonal (0.5, 64) is far better, but it is not a neighbour along an axis.
+    assert [(n["lr"], n["verdict"]) for n in near["by_rate"]] == [(0.5, "lower"), (8.0, "unstable")]
+    assert [(n["batch_size"], n["verdict"]) for n in near["by_batch"]] == [(64, "level"), (256, "higher")]
+    assert near["by_batch"][1]["val_accuracy"] == pytest.approx(0.93) and not near["none_better"]
+    # Without the better batch 256, none is better; at an edge of an axis there is one neighbour on it.
+    assert neighbours(middle, pts[pts["batch_size"] < 256])["none_better"]
+    corner = pts[(pts["lr"] == 0.5) & (pts["batch_size"] == 64)].iloc[0]
+    near = neighbours(corner, pts)
+    assert [(n["lr"], n["batch_size"]) for n in near["by_rate"] + near["by_batch"]] == [(2.0, 64), (0.5, 128)]
+    assert near["none_better"]

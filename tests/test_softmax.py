@@ -14,8 +14,8 @@ from gdlab.facts import STATUSES
 from gdlab.gd import train
 from gdlab.io import save_array_dir
 from gdlab.softmax import (
-    NeuralNetwork, SpanEvaluation, confusion_matrix, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
-    hand_step, init_params, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
+    NeuralNetwork, SpanEvaluation, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
+    hand_step, init_params, library_model, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
     run_setting, smoothness, softmax, split, with_split, decaying_step,
 )
 
@@ -323,11 +323,25 @@ def test_load_mnist_and_with_split(tmp_path):
     assert len(set(tr.tolist()) | set(va.tolist())) == 30 and not set(tr.tolist()) & set(va.tolist())
 
 
-def test_confusion_matrix_counts_true_class_by_predicted_class():
-    conf = confusion_matrix(torch.tensor([0, 1, 1, 2]), torch.tensor([0, 1, 2, 2]), k=3)
-    assert conf.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]  # rows: true class, columns: predicted
-    full = confusion_matrix(torch.tensor([9, 3]), torch.tensor([3, 3]))
-    assert full.shape == (10, 10) and full[3, 9] == 1 and full[3, 3] == 1 and int(full.sum()) == 2
+def test_the_library_model_is_this_softmax_regression_at_the_minimum_of_its_penalised_cost():
+    """On 300 points of 3 classes (lbfgs converges within its 100 iterations): the library's weights make the
+    gradient of its objective — C times the summed cross-entropy of our softmax, plus ||W||²/2 — vanish (autograd),
+    and its predictions are our `predict` with those weights."""
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(300, 5, generator=gen, dtype=torch.float64)
+    y = (X[:, :3] + 0.5 * torch.randn(300, 3, generator=gen, dtype=torch.float64)).argmax(dim=1)
+    clf = library_model(X.numpy(), y.numpy())
+    W = torch.tensor(clf.coef_, requires_grad=True)
+    b = torch.tensor(clf.intercept_).reshape(1, 3).requires_grad_(True)
+    objective = len(y) * cost_ce(y, softmax(linear_trsf(X, W, b))) + (W ** 2).sum() / 2  # C = 1
+    objective.backward()
+    # lbfgs stops when the gradient of the mean (the objective / n) is below its tolerance, 1e-4.
+    assert max(W.grad.abs().max(), b.grad.abs().max()) / len(y) < 1e-4 and clf.n_iter_.max() < 100
+    assert (torch.from_numpy(clf.predict(X.numpy())) == predict(X, W, b).argmax(dim=1)).all()
+    # The check can fail: half those weights are not at the minimum.
+    half = (0.5 * W.detach()).requires_grad_(True)
+    (len(y) * cost_ce(y, softmax(linear_trsf(X, half, b.detach()))) + (half ** 2).sum() / 2).backward()
+    assert half.grad.abs().max() > 100 * W.grad.abs().max()
 
 
 # --- the smoothness bound ---------------------------------------------------------------------------------------------

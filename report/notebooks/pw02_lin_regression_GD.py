@@ -105,13 +105,14 @@ def track(a):
 a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
                               lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
 costs, distances = zip(*history)
+{{ code("gdlab.plotting.above_rounding") }}
+
+
+{{ code("gdlab.figures.ex1.draw_loss_curve") }}
+
+
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
-ax1.plot(costs, label="GD")
-ax1.axhline(cost(X, Y, a_star).item(), color="k", ls=":", label="closed form")
-ax1.set(xlabel="epoch", ylabel="cost C", title="loss curve (η = {{ cfg.ex1.lr }})")
-ax1.legend()
-ax2.semilogy([d if d > 0 else np.nan for d in distances])  # an exact 0 has no place on a log scale
-ax2.set(xlabel="epoch", ylabel="‖a − a*‖", title="distance to the closed form")
+draw_loss_curve(ax1, ax2, costs, distances, cost(X, Y, a_star).item(), {{ cfg.ex1.lr }}, torch.linalg.vector_norm(a_star).item(), len(X))
 plt.show()
 tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol
 print("a after {{ cfg.ex1.epochs }} epochs:", a.flatten().tolist())

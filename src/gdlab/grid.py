@@ -159,29 +159,6 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
             "calmer_with_batch": all(r["calmer"] for r in by_rate)}
 
 
-def sampling_error(accuracy: float, n: int) -> float:
-    """The standard error of an accuracy measured on n independent images, √(p(1 − p)/n): how far the same model may
-    score on another n images drawn alike. The seeds' ranges do not show it: every seed is scored on the same images."""
-    return math.sqrt(accuracy * (1 - accuracy) / n)
-
-
-def within_sampling_error(a: float, b: float, n: int) -> bool:
-    """Whether two accuracies measured on the same n images differ by less than the sampling error of the larger."""
-    return abs(a - b) < sampling_error(max(a, b), n)
-
-
-def close_calls(points: pd.DataFrame, n: int) -> list[int]:
-    """The batch sizes whose best rate leads the next best (by mean validation accuracy, among the points whose
-    seeds all trained) by less than the sampling error of n validation images: there the best rate might change
-    on other images."""
-    out = []
-    for bs, rows in points[points["seeds_unstable"] == 0].groupby("batch_size", sort=True):
-        top = ranked(rows)["val_accuracy"].iloc[::-1]
-        if len(top) > 1 and within_sampling_error(top.iloc[0], top.iloc[1], n):
-            out.append(int(bs))
-    return out
-
-
 def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[dict]:
     """Trains a point until more epochs no longer help, as far as its seeds can tell. ``first`` holds its seeds'
     runs of ``epochs`` epochs; ``seeds_at(e)`` trains them again for e epochs. Each run is (W, b, history, row),
@@ -278,6 +255,31 @@ def where(row, points: pd.DataFrame) -> str:
     if row["batch_size"] in (sizes[0], sizes[-1]):
         on.append("the smallest batch" if row["batch_size"] == sizes[0] else "the largest batch")
     return " and ".join(on) if on else "inside"
+
+
+def neighbours(row, points: pd.DataFrame) -> dict:
+    """The points next to ``row`` along each axis of the grid: the next rate on either side at its batch size
+    (``by_rate``) and the next batch size on either side at its rate (``by_batch``), each with its verdict against
+    ``row`` by the study's tie rule (:func:`versus` on the seeds' ranges: "higher", "level" or "lower"; "unstable"
+    when one of its seeds ended unstable or diverged). ``none_better``: no neighbour is higher."""
+    lrs, sizes = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
+
+    def near(axis: str, values: list) -> list[dict]:
+        i = values.index(row[axis])
+        other = "batch_size" if axis == "lr" else "lr"
+        out = []
+        for v in values[max(i - 1, 0):i] + values[i + 1:i + 2]:
+            p = points[(points[axis] == v) & (points[other] == row[other])].iloc[0]
+            verdict = ("unstable" if p["seeds_unstable"] > 0 else
+                       versus([row["val_accuracy_min"], row["val_accuracy_max"]],
+                              [p["val_accuracy_min"], p["val_accuracy_max"]]))
+            out.append({"lr": float(p["lr"]), "batch_size": int(p["batch_size"]),
+                        "val_accuracy": float(p["val_accuracy"]), "verdict": verdict})
+        return out
+
+    by_rate, by_batch = near("lr", lrs), near("batch_size", sizes)
+    return {"by_rate": by_rate, "by_batch": by_batch,
+            "none_better": all(n["verdict"] != "higher" for n in by_rate + by_batch)}
 
 
 def _row(r: pd.Series) -> dict:

@@ -160,6 +160,25 @@ rule ex3_favourite:
         "../scripts/ex3_favourite.py"
 
 
+# The same model fitted by a library, on the same training part: what the favourite's test accuracy is held against.
+rule ex3_library:
+    input:
+        mnist=MNIST,
+        code=code_inputs("ex3_library.py"),
+    output:
+        json="results/ex3/library.json",
+    resources:
+        **TIER["mnist"],
+    log:
+        "results/logs/ex3_library.log",
+    benchmark:
+        "results/benchmarks/ex3_library.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/ex3_library.py"
+
+
 # The MNIST notebook trains the whole study itself: its printed table must be the pipeline's, computed from grid.csv.
 rule ex3_notebook_check:
     input:
@@ -185,6 +204,7 @@ rule ex3_summary:
         points=rules.ex3_grid.output.points,
         favourite=rules.ex3_favourite.output.json,
         favourite_model=rules.ex3_favourite.output.favourite,
+        library=rules.ex3_library.output.json,
         runs=rules.ex3_grid.output.runs,
         point_files=POINTS,  # the per-epoch curves
         mnist=MNIST,

@@ -8,7 +8,9 @@ import torch
 
 from gdlab.grid import choose_favourite, enough, enough_epochs
 from gdlab.io import load_arrays, read_json, save_arrays, setup_logging, write_json
-from gdlab.softmax import confusion_matrix, linear_trsf, load_mnist, run_setting
+from sklearn.metrics import confusion_matrix
+
+from gdlab.softmax import linear_trsf, load_mnist, run_setting
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
@@ -33,8 +35,8 @@ first = [(torch.from_numpy(weights[f"W_{s}"]), torch.from_numpy(weights[f"b_{s}"
 budgets = enough_epochs(lambda e: [run(parts, s, e) for s in seeds], first, epochs, p.doublings)
 kept = enough(budgets)
 W, b = kept["runs"][0][:2]
-confusion = confusion_matrix(linear_trsf(d["X_test"], W, b).argmax(1), d["y_test"])
-save_arrays(snakemake.output.favourite, W=W.numpy(), b=b.numpy(), confusion=confusion.numpy())
+confusion = confusion_matrix(d["y_test"].numpy(), linear_trsf(d["X_test"], W, b).argmax(1).numpy())  # rows: true digit
+save_arrays(snakemake.output.favourite, W=W.numpy(), b=b.numpy(), confusion=confusion)
 float64 = run([t.double() if t.is_floating_point() else t for t in parts], seeds[0], epochs)[3]
 for budget in budgets:
     log.info("lr=%g bs=%d, %d epochs (%s): val %s, test %s", lr, nbatch, budget["epochs"], budget["verdict"],

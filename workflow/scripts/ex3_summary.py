@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import (choose_favourite, close_calls, curves_of, grid_facts, jumps, rounding, sampling_error, where,
-                        within_sampling_error)
+from gdlab.grid import choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, where
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -13,6 +12,7 @@ p = snakemake.params
 points = pd.read_csv(snakemake.input.points)
 runs = pd.read_csv(snakemake.input.runs)
 timing = read_json(snakemake.input.timing)
+library = read_json(snakemake.input.library)
 epoch_s = {(r["impl"], r["batch_size"]): r["epoch_seconds"] for r in timing["rows"]}
 ref = {(r["impl"], r["init_std"]): r for r in (read_json(f) for f in snakemake.input.reference)}
 course, module, small = ref[("hand", p.course_std)], ref[("module", p.course_std)], ref[("hand", p.init_std)]
@@ -83,18 +83,15 @@ write_json(snakemake.output.json, {
     "grid": [row(r) for _, r in points.iterrows()],
     "grid_facts": facts,
     "jumps": jumps(curves_of([read_json(f) for f in snakemake.input.point_files]), points, p.val_size),
-    # The validation images are a sample too: the favourite's distance to the best point against their sampling error.
-    "sampling": {"error": sampling_error(facts["best"]["val_accuracy"], p.val_size),
-                 "favourite_gap": facts["best"]["val_accuracy"] - float(fav["val_accuracy"]),
-                 "favourite_within": within_sampling_error(facts["best"]["val_accuracy"], float(fav["val_accuracy"]),
-                                                           p.val_size),
-                 "close_batches": close_calls(points, p.val_size)},
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
     "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
+                             "neighbours": neighbours(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
                              "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
                              "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
                              "trained": trained, "float64": float64},
+    # The favourite's mean test accuracy against the library's fit of the same model on the same training part.
+    "library": library | {"favourite_vs_library": direction(library["test_accuracy"], trained["test_accuracy"])},
     "templates": {"correlation": corr, "min": min(corr), "max": max(corr), "min_digit": int(np.argmin(corr)),
                   "max_digit": int(np.argmax(corr))},
     "confusion_facts": {"true": int(true_digit), "predicted": int(predicted), "count": int(off.max()),

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..io import read_json
 from ..linreg_data import read_rents, standardise
-from ..plotting import figure
+from ..plotting import above_rounding, figure
 
 ROUNDING = 4 * np.finfo(np.float64).eps  # an excess cost below this fraction of C* is C* to float64's precision
 
@@ -33,15 +33,21 @@ def data(inputs, out, params):
 def loss_curve(inputs, out, params):
     """The main run: the cost per epoch against the closed form's, and the distance to the closed form (log)."""
     (run,) = _runs(inputs, [params.lr])
-    c_star = read_json(inputs.closed_form)["cost"]
-    epochs = np.arange(len(run["cost"]))
+    cf = read_json(inputs.closed_form)
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        ax1.plot(epochs, run["cost"], label="GD")
-        ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
-        ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {run['lr']:g})")
-        ax1.legend()
-        ax2.semilogy(epochs, np.where(np.array(run["distance"]) > 0, run["distance"], np.nan))  # 0 has no log
-        ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
+        draw_loss_curve(ax1, ax2, run["cost"], run["distance"], cf["cost"], run["lr"], np.linalg.norm(cf["a"]), cf["n"])
+
+
+def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
+    """Left: the cost per epoch against the closed form's C*. Right: the distance to the closed form a* on a log
+    axis, blank where it is below float64's rounding of a mean of n terms of size ``scale`` = ‖a*‖ (above_rounding):
+    there it is rounding, not the run."""
+    ax1.plot(costs, label="GD")
+    ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
+    ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {lr:g})")
+    ax1.legend()
+    ax2.semilogy(above_rounding(distances, scale, n))
+    ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
 
 
 def draw_lr_study(ax, runs, c_star, divergence_factor):
@@ -60,10 +66,13 @@ def draw_lr_study(ax, runs, c_star, divergence_factor):
         drawn = np.flatnonzero(np.isfinite(excess))
         # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
         short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
-        label = f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
+        label = (f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
+                 + (", diverged (×)" if len(past) else ""))
         ax.semilogy(np.arange(len(excess)), excess, label=label, color=f"C{i}",
                     marker="o" if short else None, ls="--" if above else "-",
                     lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
+        if len(past):  # a short line on a long axis: its end marked
+            ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
     ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$")
     ax.legend(ncols=2)
 

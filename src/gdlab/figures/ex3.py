@@ -84,8 +84,8 @@ def heatmap(inputs, out, params):
 def draw_curves(fig, axes, curves, points):
     """The study's validation accuracy after every epoch (curves: one row per run and epoch), one panel per batch
     size, one colour per rate: the mean over the seeds, and the range between them shaded. The axis starts 1 point
-    below the lowest final accuracy of a point whose seeds all trained, so runs that ended unstable or diverged
-    leave it."""
+    below the lowest final accuracy of a point whose seeds all trained; a mean below it (a large fall, or a run
+    that ended unstable or diverged) is marked by a triangle on the axis's floor."""
     stable = points[points["seeds_unstable"] == 0]
     low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
     by_epoch = curves.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
@@ -95,6 +95,8 @@ def draw_curves(fig, axes, curves, points):
             c = by_epoch.loc[(batch, lr)]
             ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
             ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)
+            below = c.index[c["mean"] < low]
+            ax.plot(below, [low] * len(below), "v", color=f"C{i}", ms=4, clip_on=False)
         ax.set(title=f"batch {batch}", xlabel="epoch", ylim=(low, high))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     axes[0].set_ylabel("validation accuracy (%)")

@@ -32,7 +32,7 @@ def draw_overfit(ax1, ax2, runs):
             ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.6 * (hi - lo))  # room above for the legend
     ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
     ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-    ax1.legend(loc="upper right", framealpha=1)
+    ax1.legend(loc="upper right", frameon=True, framealpha=1)
 
 
 def overfit(inputs, out, params):
@@ -52,8 +52,10 @@ def draw_data_size(ax, rows, epochs):
     ax.plot(n, [r["half_train_cost"] for r in rows], "o:", color="C0", alpha=0.5,
             label=f"training cost after {epochs // 2} epochs")
     ax.plot(n, [r["final_test_cost"] for r in rows], "s--", label=f"test cost after {epochs} epochs")
-    ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log")
-    ax.legend(framealpha=1)
+    top = max(max(r["final_test_cost"], r["half_train_cost"]) for r in rows)
+    # A decade above the data: the legend's own band, so that it covers no curve.
+    ax.set(xlabel="training images", ylabel="mean cross-entropy", xscale="log", yscale="log", ylim=(None, 10 * top))
+    ax.legend(loc="upper right", frameon=True, framealpha=1)
 
 
 def data_size(inputs, out, params):
@@ -69,7 +71,7 @@ def draw_sigmoid(ax):
     ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
     ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
     ax.set(xlabel="z")
-    ax.legend(framealpha=1)
+    ax.legend(frameon=True, framealpha=1)
 
 
 def sigmoid_plot(inputs, out, params):
@@ -84,8 +86,8 @@ def draw_softplus(ax):
     ax.plot(zs, softplus(zs), color="C0", lw=3, alpha=0.6, label=r"$\zeta(z) = \log(1+e^z)$")
     ax.plot(zs, zs, color="C3", ls="--", lw=1.2, label=r"asymptote $y = z$ ($z\to+\infty$)")
     ax.axhline(0, color="C2", ls="--", lw=1.2, label=r"asymptote $y = 0$ ($z\to-\infty$)")
-    ax.set(xlabel="z", ylim=(-1, 6.5))
-    ax.legend(loc="upper left", framealpha=1)
+    ax.set(xlabel="z", ylabel="y", ylim=(-1, 6.5))
+    ax.legend(loc="upper left", frameon=True, framealpha=1)
 
 
 def softplus_plot(inputs, out, params):
@@ -106,13 +108,13 @@ def draw_c1(ax1, ax2, paths):
     for k, p in enumerate(paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
     ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-    ax1.legend(loc="center left", fontsize=8, framealpha=1)  # on the flat left part, where no curve bends
+    ax1.legend(loc="upper right", fontsize=8, frameon=True, framealpha=1)  # right of 0 both curves lie near 0
     widths = np.linspace(3.6, 1.2, len(paths))  # thick and pale under thin: runs near 1 lie on each other
     for k, (p, lw) in enumerate(zip(paths, widths)):
         ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=lw, alpha=0.7,
                  label=f"start x = {p['start']:g}")
     ax2.set(xlabel="GD step", ylabel=r"$c_1(x_t)$", title="GD from each start")
-    ax2.legend(loc="center right", framealpha=1)
+    ax2.legend(loc="center right", frameon=True, framealpha=1)
 
 
 def c1_plot(inputs, out, params):
