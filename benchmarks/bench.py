@@ -139,7 +139,7 @@ def favourite_section(work: Path, threads: int) -> dict:
     ours_s = time.perf_counter() - t0
     _, ours_acc = metrics(torch.from_numpy(data["X_test"]), torch.from_numpy(data["y_test"]), W, b)
     t0 = time.perf_counter()
-    clf = library_model(data["X_fit"], data["y_fit"], threads)
+    clf = library_model(data["X_fit"], data["y_fit"], summary["library"]["max_iter"], threads)
     sk_s = time.perf_counter() - t0
     sk_acc = float(np.mean(clf.predict(data["X_test"]) == data["y_test"]))
     return {"favourite": {k: fav[k] for k in ("lr", "batch_size")} | {"epochs": epochs, "schedule": summary["schedule"]},

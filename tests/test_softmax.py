@@ -330,7 +330,7 @@ def test_the_library_model_is_this_softmax_regression_at_the_minimum_of_its_pena
     gen = torch.Generator().manual_seed(0)
     X = torch.randn(300, 5, generator=gen, dtype=torch.float64)
     y = (X[:, :3] + 0.5 * torch.randn(300, 3, generator=gen, dtype=torch.float64)).argmax(dim=1)
-    clf = library_model(X.numpy(), y.numpy())
+    clf = library_model(X.numpy(), y.numpy(), max_iter=100)
     W = torch.tensor(clf.coef_, requires_grad=True)
     b = torch.tensor(clf.intercept_).reshape(1, 3).requires_grad_(True)
     objective = len(y) * cost_ce(y, softmax(linear_trsf(X, W, b))) + (W ** 2).sum() / 2  # C = 1

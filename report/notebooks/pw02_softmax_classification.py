@@ -396,7 +396,7 @@ print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validatio
 {{ code("gdlab.softmax.library_model") }}
 
 
-library = library_model(X_train[train_idx].reshape(-1, 784).numpy(), Y_train[train_idx].numpy())
+library = library_model(X_train[train_idx].reshape(-1, 784).numpy(), Y_train[train_idx].numpy(), {{ cfg.ex3.library.max_iter }})
 print(f"scikit-learn's LogisticRegression on the same {len(train_idx)} training images: test accuracy "
       f"{(library.predict(X_test.reshape(-1, 784).numpy()) == Y_test.numpy()).mean():.4f}")
 {{ code("gdlab.figures.ex3.draw_weights") }}

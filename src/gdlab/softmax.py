@@ -192,18 +192,18 @@ def with_split(data: dict, val_size: int, seed: int) -> dict:
                    "X_val": data["X_train"][val], "y_val": data["y_train"][val]}
 
 
-def library_model(X, y, threads: int = 1):
+def library_model(X, y, max_iter: int, threads: int = 1):
     """The same model fitted by a library, to compare with: scikit-learn's LogisticRegression on X (n, 784) and y
-    (n,), numpy arrays — a softmax regression fitted by L-BFGS with the library's defaults (an L2 penalty, C = 1;
-    at most 100 iterations, after which it stops with a warning, silenced here). On one thread by default: the same
-    result on every machine."""
+    (n,), numpy arrays — a softmax regression fitted by L-BFGS with the library's defaults (an L2 penalty, C = 1)
+    for at most ``max_iter`` iterations (its default: 100), after which it stops with a warning, silenced here. On
+    one thread by default: the same result on every machine."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return LogisticRegression().fit(X, y)
+        return LogisticRegression(max_iter=max_iter).fit(X, y)
 
 
 def smoothness(X) -> float:

@@ -155,23 +155,15 @@ def collinearity(X: np.ndarray, names: list[str], rtol: float = 1e-6) -> dict:
 # --- split and standardisation -------------------------------------------------------------------
 
 def stratified_split(labels, test_fraction, seed):
-    """Sorted integer indices (train, test), each class split in the same proportion.
-
-    Stratified so that the class balance of the held-out part matches the whole; each
-    class gives round(test_fraction · its size) rows to the test part (Python's round:
-    ties to even)."""
+    """Sorted integer indices (train, test) by scikit-learn's stratified train_test_split: the held-out part
+    keeps the class balance of the whole."""
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, "
-                         f"got {test_fraction}")
-    labels = np.asarray(labels)
-    rng = np.random.default_rng(seed)
-    train, test = [], []
-    for c in np.unique(labels):
-        idx = rng.permutation(np.flatnonzero(labels == c))
-        k = int(round(test_fraction * len(idx)))
-        test.append(idx[:k])
-        train.append(idx[k:])
-    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+    from sklearn.model_selection import train_test_split  # here: the data job that imports this module stays light
+
+    train, test = train_test_split(np.arange(len(labels)), test_size=test_fraction, stratify=labels,
+                                   random_state=seed)
+    return np.sort(train), np.sort(test)
 
 
 def zscore_fit(X, names: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -167,6 +167,8 @@ rule ex3_library:
         code=code_inputs("ex3_library.py"),
     output:
         json="results/ex3/library.json",
+    params:
+        max_iter=EX3["library"]["max_iter"],
     resources:
         **TIER["mnist"],
     log:

@@ -8,8 +8,8 @@ from gdlab.softmax import library_model
 
 log = setup_logging(snakemake.log[0])
 d = load_array_dir(snakemake.input.mnist)
-clf = library_model(d["X_fit"], d["y_fit"])
+clf = library_model(d["X_fit"], d["y_fit"], snakemake.params.max_iter)
 accuracy = float(np.mean(clf.predict(d["X_test"]) == d["y_test"]))
 log.info("LogisticRegression: test accuracy %.4f after %d iterations", accuracy, int(clf.n_iter_.max()))
 write_json(snakemake.output.json, {"test_accuracy": accuracy, "iterations": int(clf.n_iter_.max()),
-                                   "n_train": len(d["y_fit"])})
+                                   "max_iter": snakemake.params.max_iter, "n_train": len(d["y_fit"])})
