@@ -77,6 +77,11 @@ def test_table_text_prints_mean_smallest_and_largest_seed_per_rate_and_batch():
     mean, low, high = text.split("\n\n")
     assert mean.splitlines()[0].startswith("mean validation accuracy (%)")
     assert "90.31" in mean and "80.00" in mean and "90.12" in low and "90.50" in high and "90.50" not in low
+    assert "*" not in text
+    # A seed that diverged marks its point in every table, and the header says what the mark means.
+    rows[2]["status"] = "diverged"
+    mean, low, high = table_text(points_table(runs_table(points_of(rows)))).split("\n\n")
+    assert "80.00*" in mean and "80.00*" in low and "90.31 " in mean + " " and "unstable or diverged" in mean
 
 
 # --- the tie rule -------------------------------------------------------------------------------------------
@@ -187,7 +192,8 @@ def grid(rows):
     """(lr, batch_size, val_accuracy, half, status) per point, as points_table gives them: the seeds at mean ± half."""
     return pd.DataFrame([{"lr": lr, "batch_size": bs, "val_accuracy": acc, "val_accuracy_min": acc - h,
                           "val_accuracy_max": acc + h, "val_accuracy_range": 2 * h, "epochs": 10.0,
-                          "status": st, "seeds_unstable": int(st in ("unstable", "diverged"))}
+                          "status": st, "seeds_unstable": int(st in ("unstable", "diverged")),
+                          "seeds_diverged": int(st == "diverged")}
                          for lr, bs, acc, h, st in rows]).sort_values(POINT, ignore_index=True)
 
 
@@ -277,6 +283,10 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
                     "unstable": 3}
     assert grid_facts(FAST)["unstable_lrs"] == [0.1, 1.0] and grid_facts(SLOW)["unstable_lrs"] == []
     assert grid_facts(FAST)["unstable_runs"] == FAST["seeds_unstable"].sum() > 0 == grid_facts(SLOW)["unstable_runs"]
+    # How the runs that did not train ended: both kinds in FAST; only one kind when the other is left out.
+    assert grid_facts(FAST)["runs_ended"] == "both" and grid_facts(FAST)["diverged_runs"] == 2
+    assert grid_facts(FAST[FAST["status"] != "unstable"])["runs_ended"] == "diverged"
+    assert grid_facts(FAST[FAST["status"] != "diverged"])["runs_ended"] == "unstable"
     # Without 1.0, the largest rate is 0.1, whose batch 256 had a seed unstable: left out, the others compared.
     mixed = grid_facts(FAST[FAST["lr"] < 1.0])["largest_rate"]
     assert mixed["compared"] and mixed["best_at"] == [16] and mixed["unstable"] == 1

@@ -4,6 +4,7 @@ study, the evaluation on a span, the smoothness bound, and the data helpers. Sma
 
 import math
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -338,6 +339,10 @@ def test_the_library_model_is_this_softmax_regression_at_the_minimum_of_its_pena
     # lbfgs stops when the gradient of the mean (the objective / n) is below its tolerance, 1e-4.
     assert max(W.grad.abs().max(), b.grad.abs().max()) / len(y) < 1e-4 and clf.n_iter_.max() < 100
     assert (torch.from_numpy(clf.predict(X.numpy())) == predict(X, W, b).argmax(dim=1)).all()
+    # With too few iterations it stops at the limit (what the summary reads as "not converged"), without a warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert library_model(X.numpy(), y.numpy(), max_iter=2).n_iter_.max() == 2
     # The check can fail: half those weights are not at the minimum.
     half = (0.5 * W.detach()).requires_grad_(True)
     (len(y) * cost_ce(y, softmax(linear_trsf(X, half, b.detach()))) + (half ** 2).sum() / 2).backward()

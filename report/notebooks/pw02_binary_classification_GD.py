@@ -46,11 +46,11 @@ df.head()
 {{ code("gdlab.logreg.standardise") }}
 
 
-# YOUR CODE (START)
 {{ code("gdlab.logreg.design") }}
 
 
 X, Y = design(df[features].to_numpy(), (df["{{ cfg.ex2.label }}"] == "{{ cfg.ex2.positive_class }}").to_numpy())
+# YOUR CODE (START)
 print("X", tuple(X.shape), " Y", tuple(Y.shape))
 print("feature means after standardising: at most", X[:, 1:].mean(dim=0).abs().max().item())
 print("feature standard deviations:", X[:, 1:].std(dim=0).unique().tolist())

@@ -6,7 +6,7 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights; 3 h doubles the favourite's epochs until more no longer help, reruns it in float64, compares it with scikit-learn's `LogisticRegression`, and shows its weights and per-digit test accuracy.
-# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}.
+# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor }} times its start is stopped (diverged).
 # {% endcall %}
 
 # %%
@@ -325,6 +325,9 @@ fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.heigh
 draw_heatmap(fig, ax, points)
 plt.show()
 
+{{ code("gdlab.grid.POINT") }}
+
+
 {{ code("gdlab.grid.curves_table") }}
 
 
@@ -336,9 +339,6 @@ curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
 fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below
 plt.show()
-
-{{ code("gdlab.grid.POINT") }}
-
 
 {{ code("gdlab.grid.jumps") }}
 
@@ -398,7 +398,8 @@ print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validatio
 
 library = library_model(X_train[train_idx].reshape(-1, 784).numpy(), Y_train[train_idx].numpy(), {{ cfg.ex3.library.max_iter }})
 print(f"scikit-learn's LogisticRegression on the same {len(train_idx)} training images: test accuracy "
-      f"{(library.predict(X_test.reshape(-1, 784).numpy()) == Y_test.numpy()).mean():.4f}")
+      f"{(library.predict(X_test.reshape(-1, 784).numpy()) == Y_test.numpy()).mean():.4f} after {library.n_iter_.max()} "
+      f"iterations (at most {{ cfg.ex3.library.max_iter }})")
 {{ code("gdlab.figures.ex3.draw_weights") }}
 
 

@@ -42,7 +42,7 @@ def curves_of(points: list[dict]) -> pd.DataFrame:
 def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per point: mean, smallest, largest and range (largest minus smallest) of the validation accuracy over
     its seeds, the mean test accuracy, the median and largest epoch count, the median examples and steps, the worst
-    status and how many seeds ended unstable or diverged."""
+    status, how many seeds ended unstable or diverged, and how many of those diverged."""
     g = runs.groupby(["lr", "batch_size"], sort=True)
     out = pd.DataFrame({
         "val_accuracy": g["val_accuracy"].mean(),
@@ -58,18 +58,24 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
         "status": g["status"].agg(lambda s: max(s, key=STATUSES.index)),
         "seeds_unstable": g["status"].agg(
             lambda s: int(s.isin(["unstable", "diverged"]).sum())),
+        "seeds_diverged": g["status"].agg(lambda s: int((s == "diverged").sum())),
     }).reset_index()
     return out
 
 
 def table_text(points: pd.DataFrame) -> str:
     """The study's table as the notebook prints it: per learning rate (rows) and batch size (columns) the mean
-    validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals."""
+    validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals; a * marks the
+    points where a seed ended unstable or diverged."""
     def pivot(column):
-        table = 100 * points.pivot(index="lr", columns="batch_size", values=column)
+        marks = ["*" if n > 0 else " " for n in points["seeds_unstable"]]
+        cells = points.assign(text=[f"{100 * v:.2f}{m}" for v, m in zip(points[column], marks)])
+        table = cells.pivot(index="lr", columns="batch_size", values="text")
         table.index = [f"{lr:g}" for lr in table.index]  # 2, not 2.0
-        return table.rename_axis("lr").to_string(float_format="{:.2f}".format)
-    return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size\n" + pivot("val_accuracy")
+        return table.rename_axis("lr").to_string()
+    note = "; *: a seed ended unstable or diverged" if (points["seeds_unstable"] > 0).any() else ""
+    return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size" + note + "\n"
+            + pivot("val_accuracy")
             + "\n\nthe smallest seed (%)\n" + pivot("val_accuracy_min")
             + "\n\nthe largest seed (%)\n" + pivot("val_accuracy_max"))
 
@@ -241,6 +247,10 @@ def grid_facts(points: pd.DataFrame) -> dict:
         # and how many runs did.
         "unstable_lrs": sorted(float(v) for v in points.loc[points["seeds_unstable"] > 0, "lr"].unique()),
         "unstable_runs": int(points["seeds_unstable"].sum()),
+        # How those runs ended: every one "diverged", every one "unstable", or "both" kinds.
+        "runs_ended": {0: "unstable", int(points["seeds_unstable"].sum()): "diverged"}.get(
+            int(points["seeds_diverged"].sum()), "both"),
+        "diverged_runs": int(points["seeds_diverged"].sum()),
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }

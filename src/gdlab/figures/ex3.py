@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from ..grid import curves_of
+from ..grid import POINT, curves_of
 from ..io import load_array_dir, load_arrays, read_json
 from ..plotting import figure
 
@@ -83,15 +83,19 @@ def heatmap(inputs, out, params):
 
 def draw_curves(fig, axes, curves, points):
     """The study's validation accuracy after every epoch (curves: one row per run and epoch), one panel per batch
-    size, one colour per rate: the mean over the seeds, and the range between them shaded. The axis starts 1 point
-    below the lowest final accuracy of a point whose seeds all trained; a mean below it (a large fall, or a run
-    that ended unstable or diverged) is marked by a triangle on the axis's floor."""
+    size, one colour per rate: the mean over the seeds, and the range between them shaded. Points where a seed
+    ended unstable or diverged are left out, as from every comparison. The axis starts 1 point below the lowest
+    final accuracy; a mean below it (a large fall) is marked by a triangle on the axis's floor."""
     stable = points[points["seeds_unstable"] == 0]
     low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
-    by_epoch = curves.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
+    kept = curves.merge(stable[POINT], on=POINT)
+    by_epoch = kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
     rates = sorted(curves["lr"].unique())
     for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
         for i, lr in enumerate(rates):
+            if (batch, lr) not in by_epoch.index.droplevel("epoch"):
+                ax.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
+                continue
             c = by_epoch.loc[(batch, lr)]
             ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
             ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)

@@ -108,7 +108,7 @@ def draw_c1(ax1, ax2, paths):
     for k, p in enumerate(paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
     ax1.set(xlabel="x", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-    ax1.legend(loc="upper right", fontsize=8, frameon=True, framealpha=1)  # right of 0 both curves lie near 0
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8)  # below: c₁ fills the panel
     widths = np.linspace(3.6, 1.2, len(paths))  # thick and pale under thin: runs near 1 lie on each other
     for k, (p, lw) in enumerate(zip(paths, widths)):
         ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=lw, alpha=0.7,
