@@ -6,7 +6,7 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights; 3 h doubles the favourite's epochs until more no longer help, reruns it in float64, compares it with scikit-learn's `LogisticRegression`, and shows its weights and per-digit test accuracy.
-# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor }} times its start is stopped (diverged).
+# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
 # %%
