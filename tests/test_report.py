@@ -264,11 +264,14 @@ def test_section_is_heading_question_lead_listings_then_the_rest(report):
         r.section("1z")
 
 
-def test_the_maths_pdf_shows_no_listings(report):
-    """The maths PDF is the practical's PDF of calculations: its code is in the notebooks."""
+def test_the_maths_pdf_shows_no_listings_and_quotes_no_question(report):
+    """The maths PDF is the practical's PDF of calculations: its code is in the notebooks, and its reader holds the
+    practical (the heading names the part)."""
     full, maths = report().section("1a"), report(doc="maths").section("1a")
     assert "```python" in full and "```python" not in maths and "K = 2" not in maths
-    assert maths == full.replace(f"```python\n{CODE_F}\n```\n\n```python\nK = 2\n```\n\n", "")
+    assert "> **1 a)** *What is the cost?*" in full and "What is the cost?" not in maths
+    assert maths == full.replace(f"```python\n{CODE_F}\n```\n\n```python\nK = 2\n```\n\n", "").replace(
+        "> **1 a)** *What is the cost?*\n\n", "")
     assert "```python" in report(doc="answers").section("1a")  # only "maths" leaves them out
 
 

@@ -5,7 +5,8 @@
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
-# - 3 d also runs from small weights; 3 h doubles the favourite's epochs until more no longer help, reruns it in float64, compares it with scikit-learn's `LogisticRegression`, and shows its weights and per-digit test accuracy.
+# - 3 d also runs from small weights.
+# - 3 h adds more epochs for the favourite, a float64 rerun, scikit-learn's `LogisticRegression`, the weights and per-digit accuracy.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
@@ -334,10 +335,11 @@ plt.show()
 {{ code("gdlab.figures.ex3.draw_curves") }}
 
 
-fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.1 * {{ cfg.plot.height_in }}), sharey=True)
+fig, axes = plt.subplots(2, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), sharex=True,
+                         sharey="row", height_ratios=(2, 1))
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
-fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the legend below
 plt.show()
 
 {{ code("gdlab.grid.jumps") }}

@@ -247,10 +247,12 @@ class Renderer:
         package source), then the rest of the answer — the evidence and its reading."""
         ex, p = self.part(part_id)
         lead, _, rest = self.answer(part_id).partition("\n\n")
-        # The maths PDF is the practical's "PDF with your maths calculations": its code is in the notebooks.
-        shown = [] if self.context.get("doc") == "maths" else p.get("listings", [])
-        listings = "".join(f"{self.listing(q)}\n\n" for q in shown)
-        return f"## {self.label(ex, p)} {p['gist']}\n\n> {self.question(part_id)}\n\n{lead}\n\n{listings}{rest}\n"
+        # The maths PDF is the practical's "PDF with your maths calculations": its code is in the notebooks, and its
+        # reader holds the practical — the heading names each part, a grader reads the answers (the sheet quotes).
+        maths = self.context.get("doc") == "maths"
+        listings = "".join(f"{self.listing(q)}\n\n" for q in ([] if maths else p.get("listings", [])))
+        asked = "" if maths else f"> {self.question(part_id)}\n\n"
+        return f"## {self.label(ex, p)} {p['gist']}\n\n{asked}{lead}\n\n{listings}{rest}\n"
 
     def beyond(self, number: int, part: str = "all") -> str:
         """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one: ``all`` of it,

@@ -86,9 +86,7 @@ write_json(snakemake.output.json, {
     "mirrored": mirrored({r["lr"]: r["steep_factor"] for r in study}) if one_curvature else [],
     "not_reached": [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] in ("converged", "still decreasing")],
     "max_lr": {k: mx[k] for k in ("theory", "empirical", "bracket", "relative_difference", "probe_epochs")}
-    | {"probes": len(mx["probes"]), "showcase": [showcase(r) for r in mx["showcase"]],
-       # The bisection's lower end is the limit itself: there the cost ends where it began, up to rounding.
-       "bracket_starts_at_limit": abs(mx["bracket"][0] - mx["theory"]) <= RTOL * mx["theory"]},
+    | {"probes": len(mx["probes"]), "showcase": [showcase(r) for r in mx["showcase"]]},
     "scaling": [{"variant": s["variant"], "condition_number": s["curvature"]["condition_number"],
                  "max_lr": s["curvature"]["max_lr"], "lr": s["lr"], "contraction": s["contraction"],
                  "epochs_measured": s["epochs_measured"], "epochs_predicted": s["epochs_predicted"],

@@ -82,36 +82,40 @@ def heatmap(inputs, out, params):
 
 
 def draw_curves(fig, axes, curves, points):
-    """The study's validation accuracy after every epoch (curves: one row per run and epoch), one panel per batch
-    size, one colour per rate: the mean over the seeds, and the range between them shaded. Points where a seed
-    ended unstable or diverged are left out, as from every comparison. The axis starts 1 point below the lowest
-    final accuracy; a mean below it (a large fall) is marked by a triangle on the axis's floor."""
+    """The study's validation accuracy after every epoch from the first (curves: one row per run and epoch), one
+    column of ``axes`` (2 × batch sizes) per batch size, one colour per rate: the mean over the seeds, and the range
+    between them shaded. Top: from 1 point below the lowest final accuracy up, where the rates are told apart;
+    bottom: the whole range, falls included, with the top's window shaded. Points where a seed ended unstable or
+    diverged are left out, as from every comparison."""
     stable = points[points["seeds_unstable"] == 0]
     low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
-    kept = curves.merge(stable[POINT], on=POINT)
+    kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 10 %
     by_epoch = kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
+    floor = by_epoch["min"].min() - 1
     rates = sorted(curves["lr"].unique())
-    for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
+    for (near, full), batch in zip(axes.T, sorted(curves["batch_size"].unique())):
         for i, lr in enumerate(rates):
             if (batch, lr) not in by_epoch.index.droplevel("epoch"):
-                ax.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
+                near.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
                 continue
             c = by_epoch.loc[(batch, lr)]
-            ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
-            ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)
-            below = c.index[c["mean"] < low]
-            ax.plot(below, [low] * len(below), "v", color=f"C{i}", ms=4, clip_on=False)
-        ax.set(title=f"batch {batch}", xlabel="epoch", ylim=(low, high))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    axes[0].set_ylabel("validation accuracy (%)")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
+            for ax in (near, full):
+                ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
+                ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)
+        near.set(title=f"batch {batch}", ylim=(low, high))
+        full.set(xlabel="epoch", ylim=(floor, high))
+        full.axhspan(low, high, color="k", alpha=0.1, lw=0)  # the top's window
+        full.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    axes[0, 0].set_ylabel("validation accuracy (%)")
+    axes[1, 0].set_ylabel("whole range (%)")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
 
 
 def curves(inputs, out, params):
     """The study's validation accuracy per epoch (draw_curves), from the points' files."""
     table = curves_of([read_json(f) for f in inputs.point_files])
-    with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.1, sharey=True,
-                rect=(0, 0.07, 1, 1)) as (fig, axes):
+    with figure(out, params.style, ncols=table["batch_size"].nunique(), nrows=2, height=1.7, sharex=True,
+                sharey="row", gridspec_kw={"height_ratios": (2, 1)}, rect=(0, 0.05, 1, 1)) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
