@@ -54,7 +54,10 @@ def git(work: Path, *args: str) -> str:
 
 
 # The suite waits longest for the shared build `pristine` (every later test reads it): every other build runs at a
-# lower CPU priority, in the time it leaves free. Only the order in which the CPUs serve them changes.
+# lower CPU priority, in the time it leaves free. Only the order in which the CPUs serve them changes. Every process
+# the suite starts stays in its session (a process group of its own, to be stopped whole, but no new session): Linux
+# shares the CPUs fairly between sessions (autogroups) before it looks at nice values, so a build in a session of its
+# own would take its share whatever its niceness.
 NICENESS = 5
 
 
@@ -74,7 +77,7 @@ def start_snakemake(workdir: Path, *args: str, **kw) -> subprocess.Popen:
     """The workflow started in the background (its own process group, so that it can be killed whole)."""
     cmd, env = snakemake_call(workdir, *args, **kw)
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir,
-                            start_new_session=True)
+                            process_group=0)
 
 
 def finished(proc: subprocess.Popen, what: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -88,7 +88,7 @@ class Cluster:
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
         log = open(self.root / "log" / f"{name}.out", "wb")
-        self.procs[name] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, process_group=0)
 
     def _munge_ok(self) -> bool:
         enc = subprocess.run(["munge", "-n"], capture_output=True)

@@ -71,7 +71,7 @@ def test_killed_mid_training_resumes_with_the_readmes_command_without_recomputin
     old = {p: p.stat().st_mtime_ns for p in runs.glob("*.json")}
     cmd, env = snakemake_call(second, *METRIC_TARGETS[:3], "--cores", "1", configfile=cfgfile, mirror=mirror)
     proc = subprocess.Popen(cmd, cwd=second, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            process_group=0)
     # A running job writes its log here, or in its shadow folder where the configuration shadows jobs.
     logs = ("results/logs/ex3_point/*.log", ".snakemake/shadow/*/results/logs/ex3_point/*.log")
 
