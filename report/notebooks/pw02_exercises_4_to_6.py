@@ -36,7 +36,7 @@ plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, w
 # %% [markdown]
 # ## Exercise 4 e and f: softmax regression on a few MNIST images
 #
-# Exercise 3's model, full-batch GD on the first $n$ images of its seeded training part ({{ ex3.data.n_study_train | count }} images), at {{ cfg.ex4.data_size.lr_fraction }} × the bound $2/L$ of those $n$ images (so the rate varies with $n$), from $W$ = {{ cfg.ex3.init_std }} · `randn`, $b = 0$.
+# Exercise 3's model, full-batch GD on the first $n$ images of its seeded training part ({{ ex3.data.n_study_train | count }} images), at {{ cfg.ex4.data_size.lr_fraction }} × the bound $2/L$ of those $n$ images (in 4 f the smallest bound of all its sizes: one rate for every $n$), from $W$ = {{ cfg.ex3.init_std }} · `randn`, $b = 0$.
 
 # %%
 train_set = datasets.MNIST(root="data", train=True, download=True)
@@ -113,7 +113,7 @@ print(f"{'n':>5} {'lr':>7} {'cost, epoch {{ cfg.ex4.data_size.epochs // 2 }}':>1
 sizes = []
 for n in {{ cfg.ex4.data_size.sizes }}:
     W, b, history, lr = full_batch_subset(X_fit, Y_fit, n, {{ cfg.ex4.data_size.epochs }}, {{ cfg.ex4.data_size.lr_fraction }},
-                                          {{ cfg.ex3.init_std }}, {{ cfg.seed }})
+                                          {{ cfg.ex3.init_std }}, {{ cfg.seed }}, sizes={{ cfg.ex4.data_size.sizes }})
     costs = [c for c, _ in history]
     test_cost, test_acc = metrics(X_test, Y_test, W, b)
     sizes.append({"n_train": n, "half_train_cost": costs[{{ cfg.ex4.data_size.epochs // 2 }}], "final_train_cost": costs[-1],

@@ -1,5 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
+# - The given standardisation is a function, `standardise`.
 # - The GD loop is a function, `gradient_descent`, run {{ cfg.ex1.epochs }} epochs (not 100) to reach the closed form to float64 precision.
 # - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
 # - 1 e also finds the limit by experiment, bisecting the rate.

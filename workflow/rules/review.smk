@@ -31,7 +31,7 @@ rule ex4_data_size:
     output:
         json="results/ex4/data_size/n_{n}.json",
     params:
-        run=pick(EX4["data_size"], "epochs", "lr_fraction"),
+        run=pick(EX4["data_size"], "epochs", "lr_fraction", "sizes"),
         init_std=config["ex3"]["init_std"],
         seed=config["seed"],
     threads: 1

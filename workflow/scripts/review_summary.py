@@ -52,7 +52,7 @@ write_json(snakemake.output.json, {
     "overfit": {"n_train": overfit[0]["n_train"], "epochs": overfit[0]["epochs"], "lr": overfit[0]["lr"],
                 "seed": clean[0]["seed"],
                 "clean": over_seeds(clean), "noisy": over_seeds(noisy)},
-    "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"],
+    "data_size": {"runs": sizes, "epochs": sizes[0]["epochs"], "lr": sizes[0]["lr"],  # one rate for every size
                   "train_cost_grows_with_n": strictly_increasing([r["final_train_cost"] for r in sizes]),
                   "train_cost_grows_with_n_at_half": strictly_increasing([r["half_train_cost"] for r in sizes]),
                   "grows_at_both_budgets": strictly_increasing([r["half_train_cost"] for r in sizes])

@@ -74,7 +74,7 @@ def draw_lr_study(ax, runs, c_star, divergence_factor):
         if len(past):  # a short line on a long axis: its end marked
             ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
     ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$")
-    ax.legend(ncols=2, loc="lower right")  # the runs that reach C* end before the right half
+    ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8)  # below: the runs fill the axes
 
 
 def lr_study(inputs, out, params):
