@@ -15,7 +15,7 @@ from gdlab.facts import STATUSES
 from gdlab.gd import train
 from gdlab.io import save_array_dir
 from gdlab.softmax import (
-    NeuralNetwork, SpanEvaluation, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
+    NeuralNetwork, SpanEvaluation, common_rate, cost_ce, epoch_seconds, full_batch_subset, grad_loss_ce,
     hand_step, init_params, library_model, linear_trsf, load_mnist, loss_ce, metrics, module_params, module_step, predict,
     run_setting, smoothness, softmax, split, with_split, decaying_step,
 )
@@ -405,11 +405,12 @@ def test_full_batch_subset_falls_every_epoch_inside_the_smoothness_bound():
         full_batch_subset(X, Y, 61, 1, 0.5, 0.01, 1)
     # One rate for several sizes: the smallest of their bounds, the same whichever size is trained.
     bounds = {m: 0.9 * 2 / smoothness(X[:m]) for m in (5, 20, 40)}
-    rates = {m: full_batch_subset(X, Y, m, 1, 0.9, 0.01, 1, sizes=[5, 20, 40])[3] for m in (5, 20, 40)}
+    one = common_rate(X, [5, 20, 40], 0.9)
+    rates = {m: full_batch_subset(X, Y, m, 1, 0.9, 0.01, 1, lr=one)[3] for m in (5, 20, 40)}
     assert len(set(rates.values())) == 1 and rates[5] == pytest.approx(min(bounds.values()), rel=1e-12)
     assert min(bounds.values()) < max(bounds.values())  # the sizes' bounds differ: the test can tell
     with pytest.raises(ValueError, match="ex4: 61 training images asked for"):
-        full_batch_subset(X, Y, 20, 1, 0.5, 0.01, 1, sizes=[20, 61])
+        common_rate(X, [20, 61], 0.5)
 
 
 def test_full_batch_subset_with_a_span_evaluation_tracks_the_held_out_metrics():

@@ -61,6 +61,9 @@ print("training part:", tuple(X_fit.shape), " test:", tuple(X_test.shape))
 {{ code("gdlab.softmax.full_batch_subset") }}
 
 
+{{ code("gdlab.softmax.common_rate") }}
+
+
 {{ code("gdlab.softmax.SpanEvaluation") }}
 
 
@@ -111,9 +114,10 @@ plt.show()
 print(f"{'n':>5} {'lr':>7} {'cost, epoch {{ cfg.ex4.data_size.epochs // 2 }}':>15} {'epoch {{ cfg.ex4.data_size.epochs }}':>10} "
       f"{'training acc.':>13} {'test cost':>10} {'test acc.':>10}")
 sizes = []
+one_rate = common_rate(X_fit, {{ cfg.ex4.data_size.sizes }}, {{ cfg.ex4.data_size.lr_fraction }})  # for every n
 for n in {{ cfg.ex4.data_size.sizes }}:
     W, b, history, lr = full_batch_subset(X_fit, Y_fit, n, {{ cfg.ex4.data_size.epochs }}, {{ cfg.ex4.data_size.lr_fraction }},
-                                          {{ cfg.ex3.init_std }}, {{ cfg.seed }}, sizes={{ cfg.ex4.data_size.sizes }})
+                                          {{ cfg.ex3.init_std }}, {{ cfg.seed }}, lr=one_rate)
     costs = [c for c, _ in history]
     test_cost, test_acc = metrics(X_test, Y_test, W, b)
     sizes.append({"n_train": n, "half_train_cost": costs[{{ cfg.ex4.data_size.epochs // 2 }}], "final_train_cost": costs[-1],

@@ -10,8 +10,6 @@ seeds' accuracies overlap.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from .facts import STATUSES
@@ -223,6 +221,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
     per_batch = best_by_batch(points)
     lrs = sorted(points["lr"].unique())
     short = shortfalls(points)
+    unstable, diverged = int(points["seeds_unstable"].sum()), int(points["seeds_diverged"].sum())
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size, among its points whose seeds all
@@ -246,11 +245,10 @@ def grid_facts(points: pd.DataFrame) -> dict:
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
         # and how many runs did.
         "unstable_lrs": sorted(float(v) for v in points.loc[points["seeds_unstable"] > 0, "lr"].unique()),
-        "unstable_runs": int(points["seeds_unstable"].sum()),
+        "unstable_runs": unstable,
         # How those runs ended: every one "diverged", every one "unstable", or "both" kinds.
-        "runs_ended": {0: "unstable", int(points["seeds_unstable"].sum()): "diverged"}.get(
-            int(points["seeds_diverged"].sum()), "both"),
-        "diverged_runs": int(points["seeds_diverged"].sum()),
+        "runs_ended": "diverged" if diverged == unstable else "unstable" if diverged == 0 else "both",
+        "diverged_runs": diverged,
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }

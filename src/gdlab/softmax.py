@@ -240,17 +240,23 @@ class SpanEvaluation:
         return cost.item(), (z.argmax(dim=1) == self.Y).to(torch.float64).mean().item()
 
 
-def full_batch_subset(X, Y, n, epochs, lr_fraction, init_std, seed, evaluate=None, sizes=None):
+def common_rate(X, sizes, lr_fraction):
+    """One rate for the subsets of the first m images, m in ``sizes``: ``lr_fraction`` of the smallest of their
+    bounds 2/L, so that runs on different sizes differ in their data only."""
+    if max(sizes) > len(X):
+        raise ValueError(f"ex4: {max(sizes)} training images asked for, only {len(X)} in the training part")
+    return lr_fraction * 2 / max(smoothness(X[:m]) for m in sizes)
+
+
+def full_batch_subset(X, Y, n, epochs, lr_fraction, init_std, seed, evaluate=None, lr=None):
     """Full-batch GD with the hand gradient on the first ``n`` training images (Exercise 4's evidence), at
-    ``lr_fraction`` of 2/L — inside the smoothness bound, so the cost falls at every epoch. With ``sizes``, one rate
-    for all those subsets: ``lr_fraction`` of the smallest of their bounds 2/L, so that runs on different n differ
-    in their data only. ``evaluate(W, b)`` (default: training cost and accuracy) is recorded per epoch. Returns
-    (W, b, history, lr)."""
-    largest = max([n, *(sizes or [])])
-    if largest > len(Y):
-        raise ValueError(f"ex4: {largest} training images asked for, only {len(Y)} in the training part")
-    lr = lr_fraction * 2 / max(smoothness(X[:m]) for m in (sizes or [n]))
+    ``lr_fraction`` of their 2/L — inside the smoothness bound, so the cost falls at every epoch — or at ``lr``
+    (:func:`common_rate`: one rate for several sizes). ``evaluate(W, b)`` (default: training cost and accuracy) is
+    recorded per epoch. Returns (W, b, history, lr)."""
+    if n > len(Y):
+        raise ValueError(f"ex4: {n} training images asked for, only {len(Y)} in the training part")
     X, Y = X[:n], Y[:n]
+    lr = lr_fraction * 2 / smoothness(X) if lr is None else lr
     W, b = init_params(seed, init_std)
     evaluate = evaluate or (lambda W, b: metrics(X, Y, W, b))
     history = train(hand_step(W, b, lr), X, Y, epochs, n, seed, lambda: evaluate(W, b))

@@ -4,14 +4,14 @@ half of them: is it still falling?), with the test cost and accuracy at the end.
 import torch
 
 from gdlab.io import setup_logging, write_json
-from gdlab.softmax import full_batch_subset, load_mnist, metrics
+from gdlab.softmax import common_rate, full_batch_subset, load_mnist, metrics
 
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 run, p, n = snakemake.params.run, snakemake.params, int(snakemake.wildcards.n)
 d = load_mnist(snakemake.input.mnist)
 W, b, history, lr = full_batch_subset(d["X_fit"], d["y_fit"], n, run["epochs"], run["lr_fraction"], p.init_std, p.seed,
-                                     sizes=run["sizes"])  # one rate for every size
+                                     lr=common_rate(d["X_fit"], run["sizes"], run["lr_fraction"]))  # one for every size
 costs = [c for c, _ in history]
 test_cost, test_acc = metrics(d["X_test"], d["y_test"], W, b)
 write_json(snakemake.output.json, {
