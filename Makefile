@@ -40,9 +40,10 @@ check: $(STAMP)
 	$(BIN)/snakemake $(if $(PROFILE),--profile $(PROFILE),--cores $(CORES)) results/check/summary.csv \
 	  --config handins="$(abspath $(HANDINS))"
 
-# One worker per CPU: the tests that read the shared end-to-end builds run in one of them (tests/conftest.py).
+# One worker per CPU, handed the work in the suite's own order (tests/conftest.py: the tests that need no build first,
+# then the readers of the shared end-to-end builds, each group in one worker).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # Every speed figure of the README, side by side in one run (about six minutes; a copy, not results/).
 bench: $(STAMP)

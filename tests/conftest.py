@@ -126,28 +126,47 @@ def shared_folder(config) -> Path:
     return base.parent if hasattr(config, "workerinput") else base
 
 
-# What determinism is checked on, and what the second build makes: every metric the sheet and the notebooks are
-# made from.
-METRIC_TARGETS = ["results/ex1/summary.json", "results/ex2/summary.json", "results/ex3/summary.json",
-                  "results/review/summary.json", "results/report/claims.json"]
+def seeded_rules(rules: Path = REPO / "workflow" / "rules") -> list[str]:
+    """The rules whose jobs draw random numbers: a seed among their params. The summaries and figures aside, which
+    only name the seeds or draw which digits to show."""
+    found = []
+    for smk in sorted(rules.glob("*.smk")):
+        for block in re.split(r"(?m)^rule ", smk.read_text())[1:]:
+            name = block.split(":", 1)[0]
+            params = re.search(r"(?ms)^    params:\n(.*?)(?=^    \w+:|\Z)", block)
+            if params and "seed" in params.group(1) and not name.endswith(("_summary", "_figures")):
+                found.append(name)
+    return found
+
+
 # The two full builds the end-to-end tests read, by fixture name: how each is made. Both run config/test.yaml's guard
 # against undeclared inputs (read_guard, and shadow for pandoc's and typst's rules), each with one of Snakemake's
 # schedulers. `pristine`: everything, the default scheduler (ilp), in a git checkout (so the appendix's commit is a
-# real one). `second`: the metrics again, independently, the other scheduler (greedy).
-# `edited`: its tests edit it in place, so its metrics are also kept as built, for the comparison.
-# `pristine` ends as `make report` does, with the teaching assistants' check of its own hand-in (in their sandbox,
-# where bubblewrap is installed): the run of the hand-in from its zip, offline, that tests read.
+# real one). It ends as `make report` does, with the teaching assistants' check of its own hand-in (in their
+# sandbox, where bubblewrap is installed): the run of the hand-in from its zip, offline, that tests read.
+# `second`: the determinism witness — every job that draws random numbers (and what it needs, the data's download
+# and preparation included), made again independently in a checkout of its own, with the other scheduler (greedy).
 SELF_CHECK = ("all", "results/check/_self/passed.txt") if shutil.which("bwrap") else ()
-SHARED = {"pristine": {"git": True, "edited": False, "args": SELF_CHECK, "niceness": 0},
-          "second": {"git": False, "edited": True, "args": (*METRIC_TARGETS, "--scheduler", "greedy"),
+SHARED = {"pristine": {"git": True, "args": lambda work, mirror: SELF_CHECK, "niceness": 0},
+          "second": {"git": False, "args": lambda work, mirror: (*seeded_outputs(work, mirror), "--scheduler", "greedy"),
                      "niceness": NICENESS}}
+
+
+def seeded_outputs(work: Path, mirror: Path) -> list[str]:
+    """The files that the jobs of seeded_rules() write, read off a dry run of the whole workflow."""
+    rules, rule, outputs = set(seeded_rules(work / "workflow" / "rules")), None, []
+    for line in run_snakemake(work, "--dry-run", "--forceall", mirror=mirror).stdout.splitlines():
+        if m := re.match(r"^(?:local)?rule (\w+):$", line):
+            rule = m.group(1)
+        elif rule in rules and (m := re.match(r"^    output: (.*)$", line)):
+            outputs += m.group(1).split(", ")
+    return outputs
 _RUNNING: list[subprocess.Popen] = []  # this process's builds, to stop if the session ends first
 
 
 def make_shared(shared: Path, name: str, mirror: Path) -> dict:
     """The shared build ``name``, made unless it is done: under a file lock, so that exactly one worker makes it and
-    the others wait. Returns {"path": ...} (and "metrics": its metric files as built, if its tests edit it), or
-    {"error": ...} when the build failed (in whichever worker)."""
+    the others wait. Returns {"path": ...}, or {"error": ...} when the build failed (in whichever worker)."""
     from filelock import FileLock
 
     spec, done = SHARED[name], shared / f"{name}.json"
@@ -161,28 +180,22 @@ def make_shared(shared: Path, name: str, mirror: Path) -> dict:
                 git(work, "init", "-q")
                 git(work, "add", "-A")
                 git(work, "commit", "-qm", "the checkout under test")
-            proc = start_snakemake(work, *spec["args"], "--cores", "2", mirror=mirror, niceness=spec["niceness"])
+            proc = start_snakemake(work, *spec["args"](work, mirror), "--cores", "2", mirror=mirror,
+                                   niceness=spec["niceness"])
             _RUNNING.append(proc)
             try:
                 finished(proc, f"of the shared test build {name!r}")
-                made = {"path": str(work)}
-                if spec["edited"]:
-                    made["metrics"] = str(shared / f"{name}-metrics")
-                    for rel, path in metrics_files(work).items():
-                        kept = Path(made["metrics"]) / "results" / rel
-                        kept.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copy2(path, kept)
-                done.write_text(json.dumps(made))
+                done.write_text(json.dumps({"path": str(work)}))
             except AssertionError as e:
                 done.write_text(json.dumps({"error": str(e)}))  # the other worker fails at once, not after a rebuild
     return json.loads(done.read_text())
 
 
-def shared_build(request, name: str, mirror: Path, key: str = "path") -> Path:
+def shared_build(request, name: str, mirror: Path) -> Path:
     made = make_shared(shared_folder(request.config), name, mirror)
     if "error" in made:
         pytest.fail(f"the shared test build {name!r} failed:\n{made['error'][-6000:]}", pytrace=False)
-    return Path(made[key])
+    return Path(made["path"])
 
 
 def copy_of_build(build: Path, tmp_path_factory, name: str) -> Path:
@@ -192,20 +205,40 @@ def copy_of_build(build: Path, tmp_path_factory, name: str) -> Path:
     return work
 
 
-def pytest_collection_finish(session):
-    # The shared builds are the longest setups of the suite: they start as soon as the tests are known, in the
-    # background of every worker (the lock lets one build each, the others wait), while the workers run the tests
-    # that need no build — most of those wait on a sandbox's clock or a cluster's queue, not on the CPUs.
+_STARTED: set[str] = set()  # the shared builds this process has started
+
+
+def start_shared(config, names) -> None:
+    """Start the shared builds ``names`` in the background of this process (once each; the lock lets one process
+    build each, the others wait), then lower this thread's CPU priority below theirs."""
     mirror = data_mirror()
-    if mirror is None or not (mirror / "mnist").is_dir() or session.config.option.collectonly:
+    if mirror is None or not (mirror / "mnist").is_dir() or config.option.collectonly:
         return  # no data to build from (the tests that need the builds are skipped), or no test to run
-    for name in SHARED:
-        if any(name in getattr(item, "fixturenames", ()) for item in session.items):
-            threading.Thread(target=make_shared, args=(shared_folder(session.config), name, mirror),
-                             daemon=True).start()
-    # The tests themselves run at a lower CPU priority than `pristine`, which every later test waits for. On Linux a
-    # nice value belongs to a thread: the build threads just started, and what they start, keep theirs.
-    os.nice(NICENESS)
+    for name in set(names) - _STARTED:
+        _STARTED.add(name)
+        threading.Thread(target=make_shared, args=(shared_folder(config), name, mirror), daemon=True).start()
+    if os.getpriority(os.PRIO_PROCESS, 0) < NICENESS:
+        # The tests themselves run at a lower CPU priority than `pristine`, which every later test waits for. On
+        # Linux a nice value belongs to a thread: the build threads just started, and what they start, keep theirs.
+        os.nice(NICENESS - os.getpriority(os.PRIO_PROCESS, 0))
+
+
+def pytest_sessionstart(session):
+    # The whole suite (make test) needs both shared builds, the longest setups of the suite: each worker starts them
+    # at once, before it collects the tests (seconds of imports on a busy machine). Not the process that only hands
+    # the tests out to the workers.
+    config = session.config
+    if config.pluginmanager.has_plugin("dsession") or config.option.keyword or config.option.markexpr:
+        return
+    if all((config.invocation_params.dir / arg.split("::")[0]).resolve() == REPO / "tests" for arg in config.args):
+        start_shared(config, SHARED)
+
+
+def pytest_collection_finish(session):
+    # Any other selection: the builds its tests need, as soon as the tests are known, while the workers run the tests
+    # that need no build — most of those wait on a sandbox's clock or a cluster's queue, not on the CPUs.
+    start_shared(session.config, [name for name in SHARED
+                                  if any(name in getattr(item, "fixturenames", ()) for item in session.items)])
 
 
 def pytest_sessionfinish(session):
@@ -222,15 +255,8 @@ def pristine(request, mirror) -> Path:
 
 @pytest.fixture(scope="session")
 def second(request, mirror) -> Path:
-    """The metrics again, built independently (SHARED); its tests edit it, in one worker."""
-    only_one_worker_builds(request)
+    """The jobs that draw random numbers, made again independently (SHARED). Never edited."""
     return shared_build(request, "second", mirror)
-
-
-@pytest.fixture(scope="session")
-def second_metrics(request, mirror) -> Path:
-    """A folder with the metric files of `second` as it was built (results/...), whatever its tests did to it since."""
-    return shared_build(request, "second", mirror, key="metrics")
 
 
 @pytest.fixture(scope="session")
@@ -240,21 +266,34 @@ def built(request, pristine, tmp_path_factory) -> Path:
     return copy_of_build(pristine, tmp_path_factory, "e2e")
 
 
-# Two xdist workers, two groups, each a fixed plan. The shared builds (SHARED) start in the background as soon as
-# the tests are collected; meanwhile each worker runs what needs no build, then what needs `second`, then what
-# needs `pristine` (its copy `built` too), then what compares the two. Group "second": the tests that edit `second`
-# (all in one worker: it is edited in place), the teaching assistants' check (its own copy of `pristine`) and the
-# determinism test; group "builds": every other test — the readers of `built` (one moves it away and back) and
-# the unit tests.
+@pytest.fixture(scope="session")
+def edited(request, pristine, tmp_path_factory) -> Path:
+    """A copy of the shared build that its tests change for good (a configuration, a dataset, a killed build)."""
+    only_one_worker_builds(request)
+    return copy_of_build(pristine, tmp_path_factory, "edited")
+
+
+# Two xdist workers. The shared builds (SHARED) start in the background at once; meanwhile both workers run the tests
+# that need no build (those marked `waits` first), a module at a time (its module-scoped fixtures made once), then one worker each group of the
+# tests that need `pristine`, then what compares it with `second` (make test hands the work out in this order:
+# --no-loadscope-reorder). Group "edits": the tests that change `edited` (all in one worker: it is changed in
+# place), the teaching assistants' check (its own copy of `pristine`) and the determinism test; group "builds": the
+# other readers of `pristine` and of `built` (one moves it away and back).
 def build_group(item) -> str:
     names = set(getattr(item, "fixturenames", ()))
     marked = item.get_closest_marker("xdist_group")
-    return "second" if "second" in names or (marked and marked.args[0] == "second") else "builds"
+    if {"edited", "second"} & names or (marked and marked.args[0] == "edits"):
+        return "edits"
+    return "builds" if "pristine" in names else item.module.__name__
 
 
-def plan_rank(item) -> int:
+def plan_rank(item) -> float:
     names = set(getattr(item, "fixturenames", ()))
-    return 3 if {"pristine", "second_metrics"} <= names else 2 if "pristine" in names else 1 if "second" in names else 0
+    if item.get_closest_marker("waits"):
+        return -1  # first: they wait on a clock or a queue while the shared builds use the CPUs
+    if item.get_closest_marker("pristine_at_end"):
+        return 0.5  # after the other tests that need no build: at its end it waits for `pristine`
+    return 2 if "second" in names else 1 if "pristine" in names else 0
 
 
 def pytest_itemcollected(item):

@@ -20,8 +20,8 @@ from conftest import copy_of_build, planned_rules, run_snakemake
 from gdlab.check import faults
 
 # One worker runs this module's tests (they share one check of the class): the one that does not edit `built`
-# (tests/conftest.py), after the tests that edit `second`.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second"), pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
+# (tests/conftest.py), beside the tests that edit `edited`.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("edits"), pytest.mark.skipif(shutil.which("bwrap") is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
                                                   reason="bubblewrap is not installed (apt-get install bubblewrap)")]
 # One notebook per faulty group: what the fault is in (the clean group and the project's own check the rest).
 # (A cell that fails is tested in test_check_sandbox.py, the data supplied in test_check.py: each notebook run here

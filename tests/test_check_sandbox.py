@@ -19,8 +19,8 @@ from conftest import REPO
 from gdlab.check import job
 
 BWRAP = shutil.which("bwrap")
-pytestmark = pytest.mark.skipif(BWRAP is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
-                                reason="bubblewrap is not installed (apt-get install bubblewrap)")
+pytestmark = [pytest.mark.waits, pytest.mark.skipif(BWRAP is None and not os.environ.get("GDLAB_REQUIRE_BWRAP"),
+                                reason="bubblewrap is not installed (apt-get install bubblewrap)")]
 SETTINGS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["check"]
 
 

@@ -18,9 +18,7 @@ import yaml
 from conftest import REPO, run_snakemake
 from gdlab.io import read_json
 
-# Run by the worker of group "second" (tests/conftest.py): once the shared build is made, both workers then have
-# about as much left to read.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second")]
+pytestmark = pytest.mark.e2e
 
 CATEGORIES = ["Exercise 1", "Exercise 2", "Exercise 3", "Exercises 4-6", "Provenance"]
 

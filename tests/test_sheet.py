@@ -13,9 +13,7 @@ from gdlab.io import read_json
 from gdlab.listings import listed
 from gdlab.report import pct, sig
 
-# Run by the worker of group "second" (tests/conftest.py): once the shared build is made, both workers then have
-# about as much left to read.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("second")]
+pytestmark = pytest.mark.e2e
 
 PRACTICAL = yaml.safe_load((REPO / "report" / "practical.yaml").read_text())
 PAGE_BUDGET = {"answers": 24, "maths": 10}
