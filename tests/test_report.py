@@ -132,6 +132,13 @@ TEMPLATES = {
         {% macro beyond() %}
         ## Beyond
         Beyond the questions.
+
+        **First.** One $x$
+
+        $$y$$
+        and more.
+
+        **Second part.** Two.
         {% endmacro %}
         """,
     "answers/ex2.md.j2": """\
@@ -322,12 +329,18 @@ def test_figref_names_the_figure_and_the_part_it_is_written_in(report):
     assert r.figref("ex2_plot") == ref("ex2_plot", "1, beyond the questions")
 
 
-def test_beyond_whole_or_its_heading_or_its_body(report):
+BEYOND_BODY = "Beyond the questions.\n\n**First.** One $x$\n\n$$y$$\nand more.\n\n**Second part.** Two."
+
+
+def test_beyond_whole_or_its_heading_or_its_body_or_a_labelled_piece(report):
     r = report("notebook")
-    assert r.beyond(1) == "## Beyond\nBeyond the questions."
-    assert (r.beyond(1, "heading"), r.beyond(1, "body")) == ("## Beyond", "Beyond the questions.")
+    assert r.beyond(1) == "## Beyond\n" + BEYOND_BODY
+    assert (r.beyond(1, "heading"), r.beyond(1, "body")) == ("## Beyond", BEYOND_BODY)
+    # A piece runs from its label to the next label, over paragraphs and display maths.
+    assert r.beyond(1, "First") == "**First.** One $x$\n\n$$y$$\nand more."
+    assert r.beyond(1, "Second part") == "**Second part.** Two."
     assert r.beyond(2) == r.beyond(2, "heading") == r.beyond(2, "body") == ""  # exercise 2 has none
-    with pytest.raises(ValueError, match="part must be"):
+    with pytest.raises(ValueError, match=r"one of the labels \['First', 'Second part'\], not 'middle'"):
         r.beyond(1, "middle")
 
 
@@ -378,7 +391,7 @@ def test_resolve_leaves_other_text_alone(report):
 
 def test_beyond_is_empty_for_an_exercise_without_one(report):
     r = report()
-    assert r.beyond(1) == "## Beyond\nBeyond the questions." and r.current_part == "1, beyond the questions"
+    assert r.beyond(1) == "## Beyond\n" + BEYOND_BODY and r.current_part == "1, beyond the questions"
     assert r.beyond(2) == "" and r.beyond(5) == ""
 
 

@@ -198,13 +198,7 @@ plt.show()
 {{ code("gdlab.spine.stratified_split") }}
 
 
-{{ code("gdlab.spine.collinearity") }}
-
-
-{{ code("gdlab.logreg.null_direction") }}
-
-
-# Held out: train on a stratified part, standardised with that part's mean and std only; test on the rest.
+# Train on a stratified part, standardised with that part's mean and std only; test on the rest.
 labels = Y.flatten().numpy()
 train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
 raw = df[features].to_numpy()
@@ -219,6 +213,19 @@ print(f"{len(train)} patients for training, {len(test)} held out; accuracy: trai
 confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
 low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(confidence, method="wilson")
 print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
+# YOUR CODE (END)
+
+# %% [markdown]
+# {{ beyond(2, "Held out") }}
+
+# %%
+# YOUR CODE (START)
+{{ code("gdlab.spine.collinearity") }}
+
+
+{{ code("gdlab.logreg.null_direction") }}
+
+
 # The rank of the design by SVD, and the dependency read off its null direction.
 found = collinearity(raw, features, {{ cfg.ex2.additions.rank_rtol }})
 print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")
@@ -236,4 +243,4 @@ print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":",
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ beyond(2, "body") }}
+# {{ beyond(2, "A redundant feature") }}

@@ -256,9 +256,9 @@ class Renderer:
 
     def beyond(self, number: int, part: str = "all") -> str:
         """An exercise's section beyond the practical's questions (macro ``beyond``), if it has one: ``all`` of it,
-        its ``heading`` or its ``body`` (a notebook puts the body after the code cells it rests on)."""
-        if part not in ("all", "heading", "body"):
-            raise ValueError(f"beyond(): part must be 'all', 'heading' or 'body', not {part!r}")
+        its ``heading``, its ``body``, or the piece of its body that a bold label opens (``"Held out"``: from the
+        paragraph that starts with **Held out.** to the next one so labelled). A notebook puts each piece after the
+        code cell it rests on."""
         module = self._answers(number)
         self.current_part = f"{number}, beyond the questions"
         text = str(module.beyond()).strip() if hasattr(module, "beyond") else ""
@@ -267,7 +267,14 @@ class Renderer:
         heading, _, body = text.partition("\n")
         if not heading.startswith("#"):  # no heading: all of it is body
             heading, body = "", text
-        return heading if part == "heading" else body.strip()
+        if part in ("heading", "body"):
+            return heading if part == "heading" else body.strip()
+        pieces = {m.group(1): m.group(0).strip() for m in
+                  re.finditer(r"(?ms)^\*\*([^*\n]+?)\.\*\*.*?(?=^\*\*[^*\n]+?\.\*\*|\Z)", body)}
+        if part not in pieces:
+            raise ValueError(f"beyond({number}): part must be 'all', 'heading', 'body' or one of the labels "
+                             f"{sorted(pieces)}, not {part!r}")
+        return pieces[part]
 
     def figure(self, key: str, caption: str) -> str:
         """A figure of the sheet with its caption, printed at the size it was drawn (so that its text prints at the
