@@ -11,7 +11,7 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
-                        level, neighbours, points_table, ranked, rounding, runs_table, shortfalls, table_text, trend,
+                        level, neighbours, overlap, points_table, ranked, rounding, runs_table, shortfalls, table_text, trend,
                         versus)
 
 N_TRAIN = 100
@@ -111,6 +111,13 @@ def test_level_when_the_seeds_ranges_overlap(other, is_level):
 ])
 def test_versus_uses_the_same_rule(before, after, expected):
     assert versus(before, after) == expected
+
+
+def test_overlap_is_the_tie_rule_for_numbers_and_series():
+    assert overlap(0.90, 0.91, 0.91, 0.92) and not overlap(0.90, 0.91, 0.911, 0.92)  # touching counts as level
+    assert overlap(0.90, 0.92, 0.905, 0.91) and overlap(0.905, 0.91, 0.90, 0.92)       # one inside the other
+    low, high = pd.Series([0.80, 0.905]), pd.Series([0.85, 0.93])
+    assert overlap(low, high, 0.90, 0.91).tolist() == [False, True]
 
 
 @pytest.mark.parametrize("f32, f64, seeds_range, expected", [
@@ -253,6 +260,7 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert f["best_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
     assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
+    assert (f["trend_moves"], f["trend_steps"]) == (1, 1)
     assert f["status_counts"] == {"trained": 6, "unstable": 0, "diverged": 0}
     assert json.loads(json.dumps(f)) == f  # plain Python values: the summary is JSON
 
@@ -263,7 +271,7 @@ def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():
     assert (f["worst"]["lr"], f["worst"]["batch_size"]) == (1.0, 256)
     assert f["worst_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.1), (64, 0.01), (256, 0.01)]
-    assert f["trend"] == "shrinks"
+    assert f["trend"] == "shrinks" and (f["trend_moves"], f["trend_steps"]) == (1, 2)  # it changes once, then stays
     assert f["status_counts"] == {"trained": 5, "unstable": 2, "diverged": 2}
     assert sum(f["status_counts"].values()) == f["n_points"] == 9 and list(f["status_counts"]) == list(STATUSES)
     json.dumps(f)
@@ -299,9 +307,10 @@ def test_shortfalls_are_each_points_distance_below_the_best_of_its_batch():
     assert list(table.index) == [0.001, 0.01, 0.1] and list(table.columns) == [16, 256]
     assert table.to_numpy() == pytest.approx(np.array([[0.91 - 0.85, 0.92 - 0.70], [0.0, 0.92 - 0.86],
                                                        [0.91 - 0.90, 0.0]]))
-    # The best of each batch is taken among the points whose seeds all trained: an unstable point can fall above it.
+    # The best of each batch is taken among the points whose seeds all trained, and only those have a shortfall.
     fast = shortfalls(FAST)
-    assert fast.loc[0.01, 256] == pytest.approx(0.0) and fast.loc[0.1, 256] == pytest.approx(0.905 - 0.89)
+    assert fast.loc[0.01, 256] == pytest.approx(0.0) and fast.loc[0.1, 64] == pytest.approx(0.903 - 0.895)
+    assert np.isnan(fast.loc[0.1, 256]) and fast.loc[1.0].isna().all()  # unstable or diverged: left out
 
 
 def test_grid_facts_a_best_point_inside_the_grid():

@@ -13,15 +13,10 @@ import pytest
 from gdlab.io import write_json
 from gdlab.report import (png_size_in, 
     Renderer, claimop, claimval, count, figure_key, figure_paths, load_context, pct, per_rule_benchmarks, pm, pp,
-    article, bound, fixed, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
+    bound, fixed, read_benchmark, sigz, say, sci, sig, signed, times, tool_versions,
 )
 
 # --- numbers ------------------------------------------------------------------------------------------------
-
-
-def test_article_as_the_number_is_read():
-    assert [article(n) for n in (0, 2, 8, 11, 18, 80, 100, 800, 11_000, 1_100, 110_000)] == [
-        "a 0", "a 2", "an 8", "an 11", "an 18", "an 80", "a 100", "an 800", "an 11000", "a 1100", "a 110000"]
 
 
 def test_bound_rounds_up_so_that_at_most_stays_true():

@@ -2,7 +2,7 @@
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
 # - The `Dataset_spine.csv` handed in names its columns; the loading cell renames Kaggle's `Col1`…`Col12` alike.
 # - `cost` uses `logsigmoid`: finite where $\sigma$ rounds to 0 or 1.
-# - `design` builds the course's `X` and `Y` in one function.
+# - `design` builds the course's `X` and `Y` in one function, as float64 tensors (as in Exercise 1).
 # - `standardise` can take the training patients' statistics, to scale held-out patients alike.
 # - 2 d checks GD against scipy's L-BFGS-B minimum; 2 e adds a range test ({{ cfg.ex2.range_test.epochs }}-epoch runs at log-spaced rates).
 # - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from scipy.stats import binomtest
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much
-plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
+plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
 
 # %% [markdown]
 # {{ question("2a") }}

@@ -113,24 +113,14 @@ plt.show()
 # %%
 print(f"{'n':>5} {'lr':>7} {'cost, epoch {{ cfg.ex4.data_size.epochs // 2 }}':>15} {'epoch {{ cfg.ex4.data_size.epochs }}':>10} "
       f"{'training acc.':>13} {'test cost':>10} {'test acc.':>10}")
-sizes = []
 one_rate = common_rate(X_fit, {{ cfg.ex4.data_size.sizes }}, {{ cfg.ex4.data_size.lr_fraction }})  # for every n
 for n in {{ cfg.ex4.data_size.sizes }}:
     W, b, history, lr = full_batch_subset(X_fit, Y_fit, n, {{ cfg.ex4.data_size.epochs }}, {{ cfg.ex4.data_size.lr_fraction }},
                                           {{ cfg.ex3.init_std }}, {{ cfg.seed }}, lr=one_rate)
     costs = [c for c, _ in history]
     test_cost, test_acc = metrics(X_test, Y_test, W, b)
-    sizes.append({"n_train": n, "half_train_cost": costs[{{ cfg.ex4.data_size.epochs // 2 }}], "final_train_cost": costs[-1],
-                  "final_test_cost": test_cost})
     print(f"{n:>5} {lr:>7.4f} {costs[{{ cfg.ex4.data_size.epochs // 2 }}]:>#15.3g} {costs[-1]:>#10.3g} {history[-1][1]:>13.1%} "
           f"{test_cost:>#10.3g} {test_acc:>10.1%}")
-
-{{ code("gdlab.figures.review.draw_data_size") }}
-
-
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
-draw_data_size(ax, sizes, {{ cfg.ex4.data_size.epochs }})
-plt.show()
 
 # %% [markdown]
 # ## Exercise 5: the optimal step on Exercise 1's data

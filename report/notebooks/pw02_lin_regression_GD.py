@@ -1,5 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(1, "`lausanne-appart.csv`") %}
+# - The data, `X`, `Y` and the weights are float64 tensors, so that GD and the closed form agree to the last digits.
 # - The given standardisation is a function, `standardise`.
 # - The GD loop is a function, `gradient_descent`, run {{ cfg.ex1.epochs }} epochs (not 100) to reach the closed form to float64 precision.
 # - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
@@ -17,7 +18,7 @@ import pandas as pd
 import torch
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more
-plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
+plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
 
 # %% [markdown]
 # ## The data (the course's given code)

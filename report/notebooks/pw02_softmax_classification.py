@@ -6,7 +6,7 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights.
-# - 3 h adds more epochs for the favourite, a float64 rerun, scikit-learn's `LogisticRegression`, the weights and per-digit accuracy.
+# - 3 h adds more epochs for the favourite, a float64 rerun, scikit-learn's `LogisticRegression` and the weights.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
@@ -20,14 +20,13 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from matplotlib.ticker import MaxNLocator
-from sklearn.metrics import confusion_matrix
 from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
-plt.style.use("{{ cfg.plot.style }}")  # the style of the PDFs' figures
+plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
 
 # %% [markdown]
 # {{ question("3a") }}
@@ -297,6 +296,9 @@ print(points.pivot(index="lr", columns="batch_size", values="status").to_string(
 {{ code("gdlab.grid.ranked") }}
 
 
+{{ code("gdlab.grid.overlap") }}
+
+
 {{ code("gdlab.grid.level") }}
 
 
@@ -310,7 +312,7 @@ for row in best_by_batch(points):
 {{ code("gdlab.grid.shortfalls") }}
 
 
-print("\nhow far each point falls short of the best rate at its batch size (percentage points)")
+print("\nhow far each point falls short of the best rate at its batch size (percentage points; NaN: left out)")
 print((100 * shortfalls(points)).round(2).to_string())
 
 best = ranked(stable).iloc[-1]
@@ -413,12 +415,6 @@ plt.show()
 
 # %%
 # YOUR CODE (START)
-confusion = torch.from_numpy(confusion_matrix(Y_test, predict(X_test, W, b).argmax(dim=1)))  # rows: the true digit
-per_digit = confusion.diag() / confusion.sum(dim=1)
-mistakes = confusion - torch.diag(confusion.diag())
-true_digit, predicted_digit = divmod(int(mistakes.argmax()), 10)
-print("correct per digit (%):", [round(100 * a, 1) for a in per_digit.tolist()])
-print(f"most frequent mistake: {true_digit} taken for {predicted_digit}, {mistakes.max().item()} times")
 # Each digit's weights against that digit's mean image minus the mean of all training images.
 X_flat = X_train.reshape(-1, 784)
 mean_image = X_flat.mean(dim=0, dtype=torch.float64)

@@ -83,12 +83,17 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
     return points.sort_values("val_accuracy", kind="stable")
 
 
+def overlap(low, high, other_low, other_high):
+    """The one tie rule of the study (3 g and 3 h): two sets of seeds are level when the
+    ranges [low, high] of their validation accuracies overlap — with two seeds per point,
+    nothing finer can be said. Numbers, or Series element-wise."""
+    return (low <= other_high) & (other_low <= high)
+
+
 def level(points: pd.DataFrame, best: pd.Series) -> pd.Series:
-    """The one tie rule of the study (3 g and 3 h): a point is level with ``best`` when
-    the ranges of their seeds' validation accuracies overlap — with two seeds per point,
-    nothing finer can be said. True/False per point."""
-    low, high = points["val_accuracy_min"], points["val_accuracy_max"]
-    return (low <= best["val_accuracy_max"]) & (best["val_accuracy_min"] <= high)
+    """Each point against ``best`` by the tie rule (:func:`overlap`): True where level."""
+    return overlap(points["val_accuracy_min"], points["val_accuracy_max"],
+                   best["val_accuracy_min"], best["val_accuracy_max"])
 
 
 def choose_favourite(points: pd.DataFrame) -> pd.Series:
@@ -125,9 +130,9 @@ def best_by_batch(points: pd.DataFrame) -> list[dict]:
 
 
 def versus(before: list[float], after: list[float]) -> str:
-    """Two sets of seeds compared by the study's tie rule: "level" when their ranges overlap, else "higher" or
-    "lower" (``after`` against ``before``)."""
-    if min(after) <= max(before) and min(before) <= max(after):
+    """Two sets of seeds compared by the study's tie rule (:func:`overlap`): "level", else "higher" or "lower"
+    (``after`` against ``before``)."""
+    if overlap(min(after), max(after), min(before), max(before)):
         return "level"
     return "higher" if min(after) > max(before) else "lower"
 
@@ -207,9 +212,10 @@ def trend(best: list[dict]) -> str:
 
 def shortfalls(points: pd.DataFrame) -> pd.DataFrame:
     """How far each point's mean validation accuracy falls short of the best point of its batch size (0 at the
-    best): a table, learning rate × batch size."""
+    best): a table, learning rate × batch size. A point where a seed ended unstable or diverged has none (NaN): it is
+    left out of every comparison."""
     best = {b["batch_size"]: b["val_accuracy"] for b in best_by_batch(points)}
-    gap = points["batch_size"].map(best) - points["val_accuracy"]
+    gap = (points["batch_size"].map(best) - points["val_accuracy"]).where(points["seeds_unstable"] == 0)
     return points.assign(shortfall=gap).pivot(index="lr", columns="batch_size", values="shortfall")
 
 
@@ -241,6 +247,9 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]),
         "best": _row(best), "worst": _row(worst), "worst_at": where(worst, points), "best_at": where(best, points),
         "best_by_batch": per_batch, "trend": trend(per_batch),
+        # At how many of the steps from one batch size to the next the best rate changes (of how many steps).
+        "trend_moves": sum(a["lr"] != b["lr"] for a, b in zip(per_batch, per_batch[1:])),
+        "trend_steps": len(per_batch) - 1,
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
         # and how many runs did.

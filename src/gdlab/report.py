@@ -131,13 +131,6 @@ def signed(x: float | None, digits: int = 2) -> str:
     return ("- " if x < 0 else "+ ") + sci(abs(x), digits).strip("$")
 
 
-def article(n: int) -> str:
-    """A whole number with its indefinite article, as it is read aloud: "a 2", "an 8", "an 11", "an 18"."""
-    spoken = str(int(n))
-    an = spoken.startswith("8") or (len(spoken) % 3 == 2 and spoken.startswith(("11", "18")))
-    return f"{'an' if an else 'a'} {spoken}"
-
-
 def claimval(x) -> str:
     """A claim's value or bound as the sheet shows it."""
     if isinstance(x, bool):
@@ -207,7 +200,7 @@ class Renderer:
             comment_end_string="##}",
         )
         self.env.filters["toyaml"] = lambda d: yaml.safe_dump(d, sort_keys=True, width=100).rstrip()
-        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("article", article), ("sigz", sigz), ("fixed", fixed), ("bound", bound),
+        self.env.filters.update({name: _strict(f) for name, f in (("sig", sig), ("sci", sci), ("pct", pct), ("pp", pp), ("pm", pm), ("count", count), ("signed", signed), ("times", times), ("sigz", sigz), ("fixed", fixed), ("bound", bound),
                                                                    ("claimval", claimval), ("claimop", claimop))})
         self.context = context | {"target": target, "practical": practical}
         self.env.globals.update(say=say, figure=self.figure, figref=self.figref, listing=self.listing, code=self.code,

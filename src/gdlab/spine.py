@@ -159,7 +159,7 @@ def stratified_split(labels, test_fraction, seed):
     keeps the class balance of the whole."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
-    from sklearn.model_selection import train_test_split  # here: the data job that imports this module stays light
+    from sklearn.model_selection import train_test_split  # imported when used: scikit-learn takes a second to load
 
     train, test = train_test_split(np.arange(len(labels)), test_size=test_fraction, stratify=labels,
                                    random_state=seed)

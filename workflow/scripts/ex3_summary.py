@@ -20,7 +20,7 @@ course, module, small = ref[("hand", p.course_std)], ref[("module", p.course_std
 fav = choose_favourite(points)
 checks = read_json(snakemake.input.favourite)
 assert (checks["lr"], checks["batch_size"]) == (fav["lr"], fav["batch_size"]), "ex3_favourite trained another point"
-seed = p.seeds[0]  # the first seed's model is the one drawn (weights, confusion matrix)
+seed = p.seeds[0]  # the first seed's model is the one drawn (its weights)
 w = load_arrays(snakemake.input.favourite_model)
 log.info("favourite: %s", dict(fav))
 
@@ -37,10 +37,6 @@ def row(r):
 
 
 hand_times = sorted((bs, t) for (impl, bs), t in epoch_s.items() if impl == "hand")
-conf = w["confusion"]
-off = conf - np.diag(np.diag(conf))
-true_digit, predicted = np.unravel_index(int(np.argmax(off)), off.shape)  # first of the largest, row by row
-per_digit = np.diag(conf) / conf.sum(axis=1)
 # What the favourite's weights look like: each digit's row against that digit's mean image minus the mean image.
 mnist = load_array_dir(snakemake.input.mnist)
 X, y = mnist["X_train"], mnist["y_train"]
@@ -94,8 +90,5 @@ write_json(snakemake.output.json, {
     "library": library | {"favourite_vs_library": direction(library["test_accuracy"], trained["test_accuracy"])},
     "templates": {"correlation": corr, "min": min(corr), "max": max(corr), "min_digit": int(np.argmin(corr)),
                   "max_digit": int(np.argmax(corr))},
-    "confusion_facts": {"true": int(true_digit), "predicted": int(predicted), "count": int(off.max()),
-                        "worst_digit": int(np.argmin(per_digit)), "worst_digit_accuracy": float(per_digit.min()),
-                        "best_digit": int(np.argmax(per_digit)), "best_digit_accuracy": float(per_digit.max())},
     "dummy": read_json(snakemake.input.dummy),
 })

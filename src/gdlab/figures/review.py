@@ -29,10 +29,10 @@ def draw_overfit(ax1, ax2, runs):
     for ax, ys in later.items():
         if ys:
             lo, hi = min(y.min() for y in ys), max(y.max() for y in ys)
-            ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.6 * (hi - lo))  # room above for the legend
+            ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
     ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
     ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
-    ax1.legend(loc="upper right", frameon=True, framealpha=1)
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2)  # below the panel: it covers no curve
 
 
 def overfit(inputs, out, params):
@@ -69,7 +69,8 @@ def draw_sigmoid(ax):
     """σ and σ′ on [−8, 8], drawn with sigmoid and sigmoid_prime."""
     zs = np.linspace(-8, 8, 401)
     ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
-    ax.plot(zs, sigmoid_prime(zs), label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
+    # Dashed: for z ≪ 0, σ′ = σ(1 − σ) ≈ σ and the two curves lie on each other.
+    ax.plot(zs, sigmoid_prime(zs), "--", label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
     ax.set(xlabel="z")
     ax.legend(frameon=True, framealpha=1)
 
