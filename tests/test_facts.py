@@ -7,7 +7,7 @@ import torch
 
 from gdlab.facts import (
     error_factors, fastest, mirrored, range_test_facts,
-    NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, spread_verdict, status,
+    NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, status,
     strictly_increasing, tail, time_verdict,
 )
 
@@ -165,18 +165,6 @@ def test_epochs_falling():
     assert epochs_falling([5.0, 6.0, 7.0]) == 0  # grew from the start
     assert epochs_falling([3.0, 2.0, 1.0]) == 2  # fell throughout
     assert epochs_falling([3.0, 1.0, 1.0, 2.0]) == 1  # the first minimum
-
-
-def test_spread_verdict():
-    assert spread_verdict(0.90, 0.01, 0.85, 0.01) == "higher"
-    assert spread_verdict(0.85, 0.01, 0.90, 0.01) == "lower"
-    assert spread_verdict(0.90, 0.03, 0.88, 0.01) == "within spread"  # 0.02 apart, spreads add to 0.04
-    assert spread_verdict(0.88, 0.01, 0.90, 0.03) == "within spread"
-    assert spread_verdict(0.885, 0.01, 0.90, 0.01) == "within spread"  # the spreads add: 0.015 < 0.01 + 0.01
-    assert spread_verdict(0.90, 0.01, 0.885, 0.01) == "within spread"
-    assert spread_verdict(0.875, 0.01, 0.90, 0.01) == "lower"
-    assert spread_verdict(0.5, 0.0, 0.5, 0.0) == "within spread"
-    assert spread_verdict(0.5 + 1e-9, 0.0, 0.5, 0.0) == "higher"  # one seed each: any difference counts
 
 
 def test_strictly_increasing():

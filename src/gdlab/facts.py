@@ -93,19 +93,8 @@ def range_test_facts(probes: list[dict]) -> dict:
 
 
 def epochs_falling(values: list[float]) -> int:
-    """How many epochs a series fell before its minimum (0: it never fell). For a run just above the
-    stability limit: the error shrinks along the flat directions first, then the steep one takes over."""
+    """How many epochs a series fell before its minimum (0: it never fell)."""
     return min(range(len(values)), key=values.__getitem__)
-
-
-def spread_verdict(a: float, a_sd: float, b: float, b_sd: float) -> str:
-    """``higher`` / ``lower`` when a differs from b by more than the two spreads together (a_sd + b_sd),
-    else ``within spread``: only a difference larger than the noise between seeds is called a difference."""
-    if a - b > a_sd + b_sd:
-        return "higher"
-    if b - a > a_sd + b_sd:
-        return "lower"
-    return "within spread"
 
 
 def strictly_increasing(values: list[float]) -> bool:

@@ -21,11 +21,15 @@ def training(inputs, out, params):
 def draw_lr_study(ax, runs, c_min, bound, n):
     """The learning-rate study (runs: (lr, costs per epoch) pairs): the cost above the minimum c_min per epoch, both
     axes logarithmic, so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
-    start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding)."""
+    start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding). Above the
+    bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band."""
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
-        ax.loglog(np.arange(1, len(excess) + 1), excess, color=f"C{i}", label=f"η = {lr:g}",
-                  ls="--" if lr > bound else "-")
+        epoch = np.arange(1, len(excess) + 1)
+        for k in range(2 if lr > bound else 1):
+            step = 2 if lr > bound else 1
+            ax.loglog(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
+                      ls="--" if lr > bound else "-")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start")
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
     ax.legend(ncols=2, fontsize=8)

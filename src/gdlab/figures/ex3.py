@@ -50,17 +50,19 @@ def reference(inputs, out, params):
 
 
 def draw_heatmap(fig, ax, points):
-    """The study (one row per point: lr, batch_size, val_accuracy and its seeds' min and max, status): the mean
-    validation accuracy (%) over the seeds, and below it the smallest and the largest seed, for every learning rate
-    × batch size; diverged points blank (so that they do not stretch the colour scale), unstable ones marked."""
-    acc, low, high, status = (points.pivot(index="lr", columns="batch_size", values=v).sort_index()
-                              for v in ("val_accuracy", "val_accuracy_min", "val_accuracy_max", "status"))
+    """The study (one row per point: lr, batch_size, val_accuracy and its seeds' min and max, status, n_seeds,
+    seeds_diverged): the mean validation accuracy (%) over the seeds, and below it the smallest and the largest seed,
+    for every learning rate × batch size; points where a seed diverged blank (so that they do not stretch the colour
+    scale), saying how many of their seeds did, unstable ones marked."""
+    acc, low, high, status, n, gone = (points.pivot(index="lr", columns="batch_size", values=v).sort_index()
+                                       for v in ("val_accuracy", "val_accuracy_min", "val_accuracy_max", "status",
+                                                 "n_seeds", "seeds_diverged"))
     diverged = status == "diverged"
     im = ax.imshow(100 * acc.where(~diverged).to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
     for i in range(acc.shape[0]):
         for j in range(acc.shape[1]):
             if diverged.iloc[i, j]:
-                text = "diverged"
+                text = f"{int(gone.iloc[i, j])} of {int(n.iloc[i, j])} seeds\ndiverged"
             else:
                 text = f"{100 * acc.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}"
                 text += "\nunstable" if status.iloc[i, j] == "unstable" else ""
