@@ -126,16 +126,21 @@ def shared_folder(config) -> Path:
     return base.parent if hasattr(config, "workerinput") else base
 
 
+def rule_blocks(rules: Path = REPO / "workflow" / "rules"):
+    """(rule file name, rule name, its text) for every rule of the workflow, as the rule files spell them."""
+    for smk in sorted(rules.glob("*.smk")):
+        for block in re.split(r"(?m)^rule ", smk.read_text())[1:]:
+            yield smk.name, block.split(":", 1)[0], block
+
+
 def seeded_rules(rules: Path = REPO / "workflow" / "rules") -> list[str]:
     """The rules whose jobs draw random numbers: a seed among their params. The summaries and figures aside, which
     only name the seeds or draw which digits to show."""
     found = []
-    for smk in sorted(rules.glob("*.smk")):
-        for block in re.split(r"(?m)^rule ", smk.read_text())[1:]:
-            name = block.split(":", 1)[0]
-            params = re.search(r"(?ms)^    params:\n(.*?)(?=^    \w+:|\Z)", block)
-            if params and "seed" in params.group(1) and not name.endswith(("_summary", "_figures")):
-                found.append(name)
+    for _, name, block in rule_blocks(rules):
+        params = re.search(r"(?ms)^    params:\n(.*?)(?=^    \w+:|\Z)", block)
+        if params and "seed" in params.group(1) and not name.endswith(("_summary", "_figures")):
+            found.append(name)
     return found
 
 
@@ -148,8 +153,8 @@ def seeded_rules(rules: Path = REPO / "workflow" / "rules") -> list[str]:
 # and preparation included), made again independently in a checkout of its own, with the other scheduler (greedy).
 SELF_CHECK = ("all", "results/check/_self/passed.txt") if shutil.which("bwrap") else ()
 SHARED = {"pristine": {"git": True, "args": lambda work, mirror: SELF_CHECK, "niceness": 0},
-          "second": {"git": False, "args": lambda work, mirror: (*seeded_outputs(work, mirror), "--scheduler", "greedy"),
-                     "niceness": NICENESS}}
+          "second": {"git": False, "niceness": NICENESS,
+                     "args": lambda work, mirror: (*seeded_outputs(work, mirror), "--scheduler", "greedy")}}
 
 
 def seeded_outputs(work: Path, mirror: Path) -> list[str]:
@@ -274,11 +279,11 @@ def edited(request, pristine, tmp_path_factory) -> Path:
 
 
 # Two xdist workers. The shared builds (SHARED) start in the background at once; meanwhile both workers run the tests
-# that need no build (those marked `waits` first), a module at a time (its module-scoped fixtures made once), then one worker each group of the
-# tests that need `pristine`, then what compares it with `second` (make test hands the work out in this order:
-# --no-loadscope-reorder). Group "edits": the tests that change `edited` (all in one worker: it is changed in
-# place), the teaching assistants' check (its own copy of `pristine`) and the determinism test; group "builds": the
-# other readers of `pristine` and of `built` (one moves it away and back).
+# that need no build (those marked `waits` first), a module at a time (its module-scoped fixtures made once), then
+# one worker each group of the tests that need `pristine`, then what compares it with `second` (make test hands the
+# work out in this order: --no-loadscope-reorder). Group "edits": the tests that change `edited` (all in one
+# worker: it is changed in place), the teaching assistants' check (its own copy of `pristine`) and the determinism
+# test; group "builds": the other readers of `pristine` and of `built` (one moves it away and back).
 def build_group(item) -> str:
     names = set(getattr(item, "fixturenames", ()))
     marked = item.get_closest_marker("xdist_group")

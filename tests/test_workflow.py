@@ -12,7 +12,7 @@ import jsonschema
 import yaml
 from snakemake.utils import update_config
 
-from conftest import REPO, SNAKEMAKE, copy_project
+from conftest import REPO, SNAKEMAKE, copy_project, rule_blocks
 
 RULES = REPO / "workflow" / "rules"
 SCRIPTS = REPO / "workflow" / "scripts"
@@ -59,12 +59,6 @@ def test_no_rule_runs_a_shell():
     """Config strings never reach a shell: every rule runs a Python script."""
     for smk in RULES.glob("*.smk"):
         assert not re.search(r"^\s+(shell|run):", smk.read_text(), re.M), smk
-
-
-def rule_blocks():
-    for smk in sorted(RULES.glob("*.smk")):
-        for block in re.split(r"(?m)^rule ", smk.read_text())[1:]:
-            yield smk.name, block.split(":", 1)[0], block
 
 
 def test_every_rule_has_named_outputs_a_log_a_benchmark_and_its_own_script():

@@ -75,6 +75,7 @@ print("training part:", tuple(X_fit.shape), " test:", tuple(X_test.shape))
 # %%
 n, epochs = {{ cfg.ex4.overfit.n_train }}, {{ cfg.ex4.overfit.epochs }}
 X, Y_true = X_fit[:n], Y_fit[:n]
+lr = common_rate(X, [n], {{ cfg.ex4.overfit.lr_fraction }})
 runs, rises = {}, {}
 for noise in {{ cfg.ex4.overfit.label_noise }}:
     for seed in {{ cfg.ex4.overfit.seeds }}:  # each draws the random labels and the start anew; the first is drawn
@@ -83,8 +84,8 @@ for noise in {{ cfg.ex4.overfit.label_noise }}:
         flip = torch.rand(n, generator=gen) < noise  # these labels are replaced by random ones (possibly the true one again)
         Y[flip] = torch.randint(0, 10, (int(flip.sum()),), generator=gen)
         test = SpanEvaluation(X, X_test, Y_test, init_params(seed, {{ cfg.ex3.init_std }})[0])  # metrics(), faster
-        W, b, history, lr = full_batch_subset(X, Y, n, epochs, {{ cfg.ex4.overfit.lr_fraction }}, {{ cfg.ex3.init_std }},
-                                              seed, evaluate=lambda W, b: metrics(X, Y, W, b) + test(W, b))
+        W, b, history = full_batch_subset(X, Y, n, epochs, lr, {{ cfg.ex3.init_std }}, seed,
+                                          evaluate=lambda W, b: metrics(X, Y, W, b) + test(W, b))
         train_cost, train_acc, test_cost, test_acc = map(list, zip(*history))
         error = [1 - a for a in test_acc]
         low_cost, low_error = epochs_falling(test_cost), epochs_falling(error)
@@ -115,11 +116,11 @@ print(f"{'n':>5} {'lr':>7} {'cost, epoch {{ cfg.ex4.data_size.epochs // 2 }}':>1
       f"{'training acc.':>13} {'test cost':>10} {'test acc.':>10}")
 one_rate = common_rate(X_fit, {{ cfg.ex4.data_size.sizes }}, {{ cfg.ex4.data_size.lr_fraction }})  # for every n
 for n in {{ cfg.ex4.data_size.sizes }}:
-    W, b, history, lr = full_batch_subset(X_fit, Y_fit, n, {{ cfg.ex4.data_size.epochs }}, {{ cfg.ex4.data_size.lr_fraction }},
-                                          {{ cfg.ex3.init_std }}, {{ cfg.seed }}, lr=one_rate)
+    W, b, history = full_batch_subset(X_fit, Y_fit, n, {{ cfg.ex4.data_size.epochs }}, one_rate, {{ cfg.ex3.init_std }},
+                                      {{ cfg.seed }})
     costs = [c for c, _ in history]
     test_cost, test_acc = metrics(X_test, Y_test, W, b)
-    print(f"{n:>5} {lr:>7.4f} {costs[{{ cfg.ex4.data_size.epochs // 2 }}]:>#15.3g} {costs[-1]:>#10.3g} {history[-1][1]:>13.1%} "
+    print(f"{n:>5} {one_rate:>7.4f} {costs[{{ cfg.ex4.data_size.epochs // 2 }}]:>#15.3g} {costs[-1]:>#10.3g} {history[-1][1]:>13.1%} "
           f"{test_cost:>#10.3g} {test_acc:>10.1%}")
 
 # %% [markdown]

@@ -241,26 +241,25 @@ class SpanEvaluation:
 
 
 def common_rate(X, sizes, lr_fraction):
-    """One rate for the subsets of the first m images, m in ``sizes``: ``lr_fraction`` of the smallest of their
-    bounds 2/L, so that runs on different sizes differ in their data only."""
+    """The rate for subsets of the first m images, m in ``sizes``: ``lr_fraction`` of the smallest of their bounds
+    2/L — inside every one of them, so the cost falls at every epoch; one rate for several sizes, so that runs on
+    different sizes differ in their data only (``sizes=[n]``: the rate of one subset)."""
     if max(sizes) > len(X):
         raise ValueError(f"ex4: {max(sizes)} training images asked for, only {len(X)} in the training part")
     return lr_fraction * 2 / max(smoothness(X[:m]) for m in sizes)
 
 
-def full_batch_subset(X, Y, n, epochs, lr_fraction, init_std, seed, evaluate=None, lr=None):
-    """Full-batch GD with the hand gradient on the first ``n`` training images (Exercise 4's evidence), at
-    ``lr_fraction`` of their 2/L — inside the smoothness bound, so the cost falls at every epoch — or at ``lr``
-    (:func:`common_rate`: one rate for several sizes). ``evaluate(W, b)`` (default: training cost and accuracy) is
-    recorded per epoch. Returns (W, b, history, lr)."""
+def full_batch_subset(X, Y, n, epochs, lr, init_std, seed, evaluate=None):
+    """Full-batch GD with the hand gradient on the first ``n`` training images (Exercise 4's evidence), at ``lr``
+    (:func:`common_rate`). ``evaluate(W, b)`` (default: training cost and accuracy) is recorded per epoch. Returns
+    (W, b, history)."""
     if n > len(Y):
         raise ValueError(f"ex4: {n} training images asked for, only {len(Y)} in the training part")
     X, Y = X[:n], Y[:n]
-    lr = lr_fraction * 2 / smoothness(X) if lr is None else lr
     W, b = init_params(seed, init_std)
     evaluate = evaluate or (lambda W, b: metrics(X, Y, W, b))
     history = train(hand_step(W, b, lr), X, Y, epochs, n, seed, lambda: evaluate(W, b))
-    return W, b, history, lr
+    return W, b, history
 
 
 def epoch_seconds(step, X, Y, nbatch: int, repeats: int) -> float:

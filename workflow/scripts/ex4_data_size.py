@@ -10,8 +10,8 @@ log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 run, p, n = snakemake.params.run, snakemake.params, int(snakemake.wildcards.n)
 d = load_mnist(snakemake.input.mnist)
-W, b, history, lr = full_batch_subset(d["X_fit"], d["y_fit"], n, run["epochs"], run["lr_fraction"], p.init_std, p.seed,
-                                     lr=common_rate(d["X_fit"], run["sizes"], run["lr_fraction"]))  # one for every size
+lr = common_rate(d["X_fit"], run["sizes"], run["lr_fraction"])  # one for every size
+W, b, history = full_batch_subset(d["X_fit"], d["y_fit"], n, run["epochs"], lr, p.init_std, p.seed)
 costs = [c for c, _ in history]
 test_cost, test_acc = metrics(d["X_test"], d["y_test"], W, b)
 write_json(snakemake.output.json, {

@@ -25,11 +25,10 @@ def draw_lr_study(ax, runs, c_min, bound, n):
     bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band."""
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
-        epoch = np.arange(1, len(excess) + 1)
-        for k in range(2 if lr > bound else 1):
-            step = 2 if lr > bound else 1
+        epoch, step = np.arange(1, len(excess) + 1), 2 if lr > bound else 1
+        for k in range(step):
             ax.loglog(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
-                      ls="--" if lr > bound else "-")
+                      ls="--" if step == 2 else "-")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start")
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
     ax.legend(ncols=2, fontsize=8)
