@@ -2,11 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
 from gdlab.facts import (
-    error_factors, fastest, mirrored, range_test_facts,
+    error_factors, fastest, mirrored, range_test_facts, within_one_step,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, status,
     strictly_increasing, tail, time_verdict,
 )
@@ -274,3 +275,12 @@ def test_range_test_facts_both_ways():
     assert range_test_facts(falling) == {"best_lr": 1.0, "largest_monotone_lr": 1.0, "first_rising_lr": None}
     blown = [probe(0.1, 0.5, monotone=False), probe(1.0, float("inf"), False, finite=False)]
     assert range_test_facts(blown) == {"best_lr": 0.1, "largest_monotone_lr": None, "first_rising_lr": 0.1}
+
+
+def test_within_one_step_of_a_log_grid_both_ways():
+    grid = list(np.geomspace(0.001, 100, 21))  # by 10^(1/4) ≈ 1.78
+    assert within_one_step(5.0, grid[15], grid)  # 5 against 5.62
+    assert within_one_step(grid[15], grid[16], grid)  # neighbours, in either order
+    assert within_one_step(grid[16], grid[15], grid)
+    assert not within_one_step(3.0, grid[15], grid)  # 5.62 / 3 = 1.87: more than a step
+    assert not within_one_step(grid[14], grid[16], grid)

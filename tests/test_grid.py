@@ -70,18 +70,17 @@ def test_points_table_one_seed_has_no_spread():
     assert (p["val_accuracy_min"] == p["val_accuracy_max"]).all()
 
 
-def test_table_text_prints_mean_smallest_and_largest_seed_per_rate_and_batch():
+def test_table_text_prints_the_mean_and_the_seeds_range_per_rate_and_batch():
     rows = [row(lr=0.1, seed=1, val_accuracy=0.9012), row(lr=0.1, seed=2, val_accuracy=0.9050),
             row(lr=1.0, seed=1, val_accuracy=0.8), row(lr=1.0, seed=2, val_accuracy=0.8)]
     text = table_text(points_table(runs_table(points_of(rows))))
-    mean, low, high = text.split("\n\n")
-    assert mean.splitlines()[0].startswith("mean validation accuracy (%)")
-    assert "90.31" in mean and "80.00" in mean and "90.12" in low and "90.50" in high and "90.50" not in low
-    assert "*" not in text
-    # A seed that diverged marks its point in every table, and the header says what the mark means.
+    assert text.splitlines()[0].startswith("validation accuracy (%): the mean over the seeds")
+    assert "90.31 (90.12–90.50)" in text and "80.00 (80.00–80.00)" in text
+    assert "*" not in text and "unstable" not in text
+    # A seed that diverged marks its point, and the header says what the mark means.
     rows[2]["status"] = "diverged"
-    mean, low, high = table_text(points_table(runs_table(points_of(rows)))).split("\n\n")
-    assert "80.00*" in mean and "80.00*" in low and "90.31 " in mean + " " and "unstable or diverged" in mean
+    text = table_text(points_table(runs_table(points_of(rows))))
+    assert "80.00 (80.00–80.00)*" in text and "90.50)*" not in text and "unstable or diverged" in text.splitlines()[0]
 
 
 # --- the tie rule -------------------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_
     print(f"cost change moving W* by ‖W*‖ = {step:.3g} along the {name} direction: {(cost(X, Y, W_star + step * v) - cost(X, Y, W_star)).item():.3g}")
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
 print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":",
-      torch.linalg.matrix_rank(design(df[kept].to_numpy(), labels)[0]).item(), "of", len(kept) + 1)
+      collinearity(df[kept].to_numpy(), kept, {{ cfg.ex2.additions.rank_rtol }})["rank"], "of", len(kept) + 1)
 # YOUR CODE (END)
 
 # %% [markdown]

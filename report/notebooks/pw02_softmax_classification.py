@@ -171,20 +171,7 @@ def show(history, title):
     return curves
 
 
-def plot_runs(runs):
-    """Cost (log scale) and accuracy per epoch, training solid and test dashed, one colour per run."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
-    for label, (train_cost, train_acc, test_cost, test_acc), style in runs:
-        ax1.semilogy(train_cost, label=f"{label}, training", **style)
-        ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
-        ax2.plot([100 * a for a in train_acc], **style)
-        ax2.plot([100 * a for a in test_acc], ls="--", **style)
-    ax1.set(xlabel="epoch", ylabel="cost (log scale)")
-    ax2.set(xlabel="epoch", ylabel="accuracy (%)")
-    for ax in (ax1, ax2):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax1.legend(fontsize=7, handlelength=4)  # long enough to show the dashes between the markers
-    plt.show()
+{{ code("gdlab.figures.ex3.draw_runs") }}
 
 
 W, b = init_params({{ cfg.seed }}, std={{ cfg.ex3.reference.init_std }})  # the course's start: W = torch.randn(10, 784), b = 0
@@ -196,9 +183,9 @@ course = show(train(hand_step(W, b, lr), X_train, Y_train, nepochs, nbatch, {{ c
 Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, from small weights
 small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
              "W = {{ cfg.ex3.init_std }}·randn")
-# One colour per run, the same in every plot: blue the course's start by hand, green small weights, orange the nn.Module (part f).
-plot_runs([("W = randn", course, {"color": "C0", "marker": "o", "ms": 3}),
-           ("W = {{ cfg.ex3.init_std }}·randn", small, {"color": "C2", "marker": "o", "ms": 3})])
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
+draw_runs(fig, axes, [("W = randn", course, "C0"), ("W = {{ cfg.ex3.init_std }}·randn", small, "C2")])
+plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -235,10 +222,8 @@ with torch.no_grad():  # the hand model's start, so that the two runs can be com
     model.linear.bias.copy_(b0[0])
 module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }},
                     evaluate(*module_params(model))), "nn.Module")
-print("largest difference of the training cost, hand vs nn.Module:",
+print("largest difference of the training cost, hand vs nn.Module:",  # its curves would lie on 3 d's blue ones
       max(abs(p - q) for p, q in zip(course[0], module[0])))
-plot_runs([("by hand", course, {"color": "C0", "marker": "o", "ms": 5}),
-           ("nn.Module", module, {"color": "C1", "marker": "x", "ms": 5})])
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -280,6 +265,9 @@ grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is scor
 {{ code("gdlab.grid.points_table") }}
 
 
+{{ code("gdlab.grid.table_cells") }}
+
+
 {{ code("gdlab.grid.table_text") }}
 
 
@@ -287,11 +275,6 @@ points = points_table(grid)
 print(table_text(points))
 stable = points[points["seeds_unstable"] == 0]  # a point with a seed unstable or diverged: left out of comparisons
 print("runs that ended unstable or diverged:", int(points["seeds_unstable"].sum()), "of", len(grid))
-spread = 100 * stable.groupby("lr")["val_accuracy_range"].max()
-print("\nthe largest difference between the seeds of one point whose seeds all trained, per rate (percentage points):",
-      spread.round(2).to_dict())
-print("\nhow the runs ended (the worst of the seeds)")
-print(points.pivot(index="lr", columns="batch_size", values="status").to_string())
 
 {{ code("gdlab.grid.ranked") }}
 
@@ -321,13 +304,6 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 
 # %%
 # YOUR CODE (START)
-{{ code("gdlab.figures.ex3.draw_heatmap") }}
-
-
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.5 * {{ cfg.plot.height_in }}), layout="tight")
-draw_heatmap(fig, ax, points)
-plt.show()
-
 {{ code("gdlab.grid.POINT") }}
 
 

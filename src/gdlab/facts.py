@@ -92,6 +92,14 @@ def range_test_facts(probes: list[dict]) -> dict:
             "first_rising_lr": next((p["lr"] for p in probes if not (p["finite"] and p["monotone"])), None)}
 
 
+def within_one_step(lr: float, other: float, lrs: list[float]) -> bool:
+    """Whether two rates lie no further apart (by ratio) than the widest step between neighbours of the grid ``lrs``:
+    what a test on that grid cannot tell apart."""
+    grid = sorted(lrs)
+    step = max(b / a for a, b in zip(grid, grid[1:]))
+    return max(lr, other) / min(lr, other) <= step * (1 + 1e-12)
+
+
 def epochs_falling(values: list[float]) -> int:
     """How many epochs a series fell before its minimum (0: it never fell)."""
     return min(range(len(values)), key=values.__getitem__)

@@ -61,21 +61,23 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def table_text(points: pd.DataFrame) -> str:
-    """The study's table as the notebook prints it: per learning rate (rows) and batch size (columns) the mean
-    validation accuracy over the seeds, then the smallest and largest seed, in % with two decimals; a * marks the
+def table_cells(points: pd.DataFrame) -> pd.DataFrame:
+    """The study's table: per learning rate (rows, "2" not "2.0") and batch size (columns) the mean validation
+    accuracy over the seeds and, in brackets, the smallest and the largest seed, in % with two decimals; a * marks the
     points where a seed ended unstable or diverged."""
-    def pivot(column):
-        marks = ["*" if n > 0 else " " for n in points["seeds_unstable"]]
-        cells = points.assign(text=[f"{100 * v:.2f}{m}" for v, m in zip(points[column], marks)])
-        table = cells.pivot(index="lr", columns="batch_size", values="text")
-        table.index = [f"{lr:g}" for lr in table.index]  # 2, not 2.0
-        return table.rename_axis("lr").to_string()
+    marks = ["*" if n > 0 else "" for n in points["seeds_unstable"]]
+    cells = points.assign(text=[f"{100 * v:.2f} ({100 * lo:.2f}–{100 * hi:.2f}){m}" for v, lo, hi, m in zip(
+        points["val_accuracy"], points["val_accuracy_min"], points["val_accuracy_max"], marks)])
+    table = cells.pivot(index="lr", columns="batch_size", values="text")
+    table.index = [f"{lr:g}" for lr in table.index]
+    return table.rename_axis("lr")
+
+
+def table_text(points: pd.DataFrame) -> str:
+    """:func:`table_cells` as the notebook prints it, under a line that says what the cells hold."""
     note = "; *: a seed ended unstable or diverged" if (points["seeds_unstable"] > 0).any() else ""
-    return ("mean validation accuracy (%) over the seeds; rows: learning rate, columns: batch size" + note + "\n"
-            + pivot("val_accuracy")
-            + "\n\nthe smallest seed (%)\n" + pivot("val_accuracy_min")
-            + "\n\nthe largest seed (%)\n" + pivot("val_accuracy_max"))
+    return ("validation accuracy (%): the mean over the seeds (the smallest–the largest seed); rows: learning rate, "
+            "columns: batch size" + note + "\n" + table_cells(points).to_string())
 
 
 def ranked(points: pd.DataFrame) -> pd.DataFrame:

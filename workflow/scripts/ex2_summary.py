@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.stats import binomtest
 
-from gdlab.facts import fastest, outcome, period_two, range_test_facts
+from gdlab.facts import fastest, outcome, period_two, range_test_facts, within_one_step
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -59,8 +59,10 @@ write_json(snakemake.output.json, {
     "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > main["accuracy"]],
     # The rate to recommend: the converged run of the study that reached the minimum in the fewest epochs.
     "fastest": quickest,
-    # Does the fastest rate lie above both the bound 2/L and the range test's largest steadily falling rate?
-    "fastest_beyond_range": (quickest or {"lr": 0})["lr"] > max(bound, range_test["largest_monotone_lr"] or 0),
+    # Does the range test's pick (the lowest cost after its short runs) point at the fastest rate of the study, within
+    # one step of the test's grid?
+    "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
+        quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),
     "period_two": [r for r in study if r["period_two"]],
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, where
+from gdlab.grid import choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, table_cells, where
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -77,6 +77,9 @@ write_json(snakemake.output.json, {
         "smallest_over_largest": hand_times[0][1] / hand_times[-1][1],
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
+    # The notebook's table of the study, cell for cell, for the sheet's table.
+    "table": {"batch_sizes": [int(c) for c in table_cells(points).columns],
+              "rows": [{"lr": lr, "cells": list(r)} for lr, r in table_cells(points).iterrows()]},
     "grid_facts": facts,
     "jumps": jumps(curves_of([read_json(f) for f in snakemake.input.point_files]), points, p.val_size),
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,

@@ -28,59 +28,34 @@ def samples(inputs, out, params):
             ax.set_title(str(int(y[i])), fontsize=8)
 
 
+def draw_runs(fig, axes, runs):
+    """Runs of the course's test (3 d), each (label, curves, colour) with curves the training cost, training
+    accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale (left) and the accuracy
+    (right), the training images solid and the test images dashed."""
+    ax1, ax2 = axes
+    for label, (train_cost, train_acc, test_cost, test_acc), color in runs:
+        style = {"color": color, "marker": "o", "ms": 3}
+        ax1.semilogy(train_cost, label=f"{label}, training", **style)
+        ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
+        ax2.plot([100 * a for a in train_acc], **style)
+        ax2.plot([100 * a for a in test_acc], ls="--", **style)
+    ax1.set(xlabel="epoch", ylabel="cost (log scale)")
+    ax2.set(xlabel="epoch", ylabel="accuracy (%)")
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.legend(fontsize=7, handlelength=4)  # long enough to show the dashes between the markers
+
+
 def reference(inputs, out, params):
-    """The course's test (lr 0.01, batch 64, 10 epochs): the training cost (log axis) and the test accuracy per
-    epoch, by hand and with the nn.Module from the course's start, and by hand from small weights."""
+    """The course's test by hand (draw_runs) from the course's start and from small weights, as the notebook's 3 d
+    draws it (the nn.Module's run, which follows the hand model's, is not drawn again)."""
     runs = {(r["impl"], r["init_std"]): r for r in (read_json(p) for p in inputs.reference)}
     s = read_json(inputs.summary)["reference"]
-    shown = [(("hand", s["course_std"]), "-", "o", f"hand gradient, W = {s['course_std']:g}·randn"),
-             (("module", s["course_std"]), "--", "x", f"nn.Module, same start"),
-             (("hand", s["init_std"]), "-", "s", f"hand gradient, W = {s['init_std']:g}·randn")]
-    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        for key, ls, marker, label in shown:
-            r = runs[key]
-            epochs = np.arange(len(r["train_cost"]))
-            ax1.semilogy(epochs, r["train_cost"], ls, marker=marker, ms=3, label=label)
-            ax2.plot(epochs[1:], 100 * np.array(r["test_accuracy"][1:]), ls, marker=marker, ms=3, label=label)
-        ax1.set(xlabel="epoch", ylabel="training cost (log scale)", title="training set")
-        ax2.set(xlabel="epoch", ylabel="test accuracy (%)", title="test set")
-        for ax in (ax1, ax2):
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax1.legend(fontsize=7)
-
-
-def draw_heatmap(fig, ax, points):
-    """The study (one row per point: lr, batch_size, val_accuracy and its seeds' min and max, status, n_seeds,
-    seeds_diverged): the mean validation accuracy (%) over the seeds, and below it the smallest and the largest seed,
-    for every learning rate × batch size; points where a seed diverged blank (so that they do not stretch the colour
-    scale), saying how many of their seeds did, unstable ones marked."""
-    acc, low, high, status, n, gone = (points.pivot(index="lr", columns="batch_size", values=v).sort_index()
-                                       for v in ("val_accuracy", "val_accuracy_min", "val_accuracy_max", "status",
-                                                 "n_seeds", "seeds_diverged"))
-    diverged = status == "diverged"
-    im = ax.imshow(100 * acc.where(~diverged).to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
-    for i in range(acc.shape[0]):
-        for j in range(acc.shape[1]):
-            if diverged.iloc[i, j]:
-                text = f"{int(gone.iloc[i, j])} of {int(n.iloc[i, j])} seeds\ndiverged"
-            else:
-                text = f"{100 * acc.iloc[i, j]:.2f}\n{100 * low.iloc[i, j]:.2f}–{100 * high.iloc[i, j]:.2f}"
-                text += "\nunstable" if status.iloc[i, j] == "unstable" else ""
-            shade = im.cmap(im.norm(100 * acc.iloc[i, j]))
-            light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5  # a light cell: dark text
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                    color="k" if diverged.iloc[i, j] or light else "w")
-    ax.set_xticks(range(acc.shape[1]), [str(c) for c in acc.columns])
-    ax.set_yticks(range(acc.shape[0]), [f"{v:g}" for v in acc.index])
-    ax.set(xlabel="batch size", ylabel="learning rate")
-    ax.grid(False)
-    fig.colorbar(im, ax=ax, label="validation accuracy (%)")
-
-
-def heatmap(inputs, out, params):
-    """The study's heat map (draw_heatmap) from its table of points."""
-    with figure(out, params.style, height=1.5) as (fig, ax):
-        draw_heatmap(fig, ax, pd.read_csv(inputs.points))
+    keys = ("train_cost", "train_accuracy", "test_cost", "test_accuracy")
+    shown = [(f"W = {'' if std == 1 else f'{std:g}·'}randn", [runs["hand", std][k] for k in keys], color)
+             for std, color in ((s["course_std"], "C0"), (s["init_std"], "C2"))]
+    with figure(out, params.style, ncols=2, height=1.3) as (fig, axes):
+        draw_runs(fig, axes, shown)
 
 
 def draw_curves(fig, axes, curves, points):

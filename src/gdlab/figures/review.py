@@ -12,26 +12,19 @@ from ..plotting import figure
 
 def draw_overfit(ax1, ax2, runs):
     """The test cost (left) and the test error (right) per epoch of each run (dicts with label_noise, test_cost,
-    test_accuracy); a dot marks each curve's lowest point."""
-    # Each axis shows the range of the later 90 % of the epochs: the steep start would
-    # flatten the rise after the lowest point (the first epochs run off the top).
-    later = {ax1: [], ax2: []}
+    test_accuracy), from the end of the first tenth of the epochs on; a dot marks each curve's lowest point."""
+    # The first tenth is left out, and the axis says so: its steep fall would flatten the rise after the lowest point.
+    start = len(runs[0]["test_cost"]) // 10
     for k, r in enumerate(runs):
         label = "true labels" if r["label_noise"] == 0 else f"labels {r['label_noise']:.0%} random"
         epochs = np.arange(len(r["test_cost"]))
         error = 100 * (1 - np.array(r["test_accuracy"]))
         for ax, y in ((ax1, np.array(r["test_cost"])), (ax2, error)):
-            ax.plot(epochs, y, color=f"C{k}", label=label)
-            low = int(np.argmin(y))
+            ax.plot(epochs[start:], y[start:], color=f"C{k}", label=label)
+            low = start + int(np.argmin(y[start:]))
             ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
-            if len(y) > 1:
-                later[ax].append(y[len(y) // 10:])
-    for ax, ys in later.items():
-        if ys:
-            lo, hi = min(y.min() for y in ys), max(y.max() for y in ys)
-            ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
-    ax1.set(xlabel="epoch", ylabel="test cost (cross-entropy)", title="test cost")
-    ax2.set(xlabel="epoch", ylabel="test error (%)", title="test error")
+    for ax, what in ((ax1, "test cost (cross-entropy)"), (ax2, "test error (%)")):
+        ax.set(xlabel=f"epoch (from {start})", ylabel=what)
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2)  # below the panel: it covers no curve
 
 
