@@ -80,7 +80,8 @@ def test_table_text_prints_the_mean_and_the_seeds_range_per_rate_and_batch():
     # A seed that diverged marks its point, and the header says what the mark means.
     rows[2]["status"] = "diverged"
     text = table_text(points_table(runs_table(points_of(rows))))
-    assert "80.00 (80.00–80.00)*" in text and "90.50)*" not in text and "unstable or diverged" in text.splitlines()[0]
+    assert "— (80.00–80.00)*" in text and "80.00 (" not in text  # no mean of a failed and a trained seed
+    assert "90.31 (90.12–90.50)" in text and "90.50)*" not in text and "unstable or diverged" in text.splitlines()[0]
 
 
 # --- the tie rule -------------------------------------------------------------------------------------------
@@ -281,13 +282,16 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
     f = grid_facts(SLOW)
     small, large = f["smallest_rate"], f["largest_rate"]
     assert small == {"lr": 0.001, "compared": True, "best_at": [], "max_gap": pytest.approx(0.92 - 0.70),
-                     "max_gap_batch": 256, "points": 2, "unstable": 0}
+                     "max_gap_batch": 256, "points": 2, "unstable": 0, "ended": "none"}
     assert large == {"lr": 0.1, "compared": True, "best_at": [256], "max_gap": pytest.approx(0.91 - 0.90),
-                     "max_gap_batch": 16, "points": 2, "unstable": 0}
+                     "max_gap_batch": 16, "points": 2, "unstable": 0, "ended": "none"}
     # 1.0: every point has a seed unstable or diverged, so none is compared (as in every comparison).
     fast = grid_facts(FAST)["largest_rate"]
     assert fast == {"lr": 1.0, "compared": False, "best_at": [], "max_gap": 0.0, "max_gap_batch": None, "points": 3,
-                    "unstable": 3}
+                    "unstable": 3, "ended": "both"}  # one seed unstable, two diverged
+    # How the seeds at that rate that did not train ended, each way.
+    assert grid_facts(FAST[FAST["status"] != "unstable"])["largest_rate"]["ended"] == "diverged"
+    assert grid_facts(FAST[FAST["status"] != "diverged"])["largest_rate"]["ended"] == "unstable"
     assert grid_facts(FAST)["unstable_lrs"] == [0.1, 1.0] and grid_facts(SLOW)["unstable_lrs"] == []
     assert grid_facts(FAST)["unstable_runs"] == FAST["seeds_unstable"].sum() > 0 == grid_facts(SLOW)["unstable_runs"]
     # How the runs that did not train ended: both kinds in FAST; only one kind when the other is left out.
@@ -296,7 +300,7 @@ def test_grid_facts_the_ends_of_the_rate_range_against_the_best_of_their_batch()
     assert grid_facts(FAST[FAST["status"] != "diverged"])["runs_ended"] == "unstable"
     # Without 1.0, the largest rate is 0.1, whose batch 256 had a seed unstable: left out, the others compared.
     mixed = grid_facts(FAST[FAST["lr"] < 1.0])["largest_rate"]
-    assert mixed["compared"] and mixed["best_at"] == [16] and mixed["unstable"] == 1
+    assert mixed["compared"] and mixed["best_at"] == [16] and mixed["unstable"] == 1 and mixed["ended"] == "unstable"
     assert mixed["max_gap"] == pytest.approx(0.903 - 0.895) and mixed["max_gap_batch"] == 64
 
 

@@ -274,7 +274,8 @@ grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is scor
 points = points_table(grid)
 print(table_text(points))
 stable = points[points["seeds_unstable"] == 0]  # a point with a seed unstable or diverged: left out of comparisons
-print("runs that ended unstable or diverged:", int(points["seeds_unstable"].sum()), "of", len(grid))
+print("\nthe runs that did not train:", int((grid["status"] != "trained").sum()), "of", len(grid))
+print(grid.loc[grid["status"] != "trained", ["lr", "batch_size", "seed", "epochs", "status", "val_accuracy"]].to_string(index=False))
 
 {{ code("gdlab.grid.ranked") }}
 
@@ -313,8 +314,8 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 {{ code("gdlab.figures.ex3.draw_curves") }}
 
 
-fig, axes = plt.subplots(2, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), sharex=True,
-                         sharey="row", height_ratios=(2, 1))
+fig, axes = plt.subplots(2, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 2.0 * {{ cfg.plot.height_in }}), sharex=True,
+                         sharey="row", height_ratios=(3, 2))
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
 fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the legend below

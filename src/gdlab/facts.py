@@ -92,6 +92,11 @@ def range_test_facts(probes: list[dict]) -> dict:
             "first_rising_lr": next((p["lr"] for p in probes if not (p["finite"] and p["monotone"])), None)}
 
 
+def position(value: float, low: float, high: float) -> str:
+    """Where ``value`` lies against the interval [low, high]: "inside", "below" or "above"."""
+    return "below" if value < low else "above" if value > high else "inside"
+
+
 def within_one_step(lr: float, other: float, lrs: list[float]) -> bool:
     """Whether two rates lie no further apart (by ratio) than the widest step between neighbours of the grid ``lrs``:
     what a test on that grid cannot tell apart."""

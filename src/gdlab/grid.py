@@ -63,11 +63,11 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def table_cells(points: pd.DataFrame) -> pd.DataFrame:
     """The study's table: per learning rate (rows, "2" not "2.0") and batch size (columns) the mean validation
-    accuracy over the seeds and, in brackets, the smallest and the largest seed, in % with two decimals; a * marks the
-    points where a seed ended unstable or diverged."""
-    marks = ["*" if n > 0 else "" for n in points["seeds_unstable"]]
-    cells = points.assign(text=[f"{100 * v:.2f} ({100 * lo:.2f}–{100 * hi:.2f}){m}" for v, lo, hi, m in zip(
-        points["val_accuracy"], points["val_accuracy_min"], points["val_accuracy_max"], marks)])
+    accuracy over the seeds and, in brackets, the smallest and the largest seed, in % with two decimals; where a seed
+    ended unstable or diverged, no mean (of a failed and a trained run it means nothing), only the range, marked *."""
+    cells = points.assign(text=[f"— ({100 * lo:.2f}–{100 * hi:.2f})*" if bad else f"{100 * v:.2f} ({100 * lo:.2f}–{100 * hi:.2f})"
+                                for v, lo, hi, bad in zip(points["val_accuracy"], points["val_accuracy_min"],
+                                                          points["val_accuracy_max"], points["seeds_unstable"] > 0)])
     table = cells.pivot(index="lr", columns="batch_size", values="text")
     table.index = [f"{lr:g}" for lr in table.index]
     return table.rename_axis("lr")
@@ -75,7 +75,7 @@ def table_cells(points: pd.DataFrame) -> pd.DataFrame:
 
 def table_text(points: pd.DataFrame) -> str:
     """:func:`table_cells` as the notebook prints it, under a line that says what the cells hold."""
-    note = "; *: a seed ended unstable or diverged" if (points["seeds_unstable"] > 0).any() else ""
+    note = "; *: a seed ended unstable or diverged (no mean)" if (points["seeds_unstable"] > 0).any() else ""
     return ("validation accuracy (%): the mean over the seeds (the smallest–the largest seed); rows: learning rate, "
             "columns: batch size" + note + "\n" + table_cells(points).to_string())
 
@@ -241,9 +241,12 @@ def grid_facts(points: pd.DataFrame) -> dict:
         stable = set(kept["batch_size"].astype(int))
         gaps = {int(bs): float(g) for bs, g in short.loc[lr].dropna().items() if int(bs) in stable}
         worst = max(gaps, key=gaps.get) if gaps else None
+        bad, gone = int(rows["seeds_unstable"].sum()), int(rows["seeds_diverged"].sum())
         return {"lr": float(lr), "compared": bool(gaps), "best_at": [bs for bs, g in gaps.items() if g <= 0],
                 "max_gap": float(gaps[worst]) if gaps else 0.0, "max_gap_batch": worst, "points": len(rows),
-                "unstable": int((rows["seeds_unstable"] > 0).sum())}
+                "unstable": int((rows["seeds_unstable"] > 0).sum()),
+                # How its seeds that did not train ended (as runs_ended below; "none" where all trained).
+                "ended": "none" if bad == 0 else "diverged" if gone == bad else "unstable" if gone == 0 else "both"}
 
     return {
         "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]),

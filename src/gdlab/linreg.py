@@ -112,8 +112,9 @@ def epochs_to_reach(gradient, a_star, lr, tol, max_epochs, chunk=1000):
 def predicted_epochs(curv_eigen: tuple[np.ndarray, np.ndarray], e0: np.ndarray, lr: float, target: float,
                      max_epochs: int = 10**9) -> int | None:
     """Theory's count for :func:`epochs_to_reach`: with H = V diag(λ) Vᵀ the error after t epochs is
-    Σ_i (1 − lr λ_i)^t (v_iᵀ e0) v_i; the first t at which its length is at most ``target`` (bisection over t;
-    the length falls monotonically when every |1 − lr λ_i| < 1). None when it never gets there."""
+    Σ_i (1 − lr λ_i)^t (v_iᵀ e0) v_i; the first t at which its length is at most ``target`` — by bisection over t,
+    since a sum of several modes' powers has no closed-form inverse (the length falls monotonically when every
+    |1 − lr λ_i| < 1). None when it never gets there."""
     lam, V = curv_eigen
     c2 = (V.T @ e0.reshape(-1)) ** 2
     q = np.abs(1 - lr * lam)

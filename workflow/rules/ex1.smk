@@ -127,7 +127,6 @@ rule ex1_figures:
     input:
         summary=rules.ex1_summary.output.json,
         gd=rules.ex1_gd.output.json,
-        max_lr=rules.ex1_max_lr.output.json,
         closed_form=rules.ex1_closed_form.output.json,
         csv=EX1_CSV,
         code=code_inputs("ex1_figures.py"),

@@ -61,6 +61,7 @@ write_json(snakemake.output.json, {
     "fastest": quickest,
     # Does the range test's pick (the lowest cost after its short runs) point at the fastest rate of the study, within
     # one step of the test's grid?
+    "range_best_above_bound": range_test["best_lr"] is not None and range_test["best_lr"] > bound,
     "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
         quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),
     "period_two": [r for r in study if r["period_two"]],

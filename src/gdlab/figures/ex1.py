@@ -83,20 +83,3 @@ def lr_study(inputs, out, params):
     with figure(out, params.style, height=1.2) as (fig, ax):
         draw_lr_study(ax, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"],
                       params.divergence_factor)
-
-
-def max_lr(inputs, out, params):
-    """Runs just below and just above 2/λmax (distance to a*, log), and every bisection probe."""
-    mx = read_json(inputs.max_lr)
-    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        for run in mx["showcase"]:
-            ax1.semilogy(np.where(np.array(run["distance"]) > 0, run["distance"], np.nan),
-                         label=f"η = {run['factor']:g} × 2/λmax")
-        ax1.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="just below and above the limit")
-        ax1.legend()
-        probes = mx["probes"]
-        ax2.scatter(range(1, len(probes) + 1), [p["lr"] for p in probes],
-                    c=["C3" if p["grew"] else "C2" for p in probes], s=18)
-        ax2.axhline(mx["theory"], color="k", lw=0.8, ls="--", label=r"theory $2/\lambda_{max}$")
-        ax2.set(xlabel="probe", ylabel="learning rate", yscale="log", title="bisection (red: the cost grew)")
-        ax2.legend()

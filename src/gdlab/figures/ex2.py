@@ -31,7 +31,7 @@ def draw_lr_study(ax, runs, c_min, bound, n):
                       ls="--" if step == 2 else "-")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start")
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
-    ax.legend(ncols=2, fontsize=8)
+    ax.legend(ncols=2, fontsize=8, title="dashed: η above 2/L, its even and odd epochs", title_fontsize=8)
 
 
 def lr_study(inputs, out, params):

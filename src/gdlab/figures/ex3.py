@@ -61,8 +61,9 @@ def reference(inputs, out, params):
 def draw_curves(fig, axes, curves, points):
     """The study's validation accuracy after every epoch from the first (curves: one row per run and epoch), one
     column of ``axes`` (2 × batch sizes) per batch size, one colour per rate: the mean over the seeds, and the range
-    between them shaded. Top: from 1 point below the lowest final accuracy up, where the rates are told apart;
-    bottom: the whole range, falls included, with the top's window shaded. Points where a seed ended unstable or
+    between them shaded. Top: from 1 point below the lowest final accuracy up, where the rates are told apart (a
+    curve drawn only at the epochs inside that window); bottom: the whole range, falls included, with the top's window
+    shaded. Points where a seed ended unstable or
     diverged are left out, as from every comparison."""
     stable = points[points["seeds_unstable"] == 0]
     low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
@@ -76,9 +77,9 @@ def draw_curves(fig, axes, curves, points):
                 near.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
                 continue
             c = by_epoch.loc[(batch, lr)]
-            for ax in (near, full):
-                ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
-                ax.fill_between(c.index, c["min"], c["max"], color=f"C{i}", alpha=0.25, lw=0)
+            for ax, shown in ((near, c.where(c["mean"] >= low)), (full, c)):  # top: only the epochs in its window
+                ax.plot(shown.index, shown["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
+                ax.fill_between(shown.index, shown["min"], shown["max"], color=f"C{i}", alpha=0.25, lw=0)
         near.set(title=f"batch {batch}", ylim=(low, high))
         full.set(xlabel="epoch", ylim=(floor, high))
         full.axhspan(low, high, color="k", alpha=0.1, lw=0)  # the top's window
@@ -91,8 +92,8 @@ def draw_curves(fig, axes, curves, points):
 def curves(inputs, out, params):
     """The study's validation accuracy per epoch (draw_curves), from the points' files."""
     table = curves_of([read_json(f) for f in inputs.point_files])
-    with figure(out, params.style, ncols=table["batch_size"].nunique(), nrows=2, height=1.7, sharex=True,
-                sharey="row", gridspec_kw={"height_ratios": (2, 1)}, rect=(0, 0.05, 1, 1)) as (fig, axes):
+    with figure(out, params.style, ncols=table["batch_size"].nunique(), nrows=2, height=2.0, sharex=True,
+                sharey="row", gridspec_kw={"height_ratios": (3, 2)}, rect=(0, 0.05, 1, 1)) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
