@@ -325,9 +325,12 @@ plt.show()
 
 
 falls = jumps(curves, points, len(val_idx))
-print("the largest fall of the validation accuracy from one epoch to the next (points):",
-      ", ".join(f"lr {r['lr']:g}: {100 * r['fall']:.2f} (batch {r['batch_size']}; at batch {r['smallest_batch']} "
-                f"{100 * r['smallest_batch_fall']:.2f}, at {r['largest_batch']} {100 * r['largest_batch_fall']:.2f})" for r in falls["by_rate"]))
+by_rate = pd.DataFrame(falls["by_rate"]).set_index("lr")
+print(f"the largest fall of the validation accuracy from one epoch to the next (points; the seeds' mean, before the last {falls['last_epochs']} epochs):")
+print(pd.DataFrame({"largest fall": 100 * by_rate["fall"], "at batch": by_rate["batch_size"],
+                    "at the smallest batch": 100 * by_rate["smallest_batch_fall"],
+                    "at the largest batch": 100 * by_rate["largest_batch_fall"]}).round(2).to_string())
+print("(the smallest and the largest batch whose seeds all trained, at each rate)")
 print(f"in the last {falls['last_epochs']} epochs: {100 * falls['late_fall']:.2f}; by one image of one seed at most at lr",
       falls["steady_lrs"])
 # YOUR CODE (END)
