@@ -298,3 +298,15 @@ def test_c1_chord_and_plateau_numerically():
 def test_calculus_does_not_import_torch():
     code = "import sys, gdlab.calculus; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_c1_progress_stuck_slow_and_fast_each_way():
+    stuck = {"x": [-8.0, -7.99], "c1": [1.0, 0.95]}  # fell by 5 %
+    assert calculus.c1_progress(stuck, 0.1) == "stuck" and calculus.c1_progress(stuck, 0.04) == "slow"
+    slow = {"x": [-3.0, -1.0], "c1": [0.9, 0.5]}  # fell by 44 %, still left of -log 2
+    assert calculus.c1_progress(slow, 0.1) == "slow"
+    fast = {"x": [-3.0, -0.5], "c1": [0.9, 0.3]}  # out of the concave region
+    assert calculus.c1_progress(fast, 0.1) == "fast"
+    # On the real paths: the far-left start is stuck, the start at 0 is not.
+    paths = calculus.c1_descent([-8.0, 0.0], 1.0, 200)
+    assert [calculus.c1_progress(p, 0.1) for p in paths] == ["stuck", "fast"]

@@ -178,12 +178,17 @@ print("largest rate whose cost fell at every epoch:", max(p["lr"] for p in probe
 print("first rate whose cost rose in some epoch:", rising[0] if rising else None)
 print("lowest cost after {{ cfg.ex2.range_test.epochs }} epochs at lr =", min(probes, key=lambda p: p["final_cost"])["lr"])
 print(f"at lr = {probes[-1]['lr']:g} the cost ends at {probes[-1]['final_cost'] / cost(X, Y, W0).item():.2g} × its start")
-plt.figure(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}))
-plt.loglog([p["lr"] for p in probes], [p["final_cost"] for p in probes], "o-", mfc="none")
-plt.axvline(2 / L, color="k", ls="--", label="2/L")
-plt.xlabel("learning rate η")
-plt.ylabel("cost after {{ cfg.ex2.range_test.epochs }} epochs")
-plt.legend()
+# The pick run as long as the study's runs: does it reach the minimum, and how fast?
+pick = min(probes, key=lambda p: p["final_cost"])["lr"]
+_, history = gradient_descent(lambda W: gradient_cost(X, Y, W), W0, pick, {{ cfg.ex2.epochs }}, track)
+reached = next((t for t, (c, _) in enumerate(history) if c - c_min <= near), "not reached")
+print(f"the pick, lr = {pick:.4g}, over {{ cfg.ex2.epochs }} epochs: epochs to the minimum {reached}, last cost {history[-1][0]:.10g}")
+
+{{ code("gdlab.figures.ex2.draw_lr_range") }}
+
+
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
+draw_lr_range(ax, probes, 2 / L, {{ cfg.ex2.range_test.epochs }})
 plt.show()
 # YOUR CODE (END)
 

@@ -6,6 +6,7 @@
 # %%
 import ast
 import json
+import math
 import warnings
 from collections.abc import Sequence
 
@@ -219,11 +220,15 @@ plt.show()
 {{ code("gdlab.calculus.c1_descent") }}
 
 
+{{ code("gdlab.calculus.c1_progress") }}
+
+
 paths = c1_descent({{ cfg.ex6.c1_descent.starts }}, {{ cfg.ex6.c1_descent.lr }}, {{ cfg.ex6.c1_descent.steps }})
-print(f"{'start':>6} {'c1 at the start':>16} {'after {{ cfg.ex6.c1_descent.steps }} steps':>16} {'x at the end':>13} {'drop':>7}")
+print(f"{'start':>6} {'c1 at the start':>16} {'after {{ cfg.ex6.c1_descent.steps }} steps':>16} {'x at the end':>13} {'drop':>7}  "
+      "progress (stuck: a drop under {{ (100 * cfg.ex6.c1_descent.stuck_fraction) | round | int }} %)")
 for p in paths:
     print(f"{p['start']:>6g} {p['c1'][0]:>16.4g} {p['c1'][-1]:>16.4g} {p['x'][-1]:>13.4g} "
-          f"{(p['c1'][0] - p['c1'][-1]) / p['c1'][0]:>7.2%}")
+          f"{(p['c1'][0] - p['c1'][-1]) / p['c1'][0]:>7.2%}  {c1_progress(p, {{ cfg.ex6.c1_descent.stuck_fraction }})}")
 
 {{ code("gdlab.calculus.CONCAVE_AT") }}
 {{ code("gdlab.calculus.CHORD") }}

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullFormatter
+from scipy.stats import binomtest
 from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets
@@ -314,11 +315,10 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 {{ code("gdlab.figures.ex3.draw_curves") }}
 
 
-fig, axes = plt.subplots(2, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 2.0 * {{ cfg.plot.height_in }}), sharex=True,
-                         sharey="row", height_ratios=(3, 2))
+fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
-fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.08, 1, 1))  # room for the legend below
 plt.show()
 
 {{ code("gdlab.grid.jumps") }}
@@ -331,8 +331,8 @@ print(pd.DataFrame({"largest fall": 100 * by_rate["fall"], "at batch": by_rate["
                     "at the smallest batch": 100 * by_rate["smallest_batch_fall"],
                     "at the largest batch": 100 * by_rate["largest_batch_fall"]}).round(2).to_string())
 print("(the smallest and the largest batch whose seeds all trained, at each rate)")
-print(f"in the last {falls['last_epochs']} epochs: {100 * falls['late_fall']:.2f}; by one image of one seed at most at lr",
-      falls["steady_lrs"])
+print(f"in the last {falls['last_epochs']} epochs{% if cfg.ex3.grid.schedule == "linear" %} (the rate at most {100 * falls['last_epochs'] / {{ cfg.ex3.grid.epochs }}:.0f} % of its start){% endif %}: "
+      f"{100 * falls['late_fall']:.2f}; by one image of one seed at most at lr", falls["steady_lrs"])
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -369,6 +369,9 @@ kept = enough(budgets)
 W, b, history, row = kept["runs"][0]
 print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[0]}: validation accuracy {row['val_accuracy']:.4f}, "
       f"test accuracy {row['test_accuracy']:.4f}")
+correct = round(row["val_accuracy"] * len(val_idx))  # the validation set's own noise, which the seeds do not show
+low, high = binomtest(correct, len(val_idx)).proportion_ci(confidence_level={{ cfg.ex3.favourite.confidence }}, method="wilson")
+print(f"its {{ (100 * cfg.ex3.favourite.confidence) | round | int }} % Wilson interval ({correct} of {len(val_idx)} validation images): {100 * low:.1f} to {100 * high:.1f} %")
 print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
 print(f"means over the seeds: validation accuracy {100 * sum(r[3]['val_accuracy'] for r in kept['runs']) / len(seeds):.2f} %, "
       f"test accuracy {100 * sum(r[3]['test_accuracy'] for r in kept['runs']) / len(seeds):.2f} %")

@@ -15,6 +15,8 @@ draw the figures. numpy and sympy only: jobs that import this module stay light 
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -541,6 +543,15 @@ def derivations() -> dict[str, dict]:
 
 def all_passed(ds) -> bool:
     return bool(ds) and all(d["passed"] and all(s["passed"] for s in d["steps"]) for d in ds.values())
+
+
+def c1_progress(path: dict, stuck_fraction: float) -> str:
+    """How far GD on c₁ got from one start (a path of :func:`c1_descent`): "stuck" where c₁ fell by less than
+    ``stuck_fraction`` of its start, "slow" where it fell more but x is still in the concave region x < −log 2,
+    "fast" where x got out of it."""
+    if path["c1"][0] - path["c1"][-1] < stuck_fraction * path["c1"][0]:
+        return "stuck"
+    return "slow" if path["x"][-1] < -math.log(2) else "fast"
 
 
 def c1_descent(starts: Sequence[float], lr: float, steps: int) -> list[dict]:

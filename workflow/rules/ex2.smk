@@ -100,6 +100,7 @@ rule ex2_lr_range:
         json="results/ex2/lr_range.json",
     params:
         range_test=EX2["range_test"],
+        epochs=EX2["epochs"],  # the pick runs as long as the study's runs
     resources:
         **TIER["torch"],
     log:

@@ -224,6 +224,7 @@ rule ex3_summary:
         init_std=EX3["init_std"],
         reference_batch=REF["nbatch"],
         val_size=EX3["val_size"],
+        confidence=EX3["favourite"]["confidence"],
     resources:
         **TIER["light"],
     log:

@@ -98,6 +98,8 @@ rule review_summary:
         code=code_inputs("review_summary.py"),
     output:
         json="results/review/summary.json",
+    params:
+        stuck_fraction=config["ex6"]["c1_descent"]["stuck_fraction"],
     resources:
         **TIER["light"],
     log:

@@ -30,6 +30,7 @@ def ended(run):
 
 
 study, main = [ended(r) for r in runs], ended(gd)
+pick = ended(rng["pick"])  # the range test's pick, run as long as the study's runs
 converged = [r for r in study if r["outcome"] == "converged"]
 quickest = fastest(converged, "epochs_to_minimum")
 range_test = range_test_facts(rng["probes"])
@@ -61,6 +62,10 @@ write_json(snakemake.output.json, {
     "fastest": quickest,
     # Does the range test's pick (the lowest cost after its short runs) point at the fastest rate of the study, within
     # one step of the test's grid?
+    # The range test's pick run to the end: its outcome, and the epochs it took to the minimum against the study's
+    # fastest rate.
+    "pick": pick | {"faster_than_study": quickest is not None and pick["epochs_to_minimum"] is not None
+                    and pick["epochs_to_minimum"] < quickest["epochs_to_minimum"]},
     "range_best_above_bound": range_test["best_lr"] is not None and range_test["best_lr"] > bound,
     "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
         quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),

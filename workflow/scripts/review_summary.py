@@ -3,11 +3,11 @@
 import math
 import sys
 
+from gdlab.calculus import c1_progress
 from gdlab.facts import across_seeds, direction, epochs_falling, strictly_increasing
 from gdlab.io import read_json, setup_logging, write_json
 
-# GD on c₁ counts as stuck from a start where its steps lowered c₁ by less than this fraction of where it began.
-STUCK_FRACTION = 0.1
+STUCK_FRACTION = snakemake.params.stuck_fraction  # config ex6.c1_descent.stuck_fraction
 
 setup_logging(snakemake.log[0])
 # Per share of random labels, its runs in the config's order of seeds (the first is the one drawn).
@@ -37,16 +37,8 @@ def over_seeds(runs):
     return each[0] | across_seeds([f["error_rise"] for f in each])
 
 
-def progress(path):
-    """stuck: c₁ fell by less than STUCK_FRACTION of its start; slow: it fell more but GD is still in the concave
-    region x < −log 2; fast: it got out of it."""
-    if path["c1"][0] - path["c1"][-1] < STUCK_FRACTION * path["c1"][0]:
-        return "stuck"
-    return "slow" if path["x"][-1] < -math.log(2) else "fast"
-
-
 descent = [{"start": p["start"], "c1_start": p["c1"][0], "c1_end": p["c1"][-1], "x_start": p["x"][0],
-            "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": progress(p),
+            "x_end": p["x"][-1], "steps": len(p["x"]) - 1, "progress": c1_progress(p, STUCK_FRACTION),
             "drop_fraction": (p["c1"][0] - p["c1"][-1]) / p["c1"][0]} for p in calc["c1_descent"]]
 write_json(snakemake.output.json, {
     "overfit": {"n_train": overfit[0]["n_train"], "epochs": overfit[0]["epochs"], "lr": overfit[0]["lr"],

@@ -47,7 +47,7 @@ def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
     ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {lr:g})")
     ax1.legend()
     ax2.semilogy(above_rounding(distances, scale, n))
-    ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form")
+    ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form\n(blank: below rounding)")
 
 
 def draw_lr_study(ax, runs, c_star, divergence_factor):

@@ -42,19 +42,24 @@ def lr_study(inputs, out, params):
         draw_lr_study(ax, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
 
 
+def draw_lr_range(ax, probes, bound, epochs):
+    """The range test (probes of gdlab.studies.lr_range_test): the cost after ``epochs`` epochs against the rate,
+    both axes logarithmic, circled where the cost fell at every epoch; dashed, the bound 2/L."""
+    ok = [p for p in probes if p["finite"]]
+    ax.loglog([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3, label=f"cost after {epochs} epochs")
+    falls = [p for p in ok if p["monotone"]]
+    ax.loglog([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
+              label="fell at every epoch")
+    ax.axvline(bound, color="k", ls="--", lw=0.8, label="bound 2/L")
+    ax.set(xlabel="learning rate η", ylabel="training cost")
+    ax.legend()
+
+
 def lr_range(inputs, out, params):
-    """The range test: cost after a fixed number of epochs against the rate, with the bound 2/L."""
+    """The range test (draw_lr_range), as the notebook draws it."""
     rng = read_json(inputs.lr_range)
-    ok = [p for p in rng["probes"] if p["finite"]]
-    with figure(out, params.style) as (fig, ax):
-        ax.loglog([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3,
-                  label=f"cost after {rng['epochs']} epochs")
-        falls = [p for p in ok if p["monotone"]]
-        ax.loglog([p["lr"] for p in falls], [p["final_cost"] for p in falls], "o", ms=6, mfc="none", color="C2",
-                  label="fell at every epoch")
-        ax.axvline(rng["theory_max_lr"], color="k", ls="--", lw=0.8, label="bound 2/L")
-        ax.set(xlabel="learning rate", ylabel="training cost")
-        ax.legend()
+    with figure(out, params.style, height=1.2) as (fig, ax):
+        draw_lr_range(ax, rng["probes"], rng["theory_max_lr"], rng["epochs"])
 
 
 def weights(inputs, out, params):

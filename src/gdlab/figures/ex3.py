@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from ..grid import POINT, curves_of
 from ..io import load_array_dir, load_arrays, read_json
@@ -59,41 +59,38 @@ def reference(inputs, out, params):
 
 
 def draw_curves(fig, axes, curves, points):
-    """The study's validation accuracy after every epoch from the first (curves: one row per run and epoch), one
-    column of ``axes`` (2 × batch sizes) per batch size, one colour per rate: the mean over the seeds, and the range
-    between them shaded. Top: from 1 point below the lowest final accuracy up, where the rates are told apart (a
-    curve drawn only at the epochs inside that window); bottom: the whole range, falls included, with the top's window
-    shaded. Points where a seed ended unstable or
-    diverged are left out, as from every comparison."""
+    """The study's validation error (100 − accuracy, %) after every epoch from the first (curves: one row per run and
+    epoch), one of ``axes`` per batch size, one colour per rate: the mean over the seeds, and the range between them
+    shaded. The error axis is logarithmic, so that the tenths of a point between the rates near the best and the
+    falls of several points both show. Points where a seed ended unstable or diverged are left out, as from every
+    comparison."""
     stable = points[points["seeds_unstable"] == 0]
-    low, high = 100 * stable["val_accuracy"].min() - 1, 100 * stable["val_accuracy_max"].max() + 0.3
-    kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 10 %
-    by_epoch = kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]) * 100
-    floor = by_epoch["min"].min() - 1
+    kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 90 % error
+    error = 100 * (1 - kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]))
     rates = sorted(curves["lr"].unique())
-    for (near, full), batch in zip(axes.T, sorted(curves["batch_size"].unique())):
+    for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
         for i, lr in enumerate(rates):
-            if (batch, lr) not in by_epoch.index.droplevel("epoch"):
-                near.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
+            if (batch, lr) not in error.index.droplevel("epoch"):
+                ax.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
                 continue
-            c = by_epoch.loc[(batch, lr)]
-            for ax, shown in ((near, c.where(c["mean"] >= low)), (full, c)):  # top: only the epochs in its window
-                ax.plot(shown.index, shown["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
-                ax.fill_between(shown.index, shown["min"], shown["max"], color=f"C{i}", alpha=0.25, lw=0)
-        near.set(title=f"batch {batch}", ylim=(low, high))
-        full.set(xlabel="epoch", ylim=(floor, high))
-        full.axhspan(low, high, color="k", alpha=0.1, lw=0)  # the top's window
-        full.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    axes[0, 0].set_ylabel("validation accuracy (%)")
-    axes[1, 0].set_ylabel("whole range (%)")
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
+            c = error.loc[(batch, lr)]
+            ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
+            ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
+        ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    low, high = error["max"].max(), error["min"].min()
+    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 30, 40, 50, 70) if high * 0.9 <= t <= low * 1.1]
+    axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
+    axes[0].yaxis.set_minor_formatter(NullFormatter())
+    axes[0].set_ylabel("validation error (%, log scale)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
 
 
 def curves(inputs, out, params):
-    """The study's validation accuracy per epoch (draw_curves), from the points' files."""
+    """The study's validation error per epoch (draw_curves), from the points' files."""
     table = curves_of([read_json(f) for f in inputs.point_files])
-    with figure(out, params.style, ncols=table["batch_size"].nunique(), nrows=2, height=2.0, sharex=True,
-                sharey="row", gridspec_kw={"height_ratios": (3, 2)}, rect=(0, 0.05, 1, 1)) as (fig, axes):
+    with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.4, sharey=True,
+                rect=(0, 0.08, 1, 1)) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
