@@ -51,12 +51,12 @@ def test_a_different_seed_changes_the_split_but_not_the_courses_way(built, tmp_p
 # Leaves `edited` without claims.json (no later test needs it).
 def test_a_claim_that_no_longer_holds_fails_the_build_naming_it(edited, mirror):
     cfg = write_config(edited, "strict.yaml", lambda c: c["claims"].update(
-        ex1_max_lr_agrees={"text": "too strict", "value": "ex1.max_lr.relative_difference", "op": "<=", "bound": 1e-9}))
+        ex1_gd_reaches_closed_form={"text": "too strict", "value": "ex1.gd.final_distance", "op": "<=", "bound": 1e-30}))
     summary = edited / "results" / "ex1" / "summary.json"
     before = summary.read_bytes()
     proc = run_snakemake(edited, "results/report/claims.json", "--cores", "1", configfile=cfg, mirror=mirror,
                          check=False)
-    assert proc.returncode != 0 and "claim 'ex1_max_lr_agrees'" in proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "claim 'ex1_gd_reaches_closed_form'" in proc.stdout + proc.stderr
     assert summary.read_bytes() == before  # computed results are intact
     assert not (edited / "results" / "report" / "claims.json").exists()  # no stale pass marks survive
 

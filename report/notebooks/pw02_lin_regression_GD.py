@@ -4,7 +4,6 @@
 # - The given standardisation is a function, `standardise`.
 # - The GD loop is a function, `gradient_descent`, run {{ cfg.ex1.epochs }} epochs (not 100) to reach the closed form to float64 precision.
 # - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
-# - 1 e also finds the limit by experiment, bisecting the rate.
 # - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
 # {% endcall %}
 
@@ -174,23 +173,6 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
     passed = "" if above is None else f"; the cost passed {{ cfg.outcome.divergence_factor }} × its start at epoch {above}"
     print(f"lr = {factor} × 2/λmax: |1 − lr·λmax| = {abs(1 - factor * lr_max * eigenvalues.max().item()):.3g} per epoch;"
           f" distance to a* after 10 epochs {distances[10]:.3g}, after 100 {distances[100]:.3g}" + passed)
-# YOUR CODE (END)
-
-# %%
-# YOUR CODE (START)
-{{ code("gdlab.studies.cost_grows") }}
-
-
-{{ code("gdlab.studies.bisect_max_lr") }}
-
-
-# The same limit by experiment: double the rate until a short run ends above its starting cost, then bisect.
-lo, hi, probes = bisect_max_lr(
-    lambda lr: cost_grows(lambda a: gradient_cost(X, Y, a), lambda a: cost(X, Y, a).item(),
-                          torch.zeros(2, 1, dtype=torch.float64), lr, {{ cfg.ex1.max_lr.epochs }}),
-    {{ cfg.ex1.max_lr.lr_start }}, {{ cfg.ex1.max_lr.rtol }})
-print(f"bisection: the bracket [{lo:.5g}, {hi:.5g}] after {len(probes)} runs of {{ cfg.ex1.max_lr.epochs }} epochs;"
-      f" 2/λmax = {lr_max!r} lies", "inside it" if lo <= lr_max <= hi else "outside it")
 # YOUR CODE (END)
 
 # %% [markdown]

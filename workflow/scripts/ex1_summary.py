@@ -2,7 +2,7 @@
 
 import math
 
-from gdlab.facts import epochs_falling, error_factors, first_at_or_below, mirrored, outcome, position
+from gdlab.facts import epochs_falling, error_factors, first_at_or_below, mirrored, outcome
 from gdlab.facts import fastest as first_to_arrive
 from gdlab.io import read_json, setup_logging, write_json
 
@@ -85,10 +85,7 @@ write_json(snakemake.output.json, {
     "zigzag": zigzag, "has_zigzag": bool(zigzag),
     "mirrored": mirrored({r["lr"]: r["steep_factor"] for r in study}) if one_curvature else [],
     "not_reached": [r["lr"] for r in study if r["epochs_to_tol"] is None and r["outcome"] in ("converged", "still decreasing")],
-    "max_lr": {k: mx[k] for k in ("theory", "empirical", "bracket", "relative_difference", "probe_epochs")}
-    | {"probes": len(mx["probes"]), "showcase": [showcase(r) for r in mx["showcase"]],
-       # Does the bisection's bracket hold 2/λmax? (Its lower end can pass by rounding alone, just above it.)
-       "theory_at": position(mx["theory"], *mx["bracket"])},
+    "max_lr": {"theory": mx["theory"], "showcase": [showcase(r) for r in mx["showcase"]]},
     "scaling": [{"variant": s["variant"], "condition_number": s["curvature"]["condition_number"],
                  "max_lr": s["curvature"]["max_lr"], "lr": s["lr"], "contraction": s["contraction"],
                  "epochs_measured": s["epochs_measured"], "epochs_predicted": s["epochs_predicted"],
