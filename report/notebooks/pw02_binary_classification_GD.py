@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from matplotlib.ticker import MaxNLocator
 from scipy.stats import binomtest
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much
-plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
+plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 
 # %% [markdown]
 # {{ question("2a") }}
@@ -158,8 +159,9 @@ for lr in {{ cfg.ex2.lr_study }}:
 {{ code("gdlab.figures.ex2.draw_lr_study") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")  # the page's width
-draw_lr_study(ax, study, c_min, 2 / L, len(X))
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), width_ratios=(2, 1))
+draw_lr_study(fig, axes, study, c_min, 2 / L, len(X))
+fig.tight_layout(rect=(0, 0.2, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 
@@ -199,7 +201,6 @@ plt.show()
 # {{ beyond(2, "heading") }}
 
 # %%
-# YOUR CODE (START)
 {{ code("gdlab.spine.stratified_split") }}
 
 
@@ -218,13 +219,11 @@ print(f"{len(train)} patients for training, {len(test)} held out; accuracy: trai
 confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
 low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(confidence, method="wilson")
 print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
-# YOUR CODE (END)
 
 # %% [markdown]
 # {{ beyond(2, "Held out") }}
 
 # %%
-# YOUR CODE (START)
 {{ code("gdlab.spine.collinearity") }}
 
 
@@ -245,7 +244,6 @@ for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
 print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":",
       collinearity(df[kept].to_numpy(), kept, {{ cfg.ex2.additions.rank_rtol }})["rank"], "of", len(kept) + 1)
-# YOUR CODE (END)
 
 # %% [markdown]
 # {{ beyond(2, "A redundant feature") }}

@@ -8,16 +8,13 @@
 # {% endcall %}
 
 # %%
-import math
-from typing import Callable
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more
-plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
+plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 
 # %% [markdown]
 # ## The data (the course's given code)
@@ -117,6 +114,8 @@ draw_loss_curve(ax1, ax2, costs, distances, cost(X, Y, a_star).item(), {{ cfg.ex
 plt.show()
 tol = {{ cfg.ex1.tol }} * torch.linalg.vector_norm(a_star).item()  # "reached a*": ‖a − a*‖ ≤ tol
 print("a after {{ cfg.ex1.epochs }} epochs:", a.flatten().tolist())
+lam = torch.linalg.eigvalsh(X.T @ X / len(X))  # the Hessian's eigenvalues: the distance shrinks by |1 − lr·λ| per epoch
+print("|1 − lr·λ| per eigenvalue:", [round(abs(1 - {{ cfg.ex1.lr }} * v), 6) for v in lam.tolist()])
 print(f"distance to a*: after 10 epochs {distances[10]:.3e}, after 100 {distances[100]:.3e}, at the end {distances[-1]:.3e}")
 print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((t for t, d in enumerate(distances) if d <= tol), None))
 # YOUR CODE (END)
@@ -132,6 +131,7 @@ print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((
 c_star = cost(X, Y, a_star).item()
 runs = []
 lam_max = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item()
+print("the cost at a = 0:", cost(X, Y, torch.zeros(2, 1, dtype=torch.float64)).item())
 print(f"{'lr':>5} {'1 − lr·λmax':>12} {'final cost':>12} {'epochs to reach a*':>19} {'cost > {{ cfg.outcome.divergence_factor }} × start at epoch':>26}")
 for lr in {{ cfg.ex1.lr_study }}:
     _, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64), lr,
@@ -182,7 +182,6 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
 # {{ beyond(1, "heading") }}
 
 # %%
-# YOUR CODE (START)
 {{ code("gdlab.linreg.feature_variant") }}
 
 
@@ -205,7 +204,6 @@ for variant in {{ cfg.ex1.scaling.variants }}:
                               {{ cfg.ex1.tol }} * torch.linalg.vector_norm(av).item())
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
           f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>30} {theory:>9}")
-# YOUR CODE (END)
 
 # %% [markdown]
 # {{ beyond(1, "body") }}

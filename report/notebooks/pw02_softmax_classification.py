@@ -27,7 +27,7 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
-plt.style.use("{{ cfg.plot.style }}")  # the project's plot style
+plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 
 # %% [markdown]
 # {{ question("3a") }}

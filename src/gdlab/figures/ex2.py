@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..io import read_json
 from ..plotting import above_rounding, figure
@@ -18,32 +19,44 @@ def training(inputs, out, params):
         ax2.set(xscale="log", xlabel="epoch + 1", ylabel="accuracy", title="accuracy")
 
 
-def draw_lr_study(ax, runs, c_min, bound, n):
-    """The learning-rate study (runs: (lr, costs per epoch) pairs): the cost above the minimum c_min per epoch, both
-    axes logarithmic, so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
+def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
+    """The learning-rate study (runs: (lr, costs per epoch) pairs). Left: the cost above the minimum c_min per epoch,
+    both axes logarithmic, so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
     start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding). Above the
-    bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band."""
+    bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band.
+    Right: the cost itself over the ``last`` epochs of the runs above the bound, where a 2-cycle's two values show."""
+    ax, tail = axes
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
         epoch, step = np.arange(1, len(excess) + 1), 2 if lr > bound else 1
         for k in range(step):
             ax.loglog(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
                       ls="--" if step == 2 else "-")
-    ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start")
+        if lr > bound:
+            tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}")
+    ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
-    ax.legend(ncols=2, fontsize=8, title="dashed: η above 2/L, its even and odd epochs", title_fontsize=8)
+    tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)")
+    tail.set(xlabel="epoch", ylabel="cost", title=f"the last {last} epochs")
+    tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
+    # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles + tail.get_legend_handles_labels()[0], labels + tail.get_legend_handles_labels()[1],
+               loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
+               title="dashed: η above 2/L, its even and odd epochs apart (right: the runs above 2/L)")
 
 
 def lr_study(inputs, out, params):
     """Every rate of the study (draw_lr_study), against the L-BFGS minimum and the bound 2/L."""
     s = read_json(inputs.summary)
     runs = [(r["lr"], r["cost"]) for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
-    with figure(out, params.style, height=1.3) as (fig, ax):
-        draw_lr_study(ax, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
+    with figure(out, params.style, ncols=2, height=1.7, gridspec_kw={"width_ratios": (2, 1)},
+                rect=(0, 0.2, 1, 1)) as (fig, axes):
+        draw_lr_study(fig, axes, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
 
 
 def draw_lr_range(ax, probes, bound, epochs):
-    """The range test (probes of gdlab.studies.lr_range_test): the cost after ``epochs`` epochs against the rate,
+    """The range test (the probes of lr_range_test): the cost after ``epochs`` epochs against the rate,
     both axes logarithmic, circled where the cost fell at every epoch; dashed, the bound 2/L."""
     ok = [p for p in probes if p["finite"]]
     ax.loglog([p["lr"] for p in ok], [p["final_cost"] for p in ok], "o-", ms=3, label=f"cost after {epochs} epochs")
