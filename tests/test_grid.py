@@ -261,8 +261,10 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
     assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
     assert (f["trend_moves"], f["trend_steps"]) == (1, 1)
-    assert f["rate_step"] == pytest.approx(10)  # rates 0.001, 0.01, 0.1
-    assert grid_facts(SLOW[SLOW["lr"] != 0.01])["rate_step"] == pytest.approx(100)  # the widest gap
+    assert f["rate_steps"] == pytest.approx([10, 10])  # rates 0.001, 0.01, 0.1: evenly spaced
+    assert grid_facts(SLOW[SLOW["lr"] != 0.01])["rate_steps"] == pytest.approx([100, 100])
+    uneven = grid([(lr, 16, 0.9, 0.0, "trained") for lr in (0.1, 0.5, 2.0, 8.0)])
+    assert grid_facts(uneven)["rate_steps"] == pytest.approx([4, 5])  # 0.1 → 0.5 by 5, then by 4
     assert f["status_counts"] == {"trained": 6, "unstable": 0, "diverged": 0}
     assert json.loads(json.dumps(f)) == f  # plain Python values: the summary is JSON
 

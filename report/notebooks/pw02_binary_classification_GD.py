@@ -161,7 +161,7 @@ for lr in {{ cfg.ex2.lr_study }}:
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), width_ratios=(2, 1))
 draw_lr_study(fig, axes, study, c_min, 2 / L, len(X))
-fig.tight_layout(rect=(0, 0.2, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.15, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 
@@ -215,7 +215,7 @@ W_train, _ = gradient_descent(lambda W: gradient_cost(X_train, Y_train, W), torc
 held_out = accuracy(Y_test, predict(X_test, W_train))
 print(f"{len(train)} patients for training, {len(test)} held out; accuracy: training "
       f"{accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f} ({round((1 - held_out) * len(test))} mistakes);"
-      f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.4f}")
+      f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.1%}")
 confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
 low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(confidence, method="wilson")
 print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")

@@ -255,8 +255,9 @@ def grid_facts(points: pd.DataFrame) -> dict:
         # At how many of the steps from one batch size to the next the best rate changes (of how many steps).
         "trend_moves": sum(a["lr"] != b["lr"] for a, b in zip(per_batch, per_batch[1:])),
         "trend_steps": len(per_batch) - 1,
-        # The factor between neighbouring rates of the grid (the largest, if they are not evenly spaced).
-        "rate_step": max(b / a for a, b in zip(lrs, lrs[1:])) if len(lrs) > 1 else 1.0,
+        # The smallest and the largest factor between neighbouring rates of the grid.
+        "rate_steps": [min(b / a for a, b in zip(lrs, lrs[1:])), max(b / a for a, b in zip(lrs, lrs[1:]))]
+        if len(lrs) > 1 else [1.0, 1.0],
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
         # and how many runs did.

@@ -36,7 +36,7 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
             tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
-    tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)")
+    tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)", zorder=3)  # over the dots that reach it
     tail.set(xlabel="epoch", ylabel="cost", title=f"the last {last} epochs")
     tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
@@ -51,7 +51,7 @@ def lr_study(inputs, out, params):
     s = read_json(inputs.summary)
     runs = [(r["lr"], r["cost"]) for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
     with figure(out, params.style, ncols=2, height=1.7, gridspec_kw={"width_ratios": (2, 1)},
-                rect=(0, 0.2, 1, 1)) as (fig, axes):
+                rect=(0, 0.15, 1, 1)) as (fig, axes):
         draw_lr_study(fig, axes, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
 
 
