@@ -104,8 +104,9 @@ for noise in {{ cfg.ex4.overfit.label_noise }}:
 {{ code("gdlab.figures.review.draw_overfit") }}
 
 
-fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.15 * {{ cfg.plot.height_in }}))
 draw_overfit(*axes, list(runs.values()))
+fig.tight_layout(rect=(0, 0.1, 1, 1))  # room for the legend below
 plt.show()
 
 # %% [markdown]

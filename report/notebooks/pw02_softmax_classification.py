@@ -318,7 +318,7 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
-fig.tight_layout(rect=(0, 0.08, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.06, 1, 1))  # room for the legend below
 plt.show()
 
 {{ code("gdlab.grid.jumps") }}

@@ -79,7 +79,7 @@ def draw_curves(fig, axes, curves, points):
         ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     low, high = error["max"].max(), error["min"].min()
-    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 30, 40, 50, 70) if high * 0.9 <= t <= low * 1.1]
+    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if high * 0.9 <= t <= low * 1.1]
     axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
     axes[0].yaxis.set_minor_formatter(NullFormatter())
     axes[0].set_ylabel("validation error (%, log scale)")
@@ -90,7 +90,7 @@ def curves(inputs, out, params):
     """The study's validation error per epoch (draw_curves), from the points' files."""
     table = curves_of([read_json(f) for f in inputs.point_files])
     with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.4, sharey=True,
-                rect=(0, 0.08, 1, 1)) as (fig, axes):
+                rect=(0, 0.06, 1, 1)) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 

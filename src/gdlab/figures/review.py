@@ -25,7 +25,8 @@ def draw_overfit(ax1, ax2, runs):
             ax.plot(epochs[low], y[low], "o", color=f"C{k}", ms=5)
     for ax, what in ((ax1, "test cost (cross-entropy)"), (ax2, "test error (%)")):
         ax.set(xlabel=f"epoch (from {start})", ylabel=what)
-    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2)  # below the panel: it covers no curve
+    # Below both panels, centred (inside, it would cover a curve); the figure leaves the bottom for it.
+    ax1.figure.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncols=2)
 
 
 def overfit(inputs, out, params):
@@ -33,7 +34,7 @@ def overfit(inputs, out, params):
     labels and with a share of them replaced by random ones; dots mark each curve's lowest point."""
     # The first seed's run of each share: the one the answer describes and the notebook draws.
     runs = sorted((read_json(p)["runs"][0] for p in inputs.overfit), key=lambda r: r["label_noise"])
-    with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
+    with figure(out, params.style, ncols=2, height=1.15, rect=(0, 0.1, 1, 1)) as (fig, (ax1, ax2)):
         draw_overfit(ax1, ax2, runs)
 
 
