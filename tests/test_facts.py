@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from gdlab.facts import (
-    error_factors, fastest, mirrored, position, range_test_facts, within_one_step,
+    error_factors, fastest, grid_steps, mirrored, position, range_test_facts, within_one_step,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, status,
     strictly_increasing, tail, time_verdict,
 )
@@ -290,3 +290,9 @@ def test_position_against_an_interval_each_way():
     assert position(1.9999999999999996, 2.0, 2.01) == "below"
     assert position(2.0, 2.0, 2.01) == position(2.005, 2.0, 2.01) == position(2.01, 2.0, 2.01) == "inside"
     assert position(2.02, 2.0, 2.01) == "above"
+
+
+def test_grid_steps_smallest_and_largest_neighbour_factor():
+    assert grid_steps([0.1, 0.5, 2.0, 8.0, 32.0]) == pytest.approx((4, 5))
+    assert grid_steps([32.0, 0.1, 0.5]) == pytest.approx((5, 64))  # sorted first
+    assert grid_steps([3.0]) == (1.0, 1.0)

@@ -178,10 +178,10 @@ probes = lr_range_test(lambda W: gradient_cost(X, Y, W), lambda W: cost(X, Y, W)
 rising = [p["lr"] for p in probes if not (p["finite"] and p["monotone"])]
 print("largest rate whose cost fell at every epoch:", max(p["lr"] for p in probes if p["finite"] and p["monotone"]))
 print("first rate whose cost rose in some epoch:", rising[0] if rising else None)
-print("lowest cost after {{ cfg.ex2.range_test.epochs }} epochs at lr =", min(probes, key=lambda p: p["final_cost"])["lr"])
+pick = min(probes, key=lambda p: p["final_cost"])["lr"]
+print("lowest cost after {{ cfg.ex2.range_test.epochs }} epochs at lr =", pick)
 print(f"at lr = {probes[-1]['lr']:g} the cost ends at {probes[-1]['final_cost'] / cost(X, Y, W0).item():.2g} × its start")
 # The pick run as long as the study's runs: does it reach the minimum, and how fast?
-pick = min(probes, key=lambda p: p["final_cost"])["lr"]
 _, history = gradient_descent(lambda W: gradient_cost(X, Y, W), W0, pick, {{ cfg.ex2.epochs }}, track)
 reached = next((t for t, (c, _) in enumerate(history) if c - c_min <= near), "not reached")
 print(f"the pick, lr = {pick:.4g}, over {{ cfg.ex2.epochs }} epochs: epochs to the minimum {reached}, last cost {history[-1][0]:.10g}")

@@ -16,7 +16,6 @@ draw the figures. numpy and sympy only: jobs that import this module stay light 
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Sequence
 
 import numpy as np

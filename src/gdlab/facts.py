@@ -97,12 +97,17 @@ def position(value: float, low: float, high: float) -> str:
     return "below" if value < low else "above" if value > high else "inside"
 
 
+def grid_steps(values: list[float]) -> tuple[float, float]:
+    """The smallest and the largest factor between neighbours of a grid of positive values (1, 1 for one value)."""
+    grid = sorted(values)
+    ratios = [b / a for a, b in zip(grid, grid[1:])] or [1.0]
+    return min(ratios), max(ratios)
+
+
 def within_one_step(lr: float, other: float, lrs: list[float]) -> bool:
     """Whether two rates lie no further apart (by ratio) than the widest step between neighbours of the grid ``lrs``:
     what a test on that grid cannot tell apart."""
-    grid = sorted(lrs)
-    step = max(b / a for a, b in zip(grid, grid[1:]))
-    return max(lr, other) / min(lr, other) <= step * (1 + 1e-12)
+    return max(lr, other) / min(lr, other) <= grid_steps(lrs)[1] * (1 + 1e-12)
 
 
 def epochs_falling(values: list[float]) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .facts import STATUSES
+from .facts import STATUSES, grid_steps
 
 POINT = ["lr", "batch_size"]
 
@@ -65,9 +65,12 @@ def table_cells(points: pd.DataFrame) -> pd.DataFrame:
     """The study's table: per learning rate (rows, "2" not "2.0") and batch size (columns) the mean validation
     accuracy over the seeds and, in brackets, the smallest and the largest seed, in % with two decimals; where a seed
     ended unstable or diverged, no mean (of a failed and a trained run it means nothing), only the range, marked *."""
-    cells = points.assign(text=[f"— ({100 * lo:.2f}–{100 * hi:.2f})*" if bad else f"{100 * v:.2f} ({100 * lo:.2f}–{100 * hi:.2f})"
-                                for v, lo, hi, bad in zip(points["val_accuracy"], points["val_accuracy_min"],
-                                                          points["val_accuracy_max"], points["seeds_unstable"] > 0)])
+    def cell(mean, low, high, failed):
+        spread = f"({100 * low:.2f}–{100 * high:.2f})"
+        return f"— {spread}*" if failed else f"{100 * mean:.2f} {spread}"
+
+    cells = points.assign(text=[cell(*r) for r in zip(points["val_accuracy"], points["val_accuracy_min"],
+                                                      points["val_accuracy_max"], points["seeds_unstable"] > 0)])
     table = cells.pivot(index="lr", columns="batch_size", values="text")
     table.index = [f"{lr:g}" for lr in table.index]
     return table.rename_axis("lr")
@@ -256,8 +259,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "trend_moves": sum(a["lr"] != b["lr"] for a, b in zip(per_batch, per_batch[1:])),
         "trend_steps": len(per_batch) - 1,
         # The smallest and the largest factor between neighbouring rates of the grid.
-        "rate_steps": [min(b / a for a, b in zip(lrs, lrs[1:])), max(b / a for a, b in zip(lrs, lrs[1:]))]
-        if len(lrs) > 1 else [1.0, 1.0],
+        "rate_steps": [float(s) for s in grid_steps(lrs)],
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
         # and how many runs did.

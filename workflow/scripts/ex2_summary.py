@@ -60,13 +60,13 @@ write_json(snakemake.output.json, {
     "more_accurate_than_minimum": [r["lr"] for r in study if r["accuracy"] > main["accuracy"]],
     # The rate to recommend: the converged run of the study that reached the minimum in the fewest epochs.
     "fastest": quickest,
-    # Does the range test's pick (the lowest cost after its short runs) point at the fastest rate of the study, within
-    # one step of the test's grid?
     # The range test's pick run to the end: its outcome, and the epochs it took to the minimum against the study's
     # fastest rate.
     "pick": pick | {"faster_than_study": quickest is not None and pick["epochs_to_minimum"] is not None
                     and pick["epochs_to_minimum"] < quickest["epochs_to_minimum"]},
     "range_best_above_bound": range_test["best_lr"] is not None and range_test["best_lr"] > bound,
+    # Does the range test's pick (the lowest cost after its short runs) point at the fastest rate of the study, within
+    # one step of the test's grid?
     "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
         quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),
     "period_two": [r for r in study if r["period_two"]],

@@ -44,6 +44,7 @@ X, y = mnist["X_train"], mnist["y_train"]
 overall = X.mean(axis=0, dtype=np.float64)
 corr = [float(np.corrcoef(w["W"][k], X[y == k].mean(axis=0, dtype=np.float64) - overall)[0, 1]) for k in range(10)]
 facts = grid_facts(points)
+table = table_cells(points)  # the notebook's table of the study, cell for cell
 fav_runs = runs[(runs["lr"] == fav["lr"]) & (runs["batch_size"] == fav["batch_size"])]
 first = fav_runs[fav_runs["seed"] == seed].iloc[0]
 # Trained until more epochs no longer help: each budget's seeds, and the one the favourite keeps.
@@ -85,8 +86,8 @@ write_json(snakemake.output.json, {
         "smallest_batch": hand_times[0][0], "largest_batch": hand_times[-1][0]},
     "grid": [row(r) for _, r in points.iterrows()],
     # The notebook's table of the study, cell for cell, for the sheet's table.
-    "table": {"batch_sizes": [int(c) for c in table_cells(points).columns],
-              "rows": [{"lr": lr, "cells": list(r)} for lr, r in table_cells(points).iterrows()]},
+    "table": {"batch_sizes": [int(c) for c in table.columns],
+              "rows": [{"lr": lr, "cells": list(r)} for lr, r in table.iterrows()]},
     "grid_facts": facts,
     "jumps": jumps(curves_of([read_json(f) for f in snakemake.input.point_files]), points, p.val_size),
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,

@@ -40,9 +40,8 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     tail.set(xlabel="epoch", ylabel="cost", title=f"the last {last} epochs")
     tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles + tail.get_legend_handles_labels()[0], labels + tail.get_legend_handles_labels()[1],
-               loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
+    (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
+    fig.legend(handles + tail_handles, labels + tail_labels, loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
                title="dashed: η above 2/L, its even and odd epochs apart (right: the runs above 2/L)")
 
 

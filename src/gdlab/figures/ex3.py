@@ -78,8 +78,8 @@ def draw_curves(fig, axes, curves, points):
             ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
         ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    low, high = error["max"].max(), error["min"].min()
-    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if high * 0.9 <= t <= low * 1.1]
+    smallest, largest = error["min"].min(), error["max"].max()
+    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if smallest * 0.9 <= t <= largest * 1.1]
     axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
     axes[0].yaxis.set_minor_formatter(NullFormatter())
     axes[0].set_ylabel("validation error (%, log scale)")
