@@ -82,5 +82,6 @@ def weights(inputs, out, params):
         # Red positive, blue negative: the colours of the MNIST weights of Exercise 3.
         ax.barh([r["feature"] for r in ranking][::-1], [r["weight"] for r in ranking][::-1],
                 color=["C0" if r["weight"] < 0 else "C3" for r in ranking][::-1])
-        ax.set(xlabel=f"weight (change in log-odds of {s['data']['positive_class']} per standard deviation)")
+        # Two lines: on one, the label runs past the figure's right edge.
+        ax.set(xlabel=f"weight: the change in log-odds of {s['data']['positive_class']}\nper standard deviation of the feature")
         ax.tick_params(axis="y", labelsize=9)
