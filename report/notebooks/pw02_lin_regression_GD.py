@@ -188,11 +188,8 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
 {{ code("gdlab.linreg.epochs_to_reach") }}
 
 
-{{ code("gdlab.linreg.predicted_epochs") }}
-
-
 area = df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float)
-print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a* (measured)':>30} {'(theory)':>9}")
+print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a*':>19}")
 for variant in {{ cfg.ex1.scaling.variants }}:
     Xv, Yv = design(feature_variant(area, variant), y)
     av = normal_equations(Xv, Yv)
@@ -200,10 +197,8 @@ for variant in {{ cfg.ex1.scaling.variants }}:
     lr = 2 / (lam.min() + lam.max()).item()  # the fastest fixed rate on a quadratic
     epochs = epochs_to_reach(lambda a: gradient_cost(Xv, Yv, a), av, lr, {{ cfg.ex1.tol }},
                              max_epochs={{ cfg.ex1.scaling.max_epochs }})
-    theory = predicted_epochs(np.linalg.eigh((Xv.T @ Xv / len(Xv)).numpy()), -av.numpy(), lr,
-                              {{ cfg.ex1.tol }} * torch.linalg.vector_norm(av).item())
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
-          f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>30} {theory:>9}")
+          f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>19}")
 
 # %% [markdown]
 # {{ beyond(1, "body") }}

@@ -6,16 +6,14 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights.
-# - 3 h adds more epochs for the favourite, a float64 rerun, scikit-learn's `LogisticRegression` and the weights.
+# - 3 h trains the favourite with more epochs, to see whether they help.
 # - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
 # %%
 import math
-import warnings
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -375,35 +373,6 @@ print(f"its {{ (100 * cfg.ex3.favourite.confidence) | round | int }} % Wilson in
 print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
 print(f"means over the seeds: validation accuracy {100 * sum(r[3]['val_accuracy'] for r in kept['runs']) / len(seeds):.2f} %, "
       f"test accuracy {100 * sum(r[3]['test_accuracy'] for r in kept['runs']) / len(seeds):.2f} %")
-# Does the result depend on rounding? The study's run of the first seed again, in float64.
-float32 = runs[lr, nbatch, seeds[0]][3]
-float64 = run_setting(*(t.double() if t.is_floating_point() else t for t in parts), lr, nbatch, seeds[0],  # copies freed after
-                      epochs={{ cfg.ex3.grid.epochs }}, **settings)[3]
-print(f"seed {seeds[0]}, {{ cfg.ex3.grid.epochs }} epochs, in float64: validation accuracy {float64['val_accuracy']:.4f} (float32: {float32['val_accuracy']:.4f})")
-{{ code("gdlab.softmax.library_model") }}
-
-
-library = library_model(X_train[train_idx].reshape(-1, 784).numpy(), Y_train[train_idx].numpy(), {{ cfg.ex3.library.max_iter }})
-print(f"scikit-learn's LogisticRegression on the same {len(train_idx)} training images: test accuracy "
-      f"{(library.predict(X_test.reshape(-1, 784).numpy()) == Y_test.numpy()).mean():.4f} after {library.n_iter_.max()} "
-      f"iterations (at most {{ cfg.ex3.library.max_iter }})")
-{{ code("gdlab.figures.ex3.draw_weights") }}
-
-
-fig, axes = plt.subplots(2, 5, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}))  # the page's width
-fig.subplots_adjust(left=0.02, right=0.84, bottom=0.02, top=0.92)  # room for the colour bar
-draw_weights(fig, axes, W, {{ cfg.ex3.weights_quantile }})
-plt.show()
-# YOUR CODE (END)
-
-# %%
-# YOUR CODE (START)
-# Each digit's weights against that digit's mean image minus the mean of all training images.
-X_flat = X_train.reshape(-1, 784)
-mean_image = X_flat.mean(dim=0, dtype=torch.float64)
-templates = [torch.corrcoef(torch.stack([W[k].double(), X_flat[Y_train == k].mean(dim=0, dtype=torch.float64) - mean_image]))[0, 1].item()
-             for k in range(10)]
-print("correlation of each digit's weights with its mean image minus the mean image:", [round(c, 2) for c in templates])
 # YOUR CODE (END)
 
 # %% [markdown]
