@@ -129,7 +129,7 @@ def test_render_fills_only_the_cells_of_its_type(setup):
     assert nb.cells[0].source == "# Demo, seed 3\n\n**1 a)** *What is the cost?*"
     # The figure is drawn by a code cell, not shown in the text; its references are resolved once every cell is
     # rendered: the same part's plot is above, another part's is named, another exercise's is in the maths PDF.
-    assert nb.cells[3].source == "The cost is 0.123; see (the plot above)."
+    assert nb.cells[3].source == "The cost is 0.123; see (the plot below)."
     assert nb.cells[4].source == ("## 1 b) Compared\n\n> **1 b)** *Compare.*\n\n"
                                   "Unlike (the plot of part 1 a) and (the plot of part 2 a in the maths PDF).")
     assert nb.cells[2].source.startswith("print(open(")  # the code cells were not touched again

@@ -365,7 +365,7 @@ def test_notebook_figrefs_are_words_resolved_once_every_cell_is_rendered(report)
     assert ref("ex1_curve", "1 a)") in cells[0]  # before the figure's cell: left for resolve()
     a, b, c = (r.resolve(cell) for cell in cells)
     assert a.endswith("See (the plot of part 1 b).")  # placed in this notebook, by another part
-    assert b == "**1 b)** *Draw it.*\n\nThe curve falls (the plot above)."  # placed by the same part: its code cell
+    assert b == "**1 b)** *Draw it.*\n\nThe curve falls (the plot below)."  # placed by the same part: its code cell
     # Exercise 2 is not in this notebook, and has no notebook of its own.
     assert c.endswith("Compare (the plot of part 2 a in the maths PDF).")
     assert "ex2_plot" not in r.placed  # finding the figure's home did not place it here

@@ -2,8 +2,7 @@
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
 # - The `Dataset_spine.csv` handed in names its columns; the loading cell renames Kaggle's `Col1`…`Col12` alike.
 # - `cost` uses `logsigmoid`: finite where $\sigma$ rounds to 0 or 1.
-# - `design` builds the course's `X` and `Y` in one function, as float64 tensors (as in Exercise 1).
-# - `standardise` can take the training patients' statistics, to scale held-out patients alike.
+# - `design` builds the course's `X` and `Y` as float64 tensors; its `standardise` can take the training patients' statistics.
 # - 2 d checks GD against scipy's L-BFGS-B minimum; 2 e adds a range test ({{ cfg.ex2.range_test.epochs }}-epoch runs at log-spaced rates).
 # - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
 # {% endcall %}
@@ -26,6 +25,9 @@ plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 # %% [markdown]
 # {{ question("2a") }}
 
+# %% [markdown]
+# {{ answer("2a") }}
+
 # %%
 df = pd.read_csv("Dataset_spine.csv")
 # Kaggle's copy names the features Col1..Col12 and has a 14th column of notes (pandas: "Unnamed: 13"), which the
@@ -38,10 +40,10 @@ print(df["{{ cfg.ex2.label }}"].value_counts().to_string())
 df.head()
 
 # %% [markdown]
-# {{ answer("2a") }}
+# {{ question("2b") }}
 
 # %% [markdown]
-# {{ question("2b") }}
+# {{ answer("2b") }}
 
 # %%
 {{ code("gdlab.logreg.standardise") }}
@@ -60,10 +62,10 @@ print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("2b") }}
+# {{ question("2c") }}
 
 # %% [markdown]
-# {{ question("2c") }}
+# {{ answer("2c") }}
 
 # %%
 # YOUR CODE (START)
@@ -95,10 +97,10 @@ print("largest difference, gradient_cost vs autograd:", (gradient_cost(X, Y, W.d
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("2c") }}
+# {{ question("2d") }}
 
 # %% [markdown]
-# {{ question("2d") }}
+# {{ answer("2d") }}
 
 # %%
 # YOUR CODE (START)
@@ -132,10 +134,10 @@ print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("2d") }}
+# {{ question("2e") }}
 
 # %% [markdown]
-# {{ question("2e") }}
+# {{ answer("2e") }}
 
 # %%
 # YOUR CODE (START)
@@ -195,10 +197,10 @@ plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("2e") }}
+# {{ beyond(2, "heading") }}
 
 # %% [markdown]
-# {{ beyond(2, "heading") }}
+# {{ beyond(2, "Held out") }}
 
 # %%
 {{ code("gdlab.spine.stratified_split") }}
@@ -221,7 +223,7 @@ low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(conf
 print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
 
 # %% [markdown]
-# {{ beyond(2, "Held out") }}
+# {{ beyond(2, "A redundant feature") }}
 
 # %%
 {{ code("gdlab.spine.collinearity") }}
@@ -244,6 +246,3 @@ for name, v in (("flat", null_direction(X)), ("steep", torch.linalg.svd(X, full_
 kept = [f for f in features if f not in {{ cfg.ex2.additions.drop_features }}]
 print("rank of the design without", {{ cfg.ex2.additions.drop_features }}, ":",
       collinearity(df[kept].to_numpy(), kept, {{ cfg.ex2.additions.rank_rtol }})["rank"], "of", len(kept) + 1)
-
-# %% [markdown]
-# {{ beyond(2, "A redundant feature") }}

@@ -168,6 +168,9 @@ plt.show()
 # %% [markdown]
 # {{ question("6d") }}
 
+# %% [markdown]
+# {{ answer("6d") }}
+
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.calculus.sigmoid") }}
@@ -200,9 +203,6 @@ with warnings.catch_warnings():
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_sigmoid(ax)
 plt.show()
-
-# %% [markdown]
-# {{ answer("6d") }}
 
 # %% [markdown]
 # ## Exercise 6 f: gradient descent on $c_1(x) = (\sigma(x) - 1)^2$

@@ -3,7 +3,6 @@
 # - The data, `X`, `Y` and the weights are float64 tensors, so that GD and the closed form agree to the last digits.
 # - The given standardisation is a function, `standardise`.
 # - The GD loop is a function, `gradient_descent`, run {{ cfg.ex1.epochs }} epochs (not 100) to reach the closed form to float64 precision.
-# - The learning-rate study plots $C(a) - C(a^*)$ on a log scale.
 # - Added beyond the questions: the same regression with `{{ cfg.ex1.feature }}` unscaled, only centred or only scaled.
 # {% endcall %}
 
@@ -43,6 +42,9 @@ plt.show()
 #
 # Model ŷ = α + βx, design X = [1, x], a = (α, β)ᵀ, cost C(a) = 1/(2N) Σ (y − ŷ)²: its minimum solves XᵀX a = XᵀY.
 
+# %% [markdown]
+# {{ answer("1a") }}
+
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.linreg.design") }}
@@ -64,9 +66,6 @@ print("numpy.linalg.lstsq   =", a_np.flatten().tolist())
 print("largest difference to the closed form:", max((torch.linalg.lstsq(X, Y).solution - a_star).abs().max().item(),
                                                     np.abs(a_np - a_star.numpy()).max()))
 # YOUR CODE (END)
-
-# %% [markdown]
-# {{ answer("1a") }}
 
 # %% [markdown]
 # {{ question("1b") }}
@@ -92,6 +91,9 @@ print("largest difference to autograd:", (gradient_cost(X, Y, a.detach()) - a.gr
 
 # %% [markdown]
 # {{ question("1c") }}
+
+# %% [markdown]
+# {{ answer("1c") }}
 
 # %%
 # YOUR CODE (START)
@@ -121,10 +123,10 @@ print("first epoch with ‖a − a*‖ ≤ {{ cfg.ex1.tol }}·‖a*‖:", next((
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("1c") }}
+# {{ question("1d") }}
 
 # %% [markdown]
-# {{ question("1d") }}
+# {{ answer("1d") }}
 
 # %%
 # YOUR CODE (START)
@@ -154,10 +156,10 @@ plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("1d") }}
+# {{ question("1e") }}
 
 # %% [markdown]
-# {{ question("1e") }}
+# {{ answer("1e") }}
 
 # %%
 # YOUR CODE (START)
@@ -176,10 +178,9 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("1e") }}
-
-# %% [markdown]
 # {{ beyond(1, "heading") }}
+#
+# {{ beyond(1, "body") }}
 
 # %%
 {{ code("gdlab.linreg.feature_variant") }}
@@ -199,6 +200,3 @@ for variant in {{ cfg.ex1.scaling.variants }}:
                              max_epochs={{ cfg.ex1.scaling.max_epochs }})
     print(f"{variant:>13} {(lam.max() / lam.min()).item():>17.5g} {2 / lam.max().item():>10.4g} "
           f"{'more than {{ cfg.ex1.scaling.max_epochs }}' if epochs is None else epochs:>19}")
-
-# %% [markdown]
-# {{ beyond(1, "body") }}

@@ -1,7 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
 # - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same numbers.
-# - The samples of 3 a are a seeded grid of 24 digits, and the `DataLoader` is seeded: a rerun shows the same digits.
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
@@ -30,6 +29,9 @@ plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 # %% [markdown]
 # {{ question("3a") }}
 
+# %% [markdown]
+# {{ answer("3a") }}
+
 # %%
 training_data = datasets.MNIST(root="data", train=True, download=True, transform=ToTensor())
 test_data = datasets.MNIST(root="data", train=False, download=True, transform=ToTensor())
@@ -57,10 +59,10 @@ print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels 
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3a") }}
+# {{ question("3b") }}
 
 # %% [markdown]
-# {{ question("3b") }}
+# {{ answer("3b") }}
 
 # %%
 # YOUR CODE (START)
@@ -125,10 +127,10 @@ print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3b") }}
+# {{ question("3c") }}
 
 # %% [markdown]
-# {{ question("3c") }}
+# {{ answer("3c") }}
 
 # %%
 # YOUR CODE (START)
@@ -143,10 +145,10 @@ print("steps per epoch at batch {{ cfg.ex3.reference.nbatch }}:", math.ceil(len(
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3c") }}
+# {{ question("3d") }}
 
 # %% [markdown]
-# {{ question("3d") }}
+# {{ answer("3d") }}
 
 # %%
 # YOUR CODE (START)
@@ -188,10 +190,10 @@ plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3d") }}
+# {{ question("3e") }}
 
 # %% [markdown]
-# {{ question("3e") }}
+# {{ answer("3e") }}
 
 # %%
 # YOUR CODE (START)
@@ -209,10 +211,10 @@ print(model)
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3e") }}
+# {{ question("3f") }}
 
 # %% [markdown]
-# {{ question("3f") }}
+# {{ answer("3f") }}
 
 # %%
 # YOUR CODE (START)
@@ -226,12 +228,12 @@ print("largest difference of the training cost, hand vs nn.Module:",  # its curv
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3f") }}
-
-# %% [markdown]
 # {{ question("3g") }}
 #
 # Every point is trained here, once per seed ({{ ex3.n_runs }} runs), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. {{ {"linear": "Each run's rate falls linearly to 0 over its " ~ cfg.ex3.grid.epochs ~ " epochs, so that mini-batch noise does not keep the model from settling.", "constant": "Each run trains " ~ cfg.ex3.grid.epochs ~ " epochs at its constant rate."}[cfg.ex3.grid.schedule] }}
+
+# %% [markdown]
+# {{ answer("3g") }}
 
 # %%
 # YOUR CODE (START)
@@ -334,10 +336,10 @@ print(f"in the last {falls['last_epochs']} epochs{% if cfg.ex3.grid.schedule == 
 # YOUR CODE (END)
 
 # %% [markdown]
-# {{ answer("3g") }}
+# {{ question("3h") }}
 
 # %% [markdown]
-# {{ question("3h") }}
+# {{ answer("3h") }}
 
 # %%
 # YOUR CODE (START)
@@ -374,6 +376,3 @@ print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test
 print(f"means over the seeds: validation accuracy {100 * sum(r[3]['val_accuracy'] for r in kept['runs']) / len(seeds):.2f} %, "
       f"test accuracy {100 * sum(r[3]['test_accuracy'] for r in kept['runs']) / len(seeds):.2f} %")
 # YOUR CODE (END)
-
-# %% [markdown]
-# {{ answer("3h") }}

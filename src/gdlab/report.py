@@ -312,8 +312,8 @@ class Renderer:
             if key in self.placed:
                 if self.target == "sheet":
                     return f"([@fig-{key.replace('_', '-')}])"
-                if self.placed[key] == part:  # a notebook draws a part's plot in the code cell above its answer
-                    return "(the plot above)"
+                if self.placed[key] == part:  # a notebook draws a part's plot in the code cell below its answer
+                    return "(the plot below)"
                 return f"(the plot of part {self.placed[key].rstrip(')')})"
             home = self._figure_homes().get(key)
             if home is None:

@@ -37,12 +37,12 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
     tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)", zorder=3)  # over the dots that reach it
-    tail.set(xlabel="epoch", ylabel="cost", title=f"the last {last} epochs")
+    tail.set(xlabel="epoch", ylabel="cost", title=f"η > 2/L: the last {last} epochs")
     tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
     (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
     fig.legend(handles + tail_handles, labels + tail_labels, loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
-               title="dashed: η above 2/L, its even and odd epochs apart (right: the runs above 2/L)")
+               title="dashed: η > 2/L, its even and odd epochs drawn apart")
 
 
 def lr_study(inputs, out, params):
