@@ -223,8 +223,10 @@ with torch.no_grad():  # the hand model's start, so that the two runs can be com
     model.linear.bias.copy_(b0[0])
 module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }},
                     evaluate(*module_params(model))), "nn.Module")
-print("largest difference of the training cost, hand vs nn.Module:",  # its curves would lie on 3 d's blue ones
-      max(abs(p - q) for p, q in zip(course[0], module[0])))
+print("largest difference of the training cost, hand vs nn.Module:", max(abs(p - q) for p, q in zip(course[0], module[0])))
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
+draw_runs(fig, axes, [("by hand", course, "C0"), ("nn.Module", module, "C3", "x")])  # crosses over the hand run's line
+plt.show()
 # YOUR CODE (END)
 
 # %% [markdown]

@@ -29,16 +29,20 @@ def samples(inputs, out, params):
 
 
 def draw_runs(fig, axes, runs):
-    """Runs of the course's test (3 d), each (label, curves, colour) with curves the training cost, training
-    accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale (left) and the accuracy
-    (right), the training images solid and the test images dashed."""
+    """Runs of the course's test (3 d, 3 f), each (label, curves, colour[, marker]) with curves the training cost,
+    training accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale (left) and the
+    accuracy (right), the training images solid and the test images dashed. A run given a marker is drawn as that
+    marker alone, over the lines of the others: a run that coincides with another still shows."""
     ax1, ax2 = axes
-    for label, (train_cost, train_acc, test_cost, test_acc), color in runs:
-        style = {"color": color, "marker": "o", "ms": 3}
-        ax1.semilogy(train_cost, label=f"{label}, training", **style)
-        ax1.semilogy(test_cost, ls="--", label=f"{label}, test", **style)
-        ax2.plot([100 * a for a in train_acc], **style)
-        ax2.plot([100 * a for a in test_acc], ls="--", **style)
+    for label, (train_cost, train_acc, test_cost, test_acc), color, *marker in runs:
+        train = {"color": color, "marker": "o", "ms": 3}
+        test = {**train, "ls": "--"}
+        if marker:
+            train = test = {"color": color, "marker": marker[0], "ms": 6, "ls": "none"}
+        ax1.semilogy(train_cost, label=f"{label}, training", **train)
+        ax1.semilogy(test_cost, label=f"{label}, test", **test)
+        ax2.plot([100 * a for a in train_acc], **train)
+        ax2.plot([100 * a for a in test_acc], **test)
     ax1.set(xlabel="epoch", ylabel="cost (log scale)")
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
     for ax in axes:
