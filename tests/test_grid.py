@@ -261,6 +261,7 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
     assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
     assert (f["trend_moves"], f["trend_steps"]) == (1, 1)
+    assert f["pick_lead"] == pytest.approx([0.01, 0.06])  # 0.91 over 0.90 at batch 16, 0.92 over 0.86 at 256
     assert f["rate_steps"] == pytest.approx([10, 10])  # rates 0.001, 0.01, 0.1: evenly spaced
     assert grid_facts(SLOW[SLOW["lr"] != 0.01])["rate_steps"] == pytest.approx([100, 100])
     uneven = grid([(lr, 16, 0.9, 0.0, "trained") for lr in (0.1, 0.5, 2.0, 8.0)])
@@ -276,6 +277,9 @@ def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():
     assert f["worst_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.1), (64, 0.01), (256, 0.01)]
     assert f["trend"] == "shrinks" and (f["trend_moves"], f["trend_steps"]) == (1, 2)  # it changes once, then stays
+    # 0.92 over 0.90 at batch 16, 0.903 over 0.895 at 64; at 256 one rate trained without a failed seed: no lead
+    assert f["pick_lead"] == pytest.approx([0.008, 0.02])
+    assert grid_facts(FAST[FAST["batch_size"] == 256])["pick_lead"] is None
     assert f["status_counts"] == {"trained": 5, "unstable": 2, "diverged": 2}
     assert sum(f["status_counts"].values()) == f["n_points"] == 9 and list(f["status_counts"]) == list(STATUSES)
     json.dumps(f)

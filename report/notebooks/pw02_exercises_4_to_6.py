@@ -1,7 +1,7 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{{ header(6, "MNIST, `lausanne-appart.csv` and the notebooks of Exercises 1 and 3", title="Exercises 4–6: the runs behind the maths") }}
 #
-# Every run that `pw02_maths.pdf` quotes, and 6 d, which the practical asks for in a notebook.
+# The runs of 4 e, 4 f, Exercise 5 and 6 f that `pw02_maths.pdf` quotes (its other numbers come from the notebooks of Exercises 1–3), and 6 d, which the practical asks for in a notebook.
 
 # %%
 import ast

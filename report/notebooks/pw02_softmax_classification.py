@@ -225,7 +225,7 @@ module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {
                     evaluate(*module_params(model))), "nn.Module")
 print("largest difference of the training cost, hand vs nn.Module:", max(abs(p - q) for p, q in zip(course[0], module[0])))
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
-draw_runs(fig, axes, [("by hand", course, "C0"), ("nn.Module", module, "C3", "x")])  # crosses over the hand run's line
+draw_runs(fig, axes, [("by hand", course, "C0"), ("nn.Module", module, "C3", ("x", "+"))])  # over the hand run's lines
 plt.show()
 # YOUR CODE (END)
 
@@ -260,7 +260,7 @@ settings = dict(init_std={{ cfg.ex3.init_std }}, schedule="{{ cfg.ex3.grid.sched
 runs = {(lr, nbatch, seed): run_setting(*parts, lr, nbatch, seed, epochs={{ cfg.ex3.grid.epochs }}, **settings)
         for lr in {{ cfg.ex3.grid.lrs }} for nbatch in {{ cfg.ex3.grid.batch_sizes }} for seed in {{ cfg.ex3.grid.seeds }}}
 grid = pd.DataFrame([row for W, b, history, row in runs.values()])  # one row per run
-grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is scored for the report, after the choice
+grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is read only for the report, after the choice
 # YOUR CODE (END)
 
 # %%
@@ -349,7 +349,7 @@ print(f"in the last {falls['last_epochs']} epochs{% if cfg.ex3.grid.schedule == 
 
 
 favourite = choose_favourite(points)
-print(favourite.drop("test_accuracy").to_string())  # the test set is scored for the report, after the choice
+print(favourite.drop("test_accuracy").to_string())  # the test set is read only for the report, after the choice
 print(f"below the best point by {100 * (best['val_accuracy'] - favourite['val_accuracy']):.2f} points")
 lr, nbatch, seeds = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.grid.seeds }}
 # Enough epochs? The seeds again with twice the epochs (the rate falls over the longer run), until a doubling is level.
@@ -374,7 +374,7 @@ print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[
 correct = round(row["val_accuracy"] * len(val_idx))  # the validation set's own noise, which the seeds do not show
 low, high = binomtest(correct, len(val_idx)).proportion_ci(confidence_level={{ cfg.ex3.favourite.confidence }}, method="wilson")
 print(f"its {{ (100 * cfg.ex3.favourite.confidence) | round | int }} % Wilson interval ({correct} of {len(val_idx)} validation images): {100 * low:.1f} to {100 * high:.1f} %")
-print("test accuracy of the seeds (scored after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
+print("test accuracy of the seeds (read after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
 print(f"means over the seeds: validation accuracy {100 * sum(r[3]['val_accuracy'] for r in kept['runs']) / len(seeds):.2f} %, "
       f"test accuracy {100 * sum(r[3]['test_accuracy'] for r in kept['runs']) / len(seeds):.2f} %")
 # YOUR CODE (END)

@@ -260,6 +260,9 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "trend_steps": len(per_batch) - 1,
         # The smallest and the largest factor between neighbouring rates of the grid.
         "rate_steps": [float(s) for s in grid_steps(lrs)],
+        # How far each batch size's best rate leads its next-best (mean validation accuracy), smallest and largest
+        # over the batch sizes with two rates whose seeds all trained; None without any.
+        "pick_lead": _leads(short),
         "status_counts": {s: int((points["status"] == s).sum()) for s in STATUSES},
         # The rates at which some seed ended unstable or diverged (its validation cost above its start, or beyond),
         # and how many runs did.
@@ -271,6 +274,13 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "n_points": len(points),
         "best_at_edge": any(b["lr"] in (lrs[0], lrs[-1]) for b in per_batch),
     }
+
+
+def _leads(short: pd.DataFrame) -> list[float] | None:
+    """[smallest, largest] lead of a batch size's best rate over its next-best, from :func:`shortfalls` (the
+    next-best's shortfall, per column with two points left in)."""
+    leads = [float(col.nsmallest(2).iloc[-1]) for _, col in short.items() if col.count() > 1]
+    return [min(leads), max(leads)] if leads else None
 
 
 def where(row, points: pd.DataFrame) -> str:

@@ -29,16 +29,17 @@ def samples(inputs, out, params):
 
 
 def draw_runs(fig, axes, runs):
-    """Runs of the course's test (3 d, 3 f), each (label, curves, colour[, marker]) with curves the training cost,
+    """Runs of the course's test (3 d, 3 f), each (label, curves, colour[, markers]) with curves the training cost,
     training accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale (left) and the
-    accuracy (right), the training images solid and the test images dashed. A run given a marker is drawn as that
-    marker alone, over the lines of the others: a run that coincides with another still shows."""
+    accuracy (right), the training images solid and the test images dashed. A run given markers (one for training,
+    one for test) is drawn as those markers alone, over the lines of the others: a run that coincides with another
+    still shows."""
     ax1, ax2 = axes
-    for label, (train_cost, train_acc, test_cost, test_acc), color, *marker in runs:
+    for label, (train_cost, train_acc, test_cost, test_acc), color, *markers in runs:
         train = {"color": color, "marker": "o", "ms": 3}
         test = {**train, "ls": "--"}
-        if marker:
-            train = test = {"color": color, "marker": marker[0], "ms": 6, "ls": "none"}
+        if markers:
+            train, test = ({"color": color, "marker": m, "ms": 6, "ls": "none"} for m in markers[0])
         ax1.semilogy(train_cost, label=f"{label}, training", **train)
         ax1.semilogy(test_cost, label=f"{label}, test", **test)
         ax2.plot([100 * a for a in train_acc], **train)
