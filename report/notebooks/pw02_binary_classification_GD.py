@@ -163,7 +163,7 @@ for lr in {{ cfg.ex2.lr_study }}:
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), width_ratios=(2, 1))
 draw_lr_study(fig, axes, study, c_min, 2 / L, len(X))
-fig.tight_layout(rect=(0, 0.15, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.1, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 

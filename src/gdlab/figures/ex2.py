@@ -37,7 +37,7 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
     tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)", zorder=3)  # over the dots that reach it
-    tail.set(xlabel="epoch", ylabel="cost", title=f"η > 2/L: the last {last} epochs")
+    tail.set(xlabel="epoch", ylabel="cost", title=f"η > 2/L, last {last} epochs")
     tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
     (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
@@ -50,7 +50,7 @@ def lr_study(inputs, out, params):
     s = read_json(inputs.summary)
     runs = [(r["lr"], r["cost"]) for r in read_json(inputs.gd)["runs"] if r["lr"] in params.lr_study]
     with figure(out, params.style, ncols=2, height=1.7, gridspec_kw={"width_ratios": (2, 1)},
-                rect=(0, 0.15, 1, 1)) as (fig, axes):
+                rect=(0, 0.1, 1, 1)) as (fig, axes):
         draw_lr_study(fig, axes, runs, s["optimum"]["cost"], s["max_lr"]["theory"], s["data"]["n"])
 
 

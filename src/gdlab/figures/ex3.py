@@ -48,7 +48,7 @@ def draw_runs(fig, axes, runs):
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
     for ax in axes:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax1.legend(fontsize=7, handlelength=4)  # long enough to show the dashes between the markers
+    ax1.legend(fontsize=8, handlelength=4)  # long enough to show the dashes between the markers
 
 
 def reference(inputs, out, params):
@@ -74,13 +74,18 @@ def draw_curves(fig, axes, curves, points):
     error = 100 * (1 - kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]))
     rates = sorted(curves["lr"].unique())
     for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
+        left_out = []
         for i, lr in enumerate(rates):
             if (batch, lr) not in error.index.droplevel("epoch"):
                 ax.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
+                left_out.append((lr, i))
                 continue
             c = error.loc[(batch, lr)]
             ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
             ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
+        for k, (lr, i) in enumerate(left_out):  # said where its curve would be, not only in the caption
+            ax.text(0.97, 0.97 - 0.1 * k, f"η = {lr:g}: left out", transform=ax.transAxes, ha="right", va="top",
+                    fontsize=8, color=f"C{i}")
         ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     smallest, largest = error["min"].min(), error["max"].max()
