@@ -64,8 +64,9 @@ def test_above_rounding_blanks_only_what_float64_cannot_tell_from_the_minimum():
     assert excess[4] == 1e-16  # the input is left as it was
 
 
-def test_draw_runs_sets_a_run_given_a_marker_as_markers_over_the_lines_of_the_others():
-    """3 f's nn.Module coincides with 3 d's hand run: drawn as crosses alone, over the hand run's lines, both show."""
+def test_draw_runs_sets_a_run_given_markers_as_markers_alone_over_the_lines_of_the_others():
+    """3 f's nn.Module coincides with 3 d's hand run: drawn as markers alone (one for training, one for test), over
+    the hand run's lines, both show."""
     from gdlab.figures.ex3 import draw_runs
 
     curves = ([2.0, 1.0, 0.5], [0.1, 0.5, 0.8], [2.1, 1.1, 0.6], [0.1, 0.5, 0.7])
