@@ -176,6 +176,21 @@ def test_a_printed_number_that_changes_on_the_rerun_is_listed_but_stderr_is_not(
         {"cell": 1, "stored": "0.91", "rerun": "0.10", "line": "acc 0.91"}]
 
 
+def test_chunks_of_one_stream_are_read_as_one_text_wherever_the_kernel_cut_them():
+    """A kernel may cut a printed line anywhere (it sends what was flushed): stored and rerun, cut differently, print
+    the same numbers; stderr and a figure between two chunks keep them apart."""
+    stored = _nb([_code("x", "acc 0.9")])
+    stored["cells"][0]["outputs"].append({"output_type": "stream", "name": "stdout", "text": ["1 after 2", "0 epochs\n"]})
+    rerun = _nb([_code("x", "acc 0.91 after 20 epochs\n")])
+    assert evidence.numbers(evidence.cell_text(stored["cells"][0])) == ["0.91", "20"]
+    assert evidence.changed_outputs(stored, rerun, set(), 10) == []
+    figure = {"output_type": "display_data", "data": {"image/png": "..."}}
+    err = {"output_type": "stream", "name": "stderr", "text": "w"}
+    out = [{"output_type": "stream", "name": "stdout", "text": t} for t in ("a", "b", "c", "d")]
+    assert evidence.merge_streams([out[0], out[1], err, out[2], figure, out[3]]) == [
+        {"output_type": "stream", "name": "stdout", "text": "ab"}, err, out[2], figure, out[3]]
+
+
 def test_parts_with_an_answer_cell_are_found_by_their_labels():
     nb = _nb([_md("**1 a)** the closed form (see part e below)"), _code("a", ""), _md("## 1 b) gradient"),
               _md("1 c)")])

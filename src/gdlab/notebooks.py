@@ -22,6 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from .check.evidence import merge_streams
 from .io import atomic_path
 from .report import Renderer
 
@@ -111,6 +112,8 @@ def execute(nb: nbformat.NotebookNode, source: Path, out: Path, *, cwd: Path, ti
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.metadata = {}  # nbclient's execution bookkeeping: not part of the result
+            # How the kernel chunked a stream depends on when it flushed: merged, the same run writes the same bytes.
+            cell.outputs = [nbformat.from_dict(o) for o in merge_streams(cell.outputs)]
     nb.metadata["language_info"] = {"name": "python"}  # the kernel adds its exact version: not part of the result
     write(nb, out)
     log.info("executed %s -> %s (%d cells)", source, out, len(nb.cells))

@@ -10,11 +10,25 @@ NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:[\s\u00a0\u202f]\d{3})*(?:\.\d+)?(?
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """``outputs`` with each run of adjacent stream outputs of one name (stdout, stderr) merged into one: where a
+    kernel cuts a cell's printing into chunks depends on when it flushed, so only the merged text is the result."""
+    merged: list[dict] = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
+                and last.get("name") == out.get("name")):
+            merged[-1] = {**last, "text": _join(last.get("text", "")) + _join(out.get("text", ""))}
+        else:
+            merged.append(out)
+    return merged
+
+
 def cell_text(cell: dict) -> str:
     """A code cell's outputs as text: its stdout and plain-text results (images count for nothing); errors and stderr
-    (warnings, with their line numbers and paths) left out."""
+    (warnings, with their line numbers and paths) left out. Chunks of one stream count as one (merge_streams)."""
     parts = []
-    for out in cell.get("outputs", []):
+    for out in merge_streams(cell.get("outputs", [])):
         kind = out.get("output_type")
         if kind == "stream" and out.get("name") != "stderr":  # warnings carry line numbers and paths
             parts.append(_join(out.get("text", "")))
