@@ -322,19 +322,6 @@ curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
 fig.tight_layout(rect=(0, 0.06, 1, 1))  # room for the legend below
 plt.show()
-
-{{ code("gdlab.grid.jumps") }}
-
-
-falls = jumps(curves, points, len(val_idx))
-by_rate = pd.DataFrame(falls["by_rate"]).set_index("lr")
-print(f"the largest fall of the validation accuracy from one epoch to the next (points; the seeds' mean, before the last {falls['last_epochs']} epochs):")
-print(pd.DataFrame({"largest fall": 100 * by_rate["fall"], "at batch": by_rate["batch_size"],
-                    "at the smallest batch": 100 * by_rate["smallest_batch_fall"],
-                    "at the largest batch": 100 * by_rate["largest_batch_fall"]}).round(2).to_string())
-print("(the smallest and the largest batch whose seeds all trained, at each rate)")
-print(f"in the last {falls['last_epochs']} epochs{% if cfg.ex3.grid.schedule == "linear" %} (the rate at most {100 * falls['last_epochs'] / {{ cfg.ex3.grid.epochs }}:.0f} % of its start){% endif %}: "
-      f"{100 * falls['late_fall']:.2f}; by one image of one seed at most at lr", falls["steady_lrs"])
 # YOUR CODE (END)
 
 # %% [markdown]
