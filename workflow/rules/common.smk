@@ -116,6 +116,8 @@ def _imported_code(path):
         if found not in seen:
             seen.add(found)
             todo.extend(_package_imports(PROJECT / found) - seen)
+            # Importing gdlab.check.evidence runs gdlab/check/__init__.py first: every package above a module counts.
+            todo.extend(package / "__init__.py" for package in found.parents if SRC / "gdlab" in package.parents)
     return tuple(sorted(str(m) for m in seen | {SRC / "gdlab" / "__init__.py"}))
 
 
