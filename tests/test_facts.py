@@ -8,7 +8,7 @@ import torch
 
 from gdlab.facts import (
     error_factors, fastest, grid_steps, mirrored, position, range_test_facts, within_one_step,
-    NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, outcome, status,
+    NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, peak, outcome, status,
     strictly_increasing, tail, time_verdict,
 )
 
@@ -160,6 +160,12 @@ def test_status_an_infinite_cost_is_diverged_whatever_max_cost():
 
 
 # --- the other facts ------------------------------------------------------------------------------------
+
+def test_peak_is_the_first_epoch_at_the_largest_value_and_says_whether_the_series_ends_below_it():
+    assert peak([0.5, 0.87, 0.86, 0.87, 0.85]) == {"value": 0.87, "epoch": 1, "ends_below": True}
+    assert peak([0.5, 0.8, 0.87]) == {"value": 0.87, "epoch": 2, "ends_below": False}  # still rising at the end
+    assert peak([0.9, 0.8, 0.9])["ends_below"] is False  # back at its highest: not below it
+
 
 def test_epochs_falling():
     assert epochs_falling([5.0, 4.0, 3.0, 4.0, 8.0]) == 2  # fell for 2 epochs, then grew

@@ -115,6 +115,12 @@ def epochs_falling(values: list[float]) -> int:
     return min(range(len(values)), key=values.__getitem__)
 
 
+def peak(values: list[float]) -> dict:
+    """A series' largest value, the first index (epoch) where it is reached, and whether the series ends below it."""
+    top = max(values)
+    return {"value": top, "epoch": values.index(top), "ends_below": values[-1] < top}
+
+
 def strictly_increasing(values: list[float]) -> bool:
     return all(a < b for a, b in zip(values, values[1:]))
 
