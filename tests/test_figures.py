@@ -64,6 +64,25 @@ def test_above_rounding_blanks_only_what_float64_cannot_tell_from_the_minimum():
     assert excess[4] == 1e-16  # the input is left as it was
 
 
+def test_the_epoch_axis_starts_at_the_start_and_is_logarithmic_beyond_epoch_1():
+    """Epoch 0 (the start) on the axis, no negative epochs (which a symmetric log axis's margin would show, the
+    more so beside a horizontal line), ticks written as plain numbers."""
+    from gdlab.plotting import epoch_log_axis
+
+    fig, ax = plt.subplots()
+    ax.plot(range(5001), [1 / (1 + e) for e in range(5001)])
+    ax.axhline(0.5)
+    epoch_log_axis(ax)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if 0 <= t.get_position()[0] <= ax.get_xlim()[1]]
+    assert ax.get_xscale() == "symlog" and ax.get_xlim()[0] == 0 and ax.get_xlim()[1] >= 5000
+    assert labels[:4] == ["0", "1", "10", "100"]
+    # Linear up to epoch 1, logarithmic beyond: epochs 10, 100, 1000 lie equally far apart.
+    x = ax.transData.transform([(e, 0) for e in (10, 100, 1000)])[:, 0]
+    assert x[1] - x[0] == pytest.approx(x[2] - x[1])
+    plt.close(fig)
+
+
 def test_draw_runs_sets_a_run_given_markers_as_markers_alone_over_the_lines_of_the_others():
     """3 f's nn.Module coincides with 3 d's hand run: drawn as markers alone (one for training, one for test), over
     the hand run's lines, both show."""

@@ -21,6 +21,7 @@ from scipy.stats import binomtest
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much
 plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
+plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 
 # %% [markdown]
 # {{ question("2a") }}
@@ -115,13 +116,18 @@ def track(W):
 W, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64),
                               lr={{ cfg.ex2.lr }}, nepochs={{ cfg.ex2.epochs }}, track=track)
 costs, accuracies = zip(*history)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
-ax1.semilogx(range(1, len(costs) + 1), costs)
-ax1.set(xlabel="epoch + 1", ylabel="cost (cross-entropy)", title="loss curve (η = {{ cfg.ex2.lr }})")
-ax2.semilogx(range(1, len(costs) + 1), accuracies, color="C1")
-ax2.set(xlabel="epoch + 1", ylabel="accuracy", title="accuracy on the 310 patients")
+
+{{ code("gdlab.plotting.epoch_log_axis") }}
+
+
+{{ code("gdlab.figures.ex2.draw_training") }}
+
+
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
+draw_training(*axes, costs, accuracies, {{ cfg.ex2.lr }})
 plt.show()
-print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} -> {accuracies[-1]:.4f}")
+print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} -> {accuracies[-1]:.4f} "
+      f"(highest {max(accuracies):.4f}, first at epoch {accuracies.index(max(accuracies))})")
 # YOUR CODE (END)
 
 # %%

@@ -19,6 +19,7 @@ from torchvision import datasets
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
 plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, which are these plots
+plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 
 # %%
 {{ code("gdlab.reuse.definitions") }}

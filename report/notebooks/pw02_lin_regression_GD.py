@@ -14,6 +14,7 @@ import torch
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more
 plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
+plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 
 # %% [markdown]
 # ## The data (the course's given code)
@@ -106,6 +107,9 @@ a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1
                               lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
 costs, distances = zip(*history)
 {{ code("gdlab.plotting.above_rounding") }}
+
+
+{{ code("gdlab.plotting.epoch_log_axis") }}
 
 
 {{ code("gdlab.figures.ex1.draw_loss_curve") }}

@@ -25,6 +25,7 @@ from torchvision.transforms import ToTensor
 
 torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
 plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
+plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 
 # %% [markdown]
 # {{ question("3a") }}

@@ -33,6 +33,14 @@ def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height:
             plt.close(fig)
 
 
+def epoch_log_axis(ax) -> None:
+    """Epochs on a log axis that still holds epoch 0, the start: linear from 0 to 1, logarithmic beyond (a loss curve
+    whose descent is over in tens of epochs, out of thousands), its ticks written 0, 1, 10, 100."""
+    ax.set_xscale("symlog", linthresh=1, linscale=0.5)
+    ax.set_xlim(left=0)  # no negative epochs, which the axis's margin would otherwise show
+    ax.xaxis.set_major_formatter("{x:g}")
+
+
 def above_rounding(excess, scale: float, n: int) -> np.ndarray:
     """A difference to draw on a log axis (float64 values): NaN where it is no larger than the rounding error of a
     mean of n terms of size ``scale``, n·eps·scale — there it is noise, not a distance."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..io import read_json
 from ..linreg_data import read_rents, standardise
-from ..plotting import above_rounding, figure
+from ..plotting import above_rounding, epoch_log_axis, figure
 
 ROUNDING = 4 * np.finfo(np.float64).eps  # an excess cost below this fraction of C* is C* to float64's precision
 
@@ -39,13 +39,15 @@ def loss_curve(inputs, out, params):
 
 
 def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
-    """Left: the cost per epoch against the closed form's C*, epochs on a log axis (the descent is over in a few
-    tens of epochs). Right: the distance to the closed form a* on a log axis, blank where it is below float64's
-    rounding of a mean of n terms of size ``scale`` = ‖a*‖ (above_rounding): there it is rounding, not the run."""
-    ax1.semilogx(range(1, len(costs) + 1), costs, label="GD")
+    """Left: the cost per epoch against the closed form's C*, epochs on a log axis (epoch_log_axis: the descent is
+    over in a few tens of epochs). Right: the distance to the closed form a* on a log axis, blank where it is below
+    float64's rounding of a mean of n terms of size ``scale`` = ‖a*‖ (above_rounding): there it is rounding, not the
+    run."""
+    ax1.plot(costs, label="GD")
     ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
-    ax1.set(xlabel="epoch + 1", ylabel="cost C", title=f"loss curve (η = {lr:g})")
-    ax1.legend()
+    ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {lr:g})")
+    epoch_log_axis(ax1)
+    ax1.legend(loc="upper right")  # above the flat end of the curve
     ax2.semilogy(above_rounding(distances, scale, n))
     ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form\n(blank: below rounding)")
 

@@ -6,36 +6,43 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..io import read_json
-from ..plotting import above_rounding, figure
+from ..plotting import above_rounding, epoch_log_axis, figure
+
+def draw_training(ax1, ax2, costs, accuracies, lr):
+    """A run's cost (left) and accuracy (right) per epoch, on all patients (epoch_log_axis)."""
+    ax1.plot(costs)
+    ax1.set(xlabel="epoch", ylabel="cross-entropy", title=f"loss curve (η = {lr:g})")
+    ax2.plot(accuracies, color="C1")
+    ax2.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    for ax in (ax1, ax2):
+        epoch_log_axis(ax)
+
 
 def training(inputs, out, params):
-    """The main run: the cost and the accuracy per epoch on all 310 patients (log epoch axis)."""
+    """The main run (draw_training)."""
     run = next(r for r in read_json(inputs.gd)["runs"] if r["lr"] == params.lr)
-    epochs = np.arange(1, len(run["cost"]) + 1)  # epoch 0 (the start) drawn at 1 on the log axis
     with figure(out, params.style, ncols=2) as (fig, (ax1, ax2)):
-        ax1.plot(epochs, run["cost"])
-        ax1.set(xscale="log", xlabel="epoch + 1", ylabel="cross-entropy", title=f"loss curve (η = {run['lr']:g})")
-        ax2.plot(epochs, run["accuracy"], color="C1")
-        ax2.set(xscale="log", xlabel="epoch + 1", ylabel="accuracy", title="accuracy")
+        draw_training(ax1, ax2, run["cost"], run["accuracy"], run["lr"])
 
 
 def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     """The learning-rate study (runs: (lr, costs per epoch) pairs). Left: the cost above the minimum c_min per epoch,
-    both axes logarithmic, so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
+    both axes logarithmic (epoch_log_axis), so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
     start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding). Above the
     bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band.
     Right: the cost itself over the ``last`` epochs of the runs above the bound, where a 2-cycle's two values show."""
     ax, tail = axes
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
-        epoch, step = np.arange(1, len(excess) + 1), 2 if lr > bound else 1
+        epoch, step = np.arange(len(excess)), 2 if lr > bound else 1
         for k in range(step):
-            ax.loglog(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
+            ax.semilogy(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
                       ls="--" if step == 2 else "-")
         if lr > bound:
             tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
-    ax.set(xlabel="epoch + 1", ylabel="cost − the minimum")
+    ax.set(xlabel="epoch", ylabel="cost − the minimum")
+    epoch_log_axis(ax)
     tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)", zorder=3)  # over the dots that reach it
     tail.set(xlabel="epoch", ylabel="cost", title=f"η > 2/L, last {last} epochs")
     tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
