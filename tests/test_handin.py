@@ -234,9 +234,9 @@ def namespace(nb: dict) -> dict:
     exec("import math, numpy as np, pandas as pd, torch\nimport torch.nn.functional as F\nfrom torch import nn", ns)
     for cell in cells(nb, "code"):
         tree = ast.parse(source(cell))
-        for node in tree.body:  # definitions, and constants (a literal, or a tuple of literals)
-            literal = isinstance(node, ast.Assign) and all(isinstance(n, (ast.Constant, ast.Tuple, ast.Load))
-                                                           for n in ast.walk(node.value))
+        for node in tree.body:  # definitions, and constants (a name bound to a literal, or to a tuple of literals)
+            literal = (isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)
+                       and all(isinstance(n, (ast.Constant, ast.Tuple, ast.Load)) for n in ast.walk(node.value)))
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) or literal:
                 exec(compile(ast.Module([node], []), "<cell>", "exec"), ns)
     return ns
