@@ -64,22 +64,23 @@ def test_above_rounding_blanks_only_what_float64_cannot_tell_from_the_minimum():
     assert excess[4] == 1e-16  # the input is left as it was
 
 
-def test_the_epoch_axis_starts_at_the_start_and_is_logarithmic_beyond_epoch_1():
-    """Epoch 0 (the start) on the axis, no negative epochs (which a symmetric log axis's margin would show, the
-    more so beside a horizontal line), ticks written as plain numbers."""
-    from gdlab.plotting import epoch_log_axis
+def test_loss_curves_run_from_epoch_1_on_a_log_axis_with_plain_ticks():
+    """Epoch 0 has no place on a log axis: the curves start at epoch 1 (no segment drawn in from the axis's edge, no
+    linear stretch whose end looks like a kink), and the ticks read 1, 10, 100."""
+    from gdlab.figures.ex1 import draw_loss_curve
+    from gdlab.figures.ex2 import draw_training
 
-    fig, ax = plt.subplots()
-    ax.plot(range(5001), [1 / (1 + e) for e in range(5001)])
-    ax.axhline(0.5)
-    epoch_log_axis(ax)
+    costs = [1 / (1 + e) for e in range(5001)]
+    fig, axes = plt.subplots(2, 2)
+    draw_training(*axes[0], costs, costs, 2.0)
+    draw_loss_curve(*axes[1], costs, costs, 0.0, 0.1, 1.0, 10)
     fig.canvas.draw()
-    labels = [t.get_text() for t in ax.get_xticklabels() if 0 <= t.get_position()[0] <= ax.get_xlim()[1]]
-    assert ax.get_xscale() == "symlog" and ax.get_xlim()[0] == 0 and ax.get_xlim()[1] >= 5000
-    assert labels[:4] == ["0", "1", "10", "100"]
-    # Linear up to epoch 1, logarithmic beyond: epochs 10, 100, 1000 lie equally far apart.
-    x = ax.transData.transform([(e, 0) for e in (10, 100, 1000)])[:, 0]
-    assert x[1] - x[0] == pytest.approx(x[2] - x[1])
+    for ax in (*axes[0], axes[1][0]):
+        assert ax.get_xscale() == "log" and ax.get_xlim()[0] == 1 and ax.get_xlim()[1] >= 5000
+        curves = [line for line in ax.get_lines() if line.get_transform() == ax.transData]  # not the C* line
+        assert curves and min(min(line.get_xdata()) for line in curves) >= 1
+        shown = [t.get_text() for t in ax.get_xticklabels() if 1 <= t.get_position()[0] <= ax.get_xlim()[1]]
+        assert shown[:3] == ["1", "10", "100"]
     plt.close(fig)
 
 

@@ -34,10 +34,11 @@ def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height:
 
 
 def epoch_log_axis(ax) -> None:
-    """Epochs on a log axis that still holds epoch 0, the start: linear from 0 to 1, logarithmic beyond (a loss curve
-    whose descent is over in tens of epochs, out of thousands), its ticks written 0, 1, 10, 100."""
-    ax.set_xscale("symlog", linthresh=1, linscale=0.5)
-    ax.set_xlim(left=0)  # no negative epochs, which the axis's margin would otherwise show
+    """Epochs from 1 on a log axis (a loss curve whose descent is over in tens of epochs, out of thousands), its
+    ticks written 1, 10, 100. Epoch 0, the start, has no place on it: the callers draw from epoch 1 (a linear stretch
+    from 0 to 1 would put a kink at epoch 1 that is not in the data)."""
+    ax.set_xscale("log")
+    ax.set_xlim(left=1)
     ax.xaxis.set_major_formatter("{x:g}")
 
 

@@ -43,7 +43,7 @@ def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
     over in a few tens of epochs). Right: the distance to the closed form a* on a log axis, blank where it is below
     float64's rounding of a mean of n terms of size ``scale`` = ‖a*‖ (above_rounding): there it is rounding, not the
     run."""
-    ax1.plot(costs, label="GD")
+    ax1.plot(range(1, len(costs)), costs[1:], label="GD")
     ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
     ax1.set(xlabel="epoch", ylabel="cost C", title=f"loss curve (η = {lr:g})")
     epoch_log_axis(ax1)
