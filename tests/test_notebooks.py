@@ -16,7 +16,7 @@ from nbclient.exceptions import CellExecutionError
 
 import gdlab.notebooks
 from gdlab.listings import extract, notebook_code
-from gdlab.notebooks import execute, read_source, render, undefined_names, write, zip_folder
+from gdlab.notebooks import execute, paragraphs, read_source, render, undefined_names, write, zip_folder
 from gdlab.report import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -348,3 +348,8 @@ def test_the_notebooks_define_what_they_use_and_every_function_the_course_names(
         for signature in ex["course_functions"]:
             name, args = signature.removesuffix(")").split("(")
             assert defs.get(name) == args, (source.name, signature, defs.get(name))
+
+
+def test_runs_of_blank_lines_in_markdown_are_cut_to_one():
+    assert paragraphs("a\n\n\n \n\t\nb\n\nc\nd") == "a\n\nb\n\nc\nd"
+    assert paragraphs("$$\nx\n$$\n\n\n\n| t |\n") == "$$\nx\n$$\n\n| t |\n"

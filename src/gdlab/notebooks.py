@@ -14,6 +14,7 @@ the prose reruns no kernel.
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -42,12 +43,20 @@ def read_source(source: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def paragraphs(text: str) -> str:
+    """Markdown with each run of blank lines cut to one (the same Markdown): a template's parts for the sheet alone
+    leave runs of them in a notebook's cell."""
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
+
+
 def render(nb: nbformat.NotebookNode, renderer: Renderer, cell_type: str) -> nbformat.NotebookNode:
     """Render the cells of one type (``"code"`` or ``"markdown"``) in place, then resolve their figure references
     (once every cell is rendered, so that each figure has its place)."""
     cells = [c for c in nb.cells if c.cell_type == cell_type]
     for cell in cells:
         cell.source = renderer.render_string(cell.source).strip()
+        if cell_type == "markdown":
+            cell.source = paragraphs(cell.source)
     for cell in cells:
         cell.source = renderer.resolve(cell.source)
     return nb
