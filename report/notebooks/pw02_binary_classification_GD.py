@@ -123,11 +123,15 @@ costs, accuracies = zip(*history)
 {{ code("gdlab.figures.ex2.draw_training") }}
 
 
+{{ code("gdlab.facts.peak") }}
+
+
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
 draw_training(*axes, costs, accuracies, {{ cfg.ex2.lr }})
 plt.show()
+top = peak(accuracies)
 print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} -> {accuracies[-1]:.4f} "
-      f"(highest {max(accuracies):.4f}, first at epoch {accuracies.index(max(accuracies))})")
+      f"(highest {top['value']:.4f}, first at epoch {top['epoch']})")
 # YOUR CODE (END)
 
 # %%
