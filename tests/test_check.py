@@ -180,7 +180,8 @@ def test_chunks_of_one_stream_are_read_as_one_text_wherever_the_kernel_cut_them(
     """A kernel may cut a printed line anywhere (it sends what was flushed): stored and rerun, cut differently, print
     the same numbers; stderr and a figure between two chunks keep them apart."""
     stored = _nb([_code("x", "acc 0.9")])
-    stored["cells"][0]["outputs"].append({"output_type": "stream", "name": "stdout", "text": ["1 after 2", "0 epochs\n"]})
+    stored["cells"][0]["outputs"].append({"output_type": "stream", "name": "stdout",
+                                          "text": ["1 after 2", "0 epochs\n"]})
     rerun = _nb([_code("x", "acc 0.91 after 20 epochs\n")])
     assert evidence.numbers(evidence.cell_text(stored["cells"][0])) == ["0.91", "20"]
     assert evidence.changed_outputs(stored, rerun, set(), 10) == []

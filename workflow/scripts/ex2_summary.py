@@ -24,7 +24,8 @@ def ended(run):
     costs = run["cost"]
     cycle = period_two(costs, rule["rtol"])
     return {"lr": run["lr"], "outcome": outcome(costs, **rule), "initial_cost": costs[0], "final_cost": costs[-1],
-            "accuracy": run["accuracy"][-1], "accuracy_peak": peak(run["accuracy"]), "period_two": cycle, "cycle": sorted(costs[-2:]) if cycle else None,
+            "accuracy": run["accuracy"][-1], "accuracy_peak": peak(run["accuracy"]),
+            "period_two": cycle, "cycle": sorted(costs[-2:]) if cycle else None,
             "above_bound": run["lr"] > bound, "above_start": costs[-1] > costs[0],
             "epochs_to_minimum": next((t for t, c in enumerate(costs) if c - opt["cost"] <= NEAR * opt["cost"]), None)}
 

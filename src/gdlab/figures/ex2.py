@@ -8,6 +8,7 @@ from matplotlib.ticker import MaxNLocator
 from ..io import read_json
 from ..plotting import above_rounding, epoch_log_axis, figure
 
+
 def draw_training(ax1, ax2, costs, accuracies, lr):
     """A run's cost (left) and accuracy (right) per epoch from epoch 1, on all patients (epoch_log_axis)."""
     ax1.plot(range(1, len(costs)), costs[1:])
@@ -27,9 +28,10 @@ def training(inputs, out, params):
 
 def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     """The learning-rate study (runs: (lr, costs per epoch) pairs). Left: the cost above the minimum c_min per epoch,
-    both axes logarithmic (epoch_log_axis, from epoch 1), so that slow rates and oscillating ones stay apart; dashed above the bound 2/L, dotted the
-    start; blank where the difference is below float64's rounding of a mean of n terms (above_rounding). Above the
-    bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two lines, not as a zig-zag band.
+    both axes logarithmic (epoch_log_axis, from epoch 1), so that slow rates and oscillating ones stay apart; dashed
+    above the bound 2/L, dotted the start; blank where the difference is below float64's rounding of a mean of n
+    terms (above_rounding). Above the bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two
+    lines, not as a zig-zag band.
     Right: the cost itself over the ``last`` epochs of the runs above the bound, where a 2-cycle's two values show."""
     ax, tail = axes
     for i, (lr, costs) in enumerate(runs):
