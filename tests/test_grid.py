@@ -417,6 +417,7 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     assert by[2.0]["smallest_batch_fall"] == pytest.approx(0.08) and by[2.0]["largest_batch_fall"] == pytest.approx(0.01)
     assert by[0.5]["fall"] <= 0.0  # it never fell before its last epochs
     assert out["late_fall"] == pytest.approx(0.02)  # 0.92 -> 0.90 at (0.5, 128), in the last 2 epochs
+    assert not out["late_steady"]
     assert by[2.0]["calmer"] and not by[0.5]["calmer"] and not out["calmer_with_batch"]
     assert [r["lr"] for r in out["falling"]] == [2.0] and out["steady_lrs"] == [0.5]
     # A fall of at most one step (one image of one seed), give or take rounding, is no fall.
@@ -429,6 +430,14 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     assert 0.5 in jumps(noise, pts, 1000)["steady_lrs"]
     noise.loc[at, "val_accuracy"] = 0.90 - 0.001  # two steps
     assert 0.5 not in jumps(noise, pts, 1000)["steady_lrs"]
+    # The last epochs by the same measure: with (0.5, 64)'s late dip gone, (0.5, 128) ending 0.92 -> 0.9195 (one
+    # step) is steady, -> 0.919 is not.
+    noise.loc[(noise["lr"] == 0.5) & (noise["batch_size"] == 64) & (noise["epoch"] == 4), "val_accuracy"] = 0.92
+    last = (noise["lr"] == 0.5) & (noise["batch_size"] == 128) & (noise["epoch"] == 5)
+    noise.loc[last, "val_accuracy"] = 0.92 - 0.0005
+    assert jumps(noise, pts, 1000)["late_steady"]
+    noise.loc[last, "val_accuracy"] = 0.92 - 0.001
+    assert not jumps(noise, pts, 1000)["late_steady"]
 
 
 def test_jumps_of_runs_too_short_for_the_last_epochs():
@@ -436,7 +445,7 @@ def test_jumps_of_runs_too_short_for_the_last_epochs():
     pts = points_table(pd.DataFrame([r for r, _ in runs]))
     out = jumps(curves_table(runs), pts, 1000)  # 3 epochs: falls 1 -> 2 and 2 -> 3
     assert out["last_epochs"] == 1 and out["by_rate"][0]["fall"] == pytest.approx(0.1)
-    assert out["late_fall"] == pytest.approx(-0.05)
+    assert out["late_fall"] == pytest.approx(-0.05) and out["late_steady"]  # it rose
 
 
 def test_neighbours_along_each_axis_each_way():

@@ -148,14 +148,15 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
     is near 0; and the largest fall within those. Points with a seed unstable or diverged are left out. Per rate:
     its largest fall (and where), the falls at its smallest and largest batch, and whether the largest is calmer; the
     rates that fell (``falling``), and those that never fell by more than the smallest change a mean curve can make
-    (one of the ``n_images`` validation images, of one seed), which counts as steady (``steady_lrs``)."""
+    (one of the ``n_images`` validation images, of one seed), which counts as steady (``steady_lrs``); and whether
+    the last epochs were steady by the same measure (``late_steady``)."""
     step = 1 / (curves["seed"].nunique() * n_images)
     stable = points.loc[points["seeds_unstable"] == 0, POINT]
     mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
     fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1
     if fall.shape[1] == 0:  # one epoch: no epoch to fall from
-        return {"by_rate": [], "late_fall": 0.0, "last_epochs": 0, "falling": [], "steady_lrs": [],
-                "calmer_with_batch": False}
+        return {"by_rate": [], "late_fall": 0.0, "late_steady": True, "last_epochs": 0, "falling": [],
+                "steady_lrs": [], "calmer_with_batch": False}
     last = min(last, fall.shape[1] - 1)  # a short run: at least one fall counts as early
     early = fall.iloc[:, : fall.shape[1] - last].max(axis=1)
     late = fall.iloc[:, fall.shape[1] - last:].max(axis=1) if last > 0 else early * 0
@@ -167,7 +168,8 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
                         "smallest_batch": int(f.index.min()), "smallest_batch_fall": float(f.loc[f.index.min()]),
                         "largest_batch": int(f.index.max()), "largest_batch_fall": float(f.loc[f.index.max()]),
                         "calmer": bool(f.loc[f.index.max()] < f.loc[f.index.min()])})
-    return {"by_rate": by_rate, "late_fall": float(late.max()), "last_epochs": last,
+    return {"by_rate": by_rate, "late_fall": float(late.max()), "late_steady": bool(round(late.max() / step) <= 1),
+            "last_epochs": last,
             "falling": [r for r in by_rate if round(r["fall"] / step) > 1],
             "steady_lrs": [r["lr"] for r in by_rate if round(r["fall"] / step) <= 1],
             "calmer_with_batch": all(r["calmer"] for r in by_rate)}
