@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from matplotlib.ticker import MaxNLocator, NullFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 from scipy.stats import binomtest
 from torch import nn
 from torch.utils.data import DataLoader

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator, NullFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from ..grid import POINT, curves_of
 from ..io import load_array_dir, load_arrays, read_json
@@ -45,6 +46,9 @@ def draw_runs(fig, axes, runs):
         ax2.plot([100 * a for a in train_acc], **train)
         ax2.plot([100 * a for a in test_acc], **test)
     ax1.set(xlabel="epoch", ylabel="cost (log scale)")
+    ax1.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 0.5, 1, 2, 5, 10: more than the decades alone
+    ax1.yaxis.set_major_formatter("{x:g}")
+    ax1.yaxis.set_minor_formatter(NullFormatter())
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
     for ax in axes:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -72,28 +76,26 @@ def draw_curves(fig, axes, curves, points):
     stable = points[points["seeds_unstable"] == 0]
     kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 90 % error
     error = 100 * (1 - kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]))
-    rates = sorted(curves["lr"].unique())
-    for ax, batch in zip(axes, sorted(curves["batch_size"].unique())):
-        left_out = []
+    rates, batches = sorted(curves["lr"].unique()), sorted(curves["batch_size"].unique())
+    drawn = set(error.index.droplevel("epoch"))
+    for ax, batch in zip(axes, batches):
         for i, lr in enumerate(rates):
-            if (batch, lr) not in error.index.droplevel("epoch"):
-                ax.plot([], [], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")  # its colour still in the legend
-                left_out.append((lr, i))
-                continue
-            c = error.loc[(batch, lr)]
-            ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2, label=f"η = {lr:g}")
-            ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
-        for k, (lr, i) in enumerate(left_out):  # said where its curve would be, not only in the caption
-            ax.text(0.97, 0.97 - 0.1 * k, f"η = {lr:g}: left out", transform=ax.transAxes, ha="right", va="top",
-                    fontsize=8, color=f"C{i}")
+            if (batch, lr) in drawn:
+                c = error.loc[(batch, lr)]
+                ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2)
+                ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
         ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    smallest, largest = error["min"].min(), error["max"].max()
-    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if smallest * 0.9 <= t <= largest * 1.1]
+    low, high = axes[0].get_ylim()  # shared by every panel
+    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if low <= t <= high]
     axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
     axes[0].yaxis.set_minor_formatter(NullFormatter())
     axes[0].set_ylabel("validation error (%, log scale)")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=len(rates), fontsize=8)
+    # The legend says where a rate is left out: a note inside a panel would sit on the other curves.
+    missing = {lr: [str(b) for b in batches if (b, lr) not in drawn] for lr in rates}
+    labels = [f"η = {lr:g}" + (f" (left out at batch {', '.join(missing[lr])})" if missing[lr] else "") for lr in rates]
+    handles = [Line2D([], [], color=f"C{i}", lw=1.2) for i in range(len(rates))]
+    fig.legend(handles, labels, loc="lower center", ncols=len(rates), fontsize=8)
 
 
 def curves(inputs, out, params):
