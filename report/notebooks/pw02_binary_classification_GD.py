@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 from scipy.stats import binomtest
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much

@@ -58,6 +58,8 @@ Y_train = training_data.targets
 X_test = test_data.data.unsqueeze(1).float() / 255
 Y_test = test_data.targets
 print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels in", (X_train.min().item(), X_train.max().item()))
+print("the same pixels as the DataLoader's ToTensor, first 1000 images:",
+      torch.equal(X_train[:1000], torch.stack([training_data[i][0] for i in range(1000)])))
 # YOUR CODE (END)
 
 # %% [markdown]
@@ -234,7 +236,7 @@ plt.show()
 # %% [markdown]
 # {{ question("3g") }}
 #
-# Every point is trained here, once per seed ({{ ex3.n_runs }} runs), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. {{ {"linear": "Each run's rate falls linearly to 0 over its " ~ cfg.ex3.grid.epochs ~ " epochs, so that mini-batch noise does not keep the model from settling.", "constant": "Each run trains " ~ cfg.ex3.grid.epochs ~ " epochs at its constant rate."}[cfg.ex3.grid.schedule] }}
+# Every point is trained here, once per seed ({{ ex3.n_runs }} runs), on {{ ex3.data.n_study_train | count }} training images; {{ cfg.ex3.val_size | count }} validate. {{ {"linear": "Each run's rate falls linearly to 0 over its " ~ cfg.ex3.grid.epochs ~ " epochs: the steps, and with them the noise of the batches' gradients, shrink towards its end.", "constant": "Each run trains " ~ cfg.ex3.grid.epochs ~ " epochs at its constant rate."}[cfg.ex3.grid.schedule] }}
 
 # %% [markdown]
 # {{ answer("3g") }}

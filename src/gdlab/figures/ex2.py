@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from ..io import read_json
 from ..plotting import above_rounding, epoch_log_axis, figure
@@ -74,6 +74,9 @@ def draw_lr_range(ax, probes, bound, epochs):
               label="fell at every epoch")
     ax.axvline(bound, color="k", ls="--", lw=0.8, label="bound 2/L")
     ax.set(xlabel="learning rate η", ylabel="training cost")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 3, 5)))  # the costs span one decade: more than its ends
+    ax.yaxis.set_major_formatter("{x:g}")  # 0.5, not 5×10⁻¹
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend()
 
 
