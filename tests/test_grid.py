@@ -11,8 +11,8 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
-                        level, neighbours, overlap, points_table, ranked, rounding, runs_table, shortfalls, table_text, trend,
-                        versus)
+                        level, neighbours, overlap, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
+                        table_text, trend, versus)
 
 N_TRAIN = 100
 
@@ -111,6 +111,12 @@ def test_level_when_the_seeds_ranges_overlap(other, is_level):
 ])
 def test_versus_uses_the_same_rule(before, after, expected):
     assert versus(before, after) == expected
+
+
+def test_shared_images_counts_the_overlap_in_images():
+    assert shared_images(0.9248, 0.9251, 0.9251, 0.9253, 10000) == 0  # they touch at 92.51 %: one image
+    assert shared_images(0.9240, 0.9251, 0.9245, 0.9253, 10000) == 6  # 92.45 % to 92.51 %
+    assert shared_images(0.9200, 0.9210, 0.9251, 0.9253, 10000) < 0  # apart
 
 
 def test_overlap_is_the_tie_rule_for_numbers_and_series():

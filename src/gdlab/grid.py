@@ -95,6 +95,12 @@ def overlap(low, high, other_low, other_high):
     return (low <= other_high) & (other_low <= high)
 
 
+def shared_images(low, high, other_low, other_high, n_images: int) -> int:
+    """How many of the ``n_images`` validation images the overlap of two ranges of accuracies spans: 0 where they
+    only touch (a single accuracy, one image from splitting them), negative where they do not overlap."""
+    return round((min(high, other_high) - max(low, other_low)) * n_images)
+
+
 def level(points: pd.DataFrame, best: pd.Series) -> pd.Series:
     """Each point against ``best`` by the tie rule (:func:`overlap`): True where level."""
     return overlap(points["val_accuracy_min"], points["val_accuracy_max"],

@@ -5,7 +5,8 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from gdlab.facts import direction, position, strictly_increasing, time_verdict
-from gdlab.grid import choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, table_cells, where
+from gdlab.grid import (choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, shared_images, table_cells,
+                        where)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -69,6 +70,12 @@ float64 = {"seed": seed, "val_accuracy": f64["val_accuracy"], "float32_val_accur
            "test_accuracy": f64["test_accuracy"], "float32_test_accuracy": float(first["test_accuracy"]),
            "change": abs(f64["val_accuracy"] - float(first["val_accuracy"])),
            "verdict": rounding(float(first["val_accuracy"]), f64["val_accuracy"], float(fav["val_accuracy_range"]))}
+# The favourite's tie with the best point, in validation images: 0 where the seeds' ranges only touch (at one accuracy).
+best = facts["best"]
+shared = shared_images(fav["val_accuracy_min"], fav["val_accuracy_max"], best["val_accuracy_min"],
+                       best["val_accuracy_max"], p.val_size)
+tie = {"shared_images": shared, "touches": shared == 0,
+       "at": float(max(fav["val_accuracy_min"], best["val_accuracy_min"]))}
 write_json(snakemake.output.json, {
     "reference": {**{k: course[k] for k in ("lr", "nbatch", "nepochs", "seed")},
                   "course": final(course), "module": final(module), "small_init": final(small),
@@ -94,6 +101,7 @@ write_json(snakemake.output.json, {
     "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
                              "neighbours": neighbours(fav, points),
                              "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
+                             "tie": tie,
                              "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
                              "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
                              "trained": trained, "float64": float64, "interval": interval},
