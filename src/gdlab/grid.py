@@ -157,6 +157,10 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
     (one of the ``n_images`` validation images, of one seed), which counts as steady (``steady_lrs``); and whether
     the last epochs were steady by the same measure (``late_steady``)."""
     step = 1 / (curves["seed"].nunique() * n_images)
+
+    def steady(fall: float) -> bool:  # no fall by more than one step, give or take rounding
+        return round(fall / step) <= 1
+
     stable = points.loc[points["seeds_unstable"] == 0, POINT]
     mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
     fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1
@@ -174,10 +178,10 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
                         "smallest_batch": int(f.index.min()), "smallest_batch_fall": float(f.loc[f.index.min()]),
                         "largest_batch": int(f.index.max()), "largest_batch_fall": float(f.loc[f.index.max()]),
                         "calmer": bool(f.loc[f.index.max()] < f.loc[f.index.min()])})
-    return {"by_rate": by_rate, "late_fall": float(late.max()), "late_steady": bool(round(late.max() / step) <= 1),
+    return {"by_rate": by_rate, "late_fall": float(late.max()), "late_steady": steady(late.max()),
             "last_epochs": last,
-            "falling": [r for r in by_rate if round(r["fall"] / step) > 1],
-            "steady_lrs": [r["lr"] for r in by_rate if round(r["fall"] / step) <= 1],
+            "falling": [r for r in by_rate if not steady(r["fall"])],
+            "steady_lrs": [r["lr"] for r in by_rate if steady(r["fall"])],
             "calmer_with_batch": all(r["calmer"] for r in by_rate)}
 
 

@@ -100,7 +100,7 @@ write_json(snakemake.output.json, {
     "seeds": p.seeds, "n_runs": len(runs), "epochs": p.epochs, "schedule": p.schedule,
     "favourite": row(fav) | {"shown_seed": seed, "at": where(fav, points),
                              "neighbours": neighbours(fav, points),
-                             "is_best": (fav["lr"], fav["batch_size"]) == (facts["best"]["lr"], facts["best"]["batch_size"]),
+                             "is_best": (fav["lr"], fav["batch_size"]) == (best["lr"], best["batch_size"]),
                              "tie": tie,
                              "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
                              "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
