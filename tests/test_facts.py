@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from gdlab.facts import (
-    error_factors, fastest, grid_steps, mirrored, position, range_test_facts, within_one_step,
+    error_factors, fastest, grid_steps, mirrored, range_test_facts, within_one_step,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, peak, outcome, status,
     strictly_increasing, tail, time_verdict,
 )
@@ -290,12 +290,6 @@ def test_within_one_step_of_a_log_grid_both_ways():
     assert within_one_step(grid[16], grid[15], grid)
     assert not within_one_step(3.0, grid[15], grid)  # 5.62 / 3 = 1.87: more than a step
     assert not within_one_step(grid[14], grid[16], grid)
-
-
-def test_position_against_an_interval_each_way():
-    assert position(1.9999999999999996, 2.0, 2.01) == "below"
-    assert position(2.0, 2.0, 2.01) == position(2.005, 2.0, 2.01) == position(2.01, 2.0, 2.01) == "inside"
-    assert position(2.02, 2.0, 2.01) == "above"
 
 
 def test_grid_steps_smallest_and_largest_neighbour_factor():

@@ -11,7 +11,7 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
-                        level, neighbours, overlap, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
+                        level, neighbours, overlap, paired, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
                         table_text, trend, versus)
 
 N_TRAIN = 100
@@ -117,6 +117,26 @@ def test_shared_images_counts_the_overlap_in_images():
     assert shared_images(0.9248, 0.9251, 0.9251, 0.9253, 10000) == 0  # they touch at 92.51 %: one image
     assert shared_images(0.9240, 0.9251, 0.9245, 0.9253, 10000) == 6  # 92.45 % to 92.51 %
     assert shared_images(0.9200, 0.9210, 0.9251, 0.9253, 10000) < 0  # apart
+
+
+def test_paired_counts_the_disagreements_and_tests_them_exactly():
+    """McNemar's exact test: only the images where the two models differ count; it equals the binomial tail
+    computed by hand, and its verdict goes either way, or level."""
+    from math import comb
+    both = np.ones(1000, dtype=bool)
+    right, other = both.copy(), both.copy()
+    right[:30] = False   # the first model alone wrong on 30 images ...
+    other[30:36] = False  # ... the other alone wrong on 6: the other is right more often
+    r = paired(right, other, 0.95)
+    assert (r["only_first"], r["only_other"]) == (6, 30)
+    assert r["p_value"] == pytest.approx(2 * sum(comb(36, k) for k in range(7)) / 2 ** 36)
+    assert r["verdict"] == "other" and r["p_value"] < 0.05
+    assert paired(other, right, 0.95)["verdict"] == "first"  # the same, the models swapped
+    close = paired(np.r_[np.zeros(10, bool), both], np.r_[np.ones(4, bool), np.zeros(6, bool), both], 0.95)
+    assert (close["only_first"], close["only_other"], close["verdict"]) == (0, 4, "level")  # 4 images decide nothing
+    assert paired(both, both, 0.95) == {"only_first": 0, "only_other": 0, "p_value": 1.0, "verdict": "level"}
+    import torch  # the notebook passes torch's boolean tensors
+    assert paired(torch.from_numpy(right), torch.from_numpy(other), 0.95) == r
 
 
 def test_overlap_is_the_tie_rule_for_numbers_and_series():

@@ -154,8 +154,9 @@ for lr in {{ cfg.ex1.lr_study }}:
 {{ code("gdlab.figures.ex1.draw_lr_study") }}
 
 
-fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
-draw_lr_study(ax, runs, c_star, {{ cfg.outcome.divergence_factor }})
+fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
+draw_lr_study(fig, axes, runs, c_star, {{ cfg.outcome.divergence_factor }}, {{ cfg.ex1.zoom_epochs }})
+fig.tight_layout(rect=(0, 0.2, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 

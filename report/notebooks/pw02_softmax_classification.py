@@ -13,6 +13,7 @@
 import math
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -306,7 +307,10 @@ for row in best_by_batch(points):
 print("\nhow far each point falls short of the best rate at its batch size (percentage points; NaN: left out)")
 print((100 * shortfalls(points)).round(2).to_string())
 
-best = ranked(stable).iloc[-1]
+{{ code("gdlab.grid.best_point") }}
+
+
+best = best_point(points)
 print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {100 * best['val_accuracy']:.2f} %")
 # YOUR CODE (END)
 
@@ -321,10 +325,14 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 {{ code("gdlab.figures.ex3.draw_curves") }}
 
 
-fig, axes = plt.subplots(1, {{ cfg.ex3.grid.batch_sizes | length }}, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
+{{ code("gdlab.figures.ex3.curves_layout") }}
+
+
+rows, cols = curves_layout({{ cfg.ex3.grid.batch_sizes | length }})
+fig, axes = plt.subplots(rows, cols, figsize=({{ cfg.plot.width_in }}, 0.8 * rows * {{ cfg.plot.height_in }}), sharex=True, sharey=True,
+                         squeeze=False, layout="tight")
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
-fig.tight_layout(rect=(0, 0.06, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 
@@ -362,9 +370,18 @@ kept = enough(budgets)
 W, b, history, row = kept["runs"][0]
 print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[0]}: validation accuracy {row['val_accuracy']:.4f}, "
       f"test accuracy {row['test_accuracy']:.4f}")
-correct = round(row["val_accuracy"] * len(val_idx))  # the validation set's own noise, which the seeds do not show
-low, high = binomtest(correct, len(val_idx)).proportion_ci(confidence_level={{ cfg.ex3.favourite.confidence }}, method="wilson")
-print(f"its {{ (100 * cfg.ex3.favourite.confidence) | round | int }} % Wilson interval ({correct} of {len(val_idx)} validation images): {100 * low:.1f} to {100 * high:.1f} %")
+{{ code("gdlab.grid.paired") }}
+
+
+def right(W, b):  # per validation image: classified correctly?
+    return linear_trsf(parts[2], W, b).argmax(1) == parts[3]
+
+
+if (best["lr"], best["batch_size"]) != (lr, nbatch):  # the same validation images, the best point's model of the same seed
+    versus_best = paired(right(W, b), right(*runs[best["lr"], int(best["batch_size"]), seeds[0]][:2]), {{ cfg.ex3.favourite.confidence }})
+    print(f"against the best point, seed {seeds[0]}: {versus_best['only_first'] + versus_best['only_other']} images disagree; "
+          f"right only by the favourite {versus_best['only_first']}, only by the best point {versus_best['only_other']}; "
+          f"McNemar's exact p = {versus_best['p_value']:.2g}")
 print("test accuracy of the seeds (read after the choice):", [round(r[3]["test_accuracy"], 4) for r in kept["runs"]])
 print(f"means over the seeds: validation accuracy {100 * sum(r[3]['val_accuracy'] for r in kept['runs']) / len(seeds):.2f} %, "
       f"test accuracy {100 * sum(r[3]['test_accuracy'] for r in kept['runs']) / len(seeds):.2f} %")

@@ -92,11 +92,6 @@ def range_test_facts(probes: list[dict]) -> dict:
             "first_rising_lr": next((p["lr"] for p in probes if not (p["finite"] and p["monotone"])), None)}
 
 
-def position(value: float, low: float, high: float) -> str:
-    """Where ``value`` lies against the interval [low, high]: "inside", "below" or "above"."""
-    return "below" if value < low else "above" if value > high else "inside"
-
-
 def grid_steps(values: list[float]) -> tuple[float, float]:
     """The smallest and the largest factor between neighbours of a grid of positive values (1, 1 for one value)."""
     grid = sorted(values)

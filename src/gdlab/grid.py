@@ -11,6 +11,7 @@ seeds' accuracies overlap.
 from __future__ import annotations
 
 import pandas as pd
+from scipy.stats import binomtest
 
 from .facts import STATUSES, grid_steps
 
@@ -88,6 +89,11 @@ def ranked(points: pd.DataFrame) -> pd.DataFrame:
     return points.sort_values("val_accuracy", kind="stable")
 
 
+def best_point(points: pd.DataFrame) -> pd.Series:
+    """The point with the best mean validation accuracy among those whose seeds all trained (:func:`ranked`'s last)."""
+    return ranked(points[points["seeds_unstable"] == 0]).iloc[-1]
+
+
 def overlap(low, high, other_low, other_high):
     """The one tie rule of the study (3 g and 3 h): two sets of seeds are level when the
     ranges [low, high] of their validation accuracies overlap — with two seeds per point,
@@ -99,6 +105,17 @@ def shared_images(low, high, other_low, other_high, n_images: int) -> int:
     """How many of the ``n_images`` validation images the overlap of two ranges of accuracies spans: 0 where they
     only touch (a single accuracy, one image from splitting them), negative where they do not overlap."""
     return round((min(high, other_high) - max(low, other_low)) * n_images)
+
+
+def paired(right, other_right, confidence: float) -> dict:
+    """Two models scored on the same images (``right``, ``other_right``: per image, whether each got it right): the
+    images only the first gets right, those only the other gets right, and the exact McNemar test of that split — the
+    two-sided binomial test of an even split, which the images both get right or both wrong cannot sway. ``verdict``:
+    "level" unless p < 1 − ``confidence``, else "first" or "other", the model that is right more often."""
+    first, other = int((right & ~other_right).sum()), int((~right & other_right).sum())
+    p = binomtest(first, first + other).pvalue if first + other else 1.0
+    verdict = "level" if p >= 1 - confidence else "first" if first > other else "other"
+    return {"only_first": first, "only_other": other, "p_value": float(p), "verdict": verdict}
 
 
 def level(points: pd.DataFrame, best: pd.Series) -> pd.Series:
@@ -240,7 +257,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
     """What the sheet says about the grid, computed here: the best and worst points, the best rate per batch size
     and its trend, and how many points ended each way."""
     r = ranked(points)
-    best, worst = ranked(points[points["seeds_unstable"] == 0]).iloc[-1], r.iloc[0]
+    best, worst = best_point(points), r.iloc[0]
     per_batch = best_by_batch(points)
     lrs = sorted(points["lr"].unique())
     short = shortfalls(points)

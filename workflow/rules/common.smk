@@ -313,11 +313,12 @@ def preflight(results, min_free_mb):
 
 # --- figures ------------------------------------------------------------------------------------------
 def figures(part):
-    """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py (but
-    the draw_* functions, which draw on axes they are given, for the notebooks too).
+    """The figures of one part of the sheet, named once: by the public functions of gdlab/figures/<part>.py that
+    take (inputs, out, params) — not the draw_* functions and their helpers, which the notebooks share.
     One job draws them all from results (restyling never retrains); name -> PNG path."""
     tree = ast.parse((PROJECT / SRC / "gdlab" / "figures" / f"{part}.py").read_text())
-    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith(("_", "draw_"))]
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+             and [a.arg for a in n.args.args] == ["inputs", "out", "params"]]
     return {name: f"results/{part}/figures/{name}.png" for name in names}
 
 

@@ -136,6 +136,7 @@ rule ex1_figures:
         **EX1_DATA,
         **EX1_RUNS,
         divergence_factor=config["outcome"]["divergence_factor"],
+        zoom_epochs=EX1["zoom_epochs"],
         style=config["plot"],
     resources:
         **TIER["light"],

@@ -144,6 +144,7 @@ rule ex3_favourite:
     params:
         grid=pick(GRID, "seeds", "epochs", "schedule"),
         doublings=EX3["favourite"]["doublings"],
+        confidence=EX3["favourite"]["confidence"],
         init_std=EX3["init_std"],
         divergence_factor=DIVERGENCE,
     threads: EX3["threads"]
@@ -224,7 +225,6 @@ rule ex3_summary:
         init_std=EX3["init_std"],
         reference_batch=REF["nbatch"],
         val_size=EX3["val_size"],
-        confidence=EX3["favourite"]["confidence"],
     resources:
         **TIER["light"],
     log:

@@ -1,12 +1,13 @@
 """Exercise 3 h: the favourite of the study trained until more epochs no longer help (its seeds again with twice
 the epochs, the rate's schedule stretched over the longer run, until a doubling is level with the epochs before),
 and its first seed trained again in float64 for the study's epochs: does its result depend on rounding? Writes the
-model the favourite keeps (the first seed's weights and test confusion matrix)."""
+model the favourite keeps (the first seed's weights and test confusion matrix), and compares it with the best point's
+model of the same seed on the same validation images (McNemar's exact test), where the favourite is not the best."""
 
 import pandas as pd
 import torch
 
-from gdlab.grid import choose_favourite, enough, enough_epochs
+from gdlab.grid import best_point, choose_favourite, enough, enough_epochs, paired
 from gdlab.io import load_arrays, read_json, save_arrays, setup_logging, write_json
 from sklearn.metrics import confusion_matrix
 
@@ -15,14 +16,26 @@ from gdlab.softmax import linear_trsf, load_mnist, run_setting
 log = setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 p = snakemake.params
-fav = choose_favourite(pd.read_csv(snakemake.input.points))
+points = pd.read_csv(snakemake.input.points)
+fav, best = choose_favourite(points), best_point(points)
 lr, nbatch, epochs, seeds = float(fav["lr"]), int(fav["batch_size"]), p.grid["epochs"], p.grid["seeds"]
 d = load_mnist(snakemake.input.mnist)
 parts = [d[k] for k in ("X_fit", "y_fit", "X_val", "y_val", "X_test", "y_test")]
-point, data = next((f, r) for f in snakemake.input.point_files for r in [read_json(f)]
-                   if (r["lr"], r["batch_size"]) == (lr, nbatch))
+
+
+def point_file(lr, nbatch):
+    """The point's file (and its data) among the study's, by its rate and batch size."""
+    return next((f, r) for f in snakemake.input.point_files for r in [read_json(f)]
+                if (r["lr"], r["batch_size"]) == (lr, nbatch))
+
+
+def point_weights(path):
+    return load_arrays(path.removesuffix(".json") + ".npz")
+
+
+point, data = point_file(lr, nbatch)
 grid_runs = {r["row"]["seed"]: r for r in data["runs"]}
-weights = load_arrays(point.removesuffix(".json") + ".npz")
+weights = point_weights(point)
 
 
 def run(parts, seed, epochs):
@@ -38,6 +51,16 @@ W, b = kept["runs"][0][:2]
 confusion = confusion_matrix(d["y_test"].numpy(), linear_trsf(d["X_test"], W, b).argmax(1).numpy())  # rows: true digit
 save_arrays(snakemake.output.favourite, W=W.numpy(), b=b.numpy(), confusion=confusion)
 float64 = run([t.double() if t.is_floating_point() else t for t in parts], seeds[0], epochs)[3]
+versus_best = None
+if (float(best["lr"]), int(best["batch_size"])) != (lr, nbatch):
+    best_weights = point_weights(point_file(float(best["lr"]), int(best["batch_size"]))[0])
+
+    def right(W, b):  # per validation image: classified correctly?
+        return linear_trsf(d["X_val"], W, b).argmax(1) == d["y_val"]
+
+    versus_best = paired(right(W, b), right(*(torch.from_numpy(best_weights[f"{k}_{seeds[0]}"]) for k in "Wb")),
+                         p.confidence) | {"seed": seeds[0], "n": len(d["y_val"])}
+    log.info("against the best point (lr=%g bs=%d), seed %d: %s", best["lr"], best["batch_size"], seeds[0], versus_best)
 for budget in budgets:
     log.info("lr=%g bs=%d, %d epochs (%s): val %s, test %s", lr, nbatch, budget["epochs"], budget["verdict"],
              [r[3]["val_accuracy"] for r in budget["runs"]], [r[3]["test_accuracy"] for r in budget["runs"]])
@@ -45,4 +68,4 @@ log.info("float64, seed %d: val %.4f, test %.4f", seeds[0], float64["val_accurac
 write_json(snakemake.output.json, {
     "lr": lr, "batch_size": nbatch, "epochs": epochs, "kept_epochs": kept["epochs"],
     "budgets": [{"epochs": b["epochs"], "verdict": b["verdict"], "rows": [r[3] for r in b["runs"]]} for b in budgets],
-    "float64_run": float64})
+    "float64_run": float64, "versus_best": versus_best})

@@ -2,9 +2,8 @@
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
-from gdlab.facts import direction, position, strictly_increasing, time_verdict
+from gdlab.facts import direction, strictly_increasing, time_verdict
 from gdlab.grid import (choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, shared_images, table_cells,
                         where)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
@@ -60,12 +59,6 @@ trained = {"budgets": budgets, "epochs": kept["epochs"],
            "shown_test_accuracy": kept["test_accuracy"][0],
            # "enough": the last doubling was not higher; "cap": every doubling was, up to the configured number.
            "stopped": "cap" if budgets[-1]["verdict"] == "higher" else "enough"}
-# The validation set's own noise around the favourite's model (first seed): the Wilson interval of its accuracy, and
-# whether the best point's mean accuracy lies inside it (then the validation set cannot tell the two apart either).
-correct = round(kept["val_accuracy"][0] * p.val_size)
-low, high = binomtest(correct, p.val_size).proportion_ci(confidence_level=p.confidence, method="wilson")
-interval = {"correct": correct, "n": p.val_size, "confidence": p.confidence, "low": low, "high": high,
-            "best_inside": position(facts["best"]["val_accuracy"], low, high) == "inside"}
 float64 = {"seed": seed, "val_accuracy": f64["val_accuracy"], "float32_val_accuracy": float(first["val_accuracy"]),
            "test_accuracy": f64["test_accuracy"], "float32_test_accuracy": float(first["test_accuracy"]),
            "change": abs(f64["val_accuracy"] - float(first["val_accuracy"])),
@@ -104,7 +97,9 @@ write_json(snakemake.output.json, {
                              "tie": tie,
                              "val_accuracy_by_seed": fav_runs["val_accuracy"].tolist(),
                              "test_accuracy_by_seed": fav_runs["test_accuracy"].tolist(),
-                             "trained": trained, "float64": float64, "interval": interval},
+                             "trained": trained, "float64": float64,
+                             # The validation images' own verdict on the favourite against the best point (McNemar).
+                             "versus_best": checks["versus_best"]},
     # The favourite's mean test accuracy against the library's fit of the same model on the same training part.
     "library": library | {"favourite_vs_library": direction(library["test_accuracy"], trained["test_accuracy"])},
     "templates": {"correlation": corr, "min": min(corr), "max": max(corr), "min_digit": int(np.argmin(corr)),

@@ -1,8 +1,8 @@
 """The sheet's figures, one module per part (ex1, ex2, ex3, review). Each public function of a module draws
 one figure, named after it: ``name(inputs, out, params)`` reads result files named in ``inputs`` and writes
 the PNG ``out`` in ``params.style``. A ``draw_<name>(ax..., data)`` function draws on axes it is given, from
-plain data: the notebook that makes the same run shows it with the same code, so its plot is the sheet's. The workflow derives each part's figure list from these functions, so a name
-is written once; the function's docstring is the figure's caption in the provenance record."""
+plain data: the notebook that makes the same run shows it with the same code, so its plot is the sheet's. The
+workflow derives each part's figure list from the functions that take (inputs, out, params), so a name is written once; the function's docstring is the figure's caption in the provenance record."""
 
 from __future__ import annotations
 

@@ -52,36 +52,42 @@ def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
     ax2.set(xlabel="epoch", ylabel=r"$\|a_t - a^*\|$", title="distance to the closed form\n(blank: below rounding)")
 
 
-def draw_lr_study(ax, runs, c_star, divergence_factor):
+def draw_lr_study(fig, axes, runs, c_star, divergence_factor, zoom_epochs):
     """The excess cost C(a_t) − C(a*) per epoch of each run (dicts with lr and cost), on a log axis, drawn until
     it reaches C* to float64's precision (below, it is rounding, not the run), or until the cost passes
-    divergence_factor × its start (the run has diverged; beyond, it would only stretch the axis). Runs above
+    divergence_factor × its start (the run has diverged; beyond, it would only stretch the axis): every epoch on the
+    left of ``axes``, the first ``zoom_epochs`` on the right, where the rates near the limit part. Runs above
     η = 1 are dashed and thin over the thick solid ones: where two rates give the same curve, both show."""
-    for i, r in enumerate(runs):
-        cost = np.array(r["cost"])
-        excess = cost - c_star
-        excess[excess <= ROUNDING * c_star] = np.nan
-        past = np.flatnonzero(cost > divergence_factor * cost[0])
-        if len(past):
-            excess[past[0] + 1:] = np.nan  # diverged: the line ends at the first epoch past the factor
-        above = r["lr"] > 1
-        drawn = np.flatnonzero(np.isfinite(excess))
-        # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
-        short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
-        label = (f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
-                 + (", diverged (×)" if len(past) else ""))
-        ax.semilogy(np.arange(len(excess)), excess, label=label, color=f"C{i}",
-                    marker="o" if short else None, ls="--" if above else "-",
-                    lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
-        if len(past):  # a short line on a long axis: its end marked
-            ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
-    ax.set(xlabel="epoch", ylabel=r"excess cost $C(a_t) - C(a^*)$")
-    ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8)  # below: the runs fill the axes
+    for ax in axes:
+        for i, r in enumerate(runs):
+            cost = np.array(r["cost"])
+            excess = cost - c_star
+            excess[excess <= ROUNDING * c_star] = np.nan
+            past = np.flatnonzero(cost > divergence_factor * cost[0])
+            if len(past):
+                excess[past[0] + 1:] = np.nan  # diverged: the line ends at the first epoch past the factor
+            above = r["lr"] > 1
+            drawn = np.flatnonzero(np.isfinite(excess))
+            # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
+            short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
+            label = (f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
+                     + (", diverged (×)" if len(past) else ""))
+            ax.semilogy(np.arange(len(excess)), excess, label=label, color=f"C{i}",
+                        marker="o" if short else None, ls="--" if above else "-",
+                        lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
+            if len(past):  # a short line on a long axis: its end marked
+                ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
+        ax.set(xlabel="epoch")
+    axes[0].set_ylabel(r"excess cost $C(a_t) - C(a^*)$")
+    axes[1].set(xlim=(-0.5, zoom_epochs), title=f"the first {zoom_epochs} epochs")
+    axes[0].set_title("every epoch")
+    # Below both panels (the runs fill the axes); the figure leaves the bottom for it.
+    fig.legend(*axes[0].get_legend_handles_labels(), ncols=3, loc="lower center", fontsize=8)
 
 
 def lr_study(inputs, out, params):
     """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate, drawn until it
     reaches C* to float64's precision, or until its cost passes the divergence factor times its start."""
-    with figure(out, params.style, height=1.2) as (fig, ax):
-        draw_lr_study(ax, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"],
-                      params.divergence_factor)
+    with figure(out, params.style, ncols=2, height=1.4, sharey=True, rect=(0, 0.2, 1, 1)) as (fig, axes):
+        draw_lr_study(fig, axes, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"],
+                      params.divergence_factor, params.zoom_epochs)

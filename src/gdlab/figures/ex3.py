@@ -67,42 +67,59 @@ def reference(inputs, out, params):
         draw_runs(fig, axes, shown)
 
 
+def curves_layout(n_batches: int) -> tuple[int, int]:
+    """(rows, columns) of the study's panels: at most three in a row, so that each is wide enough to read at print
+    size, and one spare panel for the legend where the last row has room."""
+    cols = min(3, n_batches + 1)
+    return -(-(n_batches + 1) // cols), cols
+
+
 def draw_curves(fig, axes, curves, points):
     """The study's validation error (100 − accuracy, %) after every epoch from the first (curves: one row per run and
-    epoch), one of ``axes`` per batch size, one colour per rate: the mean over the seeds, and the range between them
-    shaded. The error axis is logarithmic, so that the tenths of a point between the rates near the best and the
-    falls of several points both show. Points where a seed ended unstable or diverged are left out, as from every
-    comparison."""
+    epoch), one panel per batch size (``axes``: a grid, :func:`curves_layout`), one colour per rate: the mean over
+    the seeds, and the range between them shaded. The error axis is logarithmic, so that the tenths of a point
+    between the rates near the best and the falls of several points both show. Points where a seed ended unstable or
+    diverged are left out, as from every comparison. The legend fills the spare panel that the layout keeps."""
     stable = points[points["seeds_unstable"] == 0]
     kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 90 % error
     error = 100 * (1 - kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]))
     rates, batches = sorted(curves["lr"].unique()), sorted(curves["batch_size"].unique())
     drawn = set(error.index.droplevel("epoch"))
-    for ax, batch in zip(axes, batches):
+    grid = np.atleast_2d(axes)
+    panels, spare = list(grid.flat[:len(batches)]), list(grid.flat[len(batches):])
+    for ax, batch in zip(panels, batches):
         for i, lr in enumerate(rates):
             if (batch, lr) in drawn:
                 c = error.loc[(batch, lr)]
                 ax.plot(c.index, c["mean"], color=f"C{i}", lw=1.2)
                 ax.fill_between(c.index, c["max"], c["min"], color=f"C{i}", alpha=0.25, lw=0)
-        ax.set(title=f"batch {batch}", xlabel="epoch", yscale="log")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    low, high = axes[0].get_ylim()  # shared by every panel
-    ticks = [t for t in (5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 70) if low <= t <= high]
-    axes[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
-    axes[0].yaxis.set_minor_formatter(NullFormatter())
-    axes[0].set_ylabel("validation error (%, log scale)")
+        ax.set(title=f"batch {batch}", yscale="log")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    for i, ax in enumerate(panels):  # the epochs under the lowest panel of each column
+        if i + grid.shape[1] >= len(panels):
+            ax.set_xlabel("epoch")
+            ax.xaxis.set_tick_params(labelbottom=True)
+    low, high = panels[0].get_ylim()  # shared by every panel
+    ticks = [t for t in (3, 5, 7, 10, 15, 20, 30, 50, 70) if low <= t <= high]
+    panels[0].set_yticks(ticks, [f"{t:g}" for t in ticks])
+    panels[0].yaxis.set_minor_formatter(NullFormatter())
+    for ax in grid[:, 0]:
+        ax.set_ylabel("validation error (%, log)")
     # The legend says where a rate is left out: a note inside a panel would sit on the other curves.
     missing = {lr: [str(b) for b in batches if (b, lr) not in drawn] for lr in rates}
-    labels = [f"η = {lr:g}" + (f" (left out at batch {', '.join(missing[lr])})" if missing[lr] else "") for lr in rates]
+    labels = [f"η = {lr:g}" + (f"\n(left out at batch {', '.join(missing[lr])})" if missing[lr] else "") for lr in rates]
     handles = [Line2D([], [], color=f"C{i}", lw=1.2) for i in range(len(rates))]
-    fig.legend(handles, labels, loc="lower center", ncols=len(rates), fontsize=8)
+    for ax in spare:
+        ax.axis("off")
+    spare[0].legend(handles, labels, loc="center", fontsize=8)
 
 
 def curves(inputs, out, params):
     """The study's validation error per epoch (draw_curves), from the points' files."""
     table = curves_of([read_json(f) for f in inputs.point_files])
-    with figure(out, params.style, ncols=table["batch_size"].nunique(), height=1.4, sharey=True,
-                rect=(0, 0.06, 1, 1)) as (fig, axes):
+    rows, cols = curves_layout(table["batch_size"].nunique())
+    with figure(out, params.style, nrows=rows, ncols=cols, height=0.8 * rows, sharey=True, sharex=True,
+                squeeze=False) as (fig, axes):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
