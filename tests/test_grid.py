@@ -11,7 +11,7 @@ import pytest
 
 from gdlab.facts import STATUSES
 from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
-                        level, neighbours, overlap, paired, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
+                        level, move, neighbours, overlap, paired, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
                         table_text, trend, versus)
 
 N_TRAIN = 100
@@ -286,7 +286,7 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert f["best_at"] == "the largest rate and the largest batch"
     assert [(b["batch_size"], b["lr"]) for b in f["best_by_batch"]] == [(16, 0.01), (256, 0.1)]
     assert f["trend"] == "grows" and f["n_points"] == 6 and f["best_at_edge"]
-    assert (f["trend_moves"], f["trend_steps"]) == (1, 1)
+    assert (f["trend_moves"], f["trend_ties"], f["trend_steps"]) == (1, 0, 1)
     assert f["pick_lead"] == pytest.approx([0.01, 0.06])  # 0.91 over 0.90 at batch 16, 0.92 over 0.86 at 256
     assert f["rate_steps"] == pytest.approx([10, 10])  # rates 0.001, 0.01, 0.1: evenly spaced
     assert grid_facts(SLOW[SLOW["lr"] != 0.01])["rate_steps"] == pytest.approx([100, 100])
@@ -294,6 +294,20 @@ def test_grid_facts_worst_point_at_the_smallest_rate_best_rate_grows():
     assert grid_facts(uneven)["rate_steps"] == pytest.approx([4, 5])  # 0.1 → 0.5 by 5, then by 4
     assert f["status_counts"] == {"trained": 6, "unstable": 0, "diverged": 0}
     assert json.loads(json.dumps(f)) == f  # plain Python values: the summary is JSON
+
+
+def test_a_change_of_the_best_rate_within_a_tie_is_no_move():
+    """At batch 256 the old best rate (0.01) is level with the new one (0.1): the best rate changes, but by a tie."""
+    tie = grid([(0.01, 16, 0.91, 0.002, "trained"), (0.1, 16, 0.85, 0.002, "trained"),
+                (0.01, 256, 0.899, 0.004, "trained"), (0.1, 256, 0.90, 0.004, "trained")])
+    f = grid_facts(tie)
+    assert [b["level_lrs"] for b in f["best_by_batch"]] == [[0.01], [0.01, 0.1]]
+    assert (f["trend_moves"], f["trend_ties"], f["trend_steps"]) == (0, 1, 1)
+    apart = tie.assign(val_accuracy_min=lambda t: t["val_accuracy"] - 0.0004,
+                       val_accuracy_max=lambda t: t["val_accuracy"] + 0.0004)  # the same means, narrower seeds
+    assert (grid_facts(apart)["trend_moves"], grid_facts(apart)["trend_ties"]) == (1, 0)
+    assert move({"lr": 0.1, "level_lrs": [0.1]}, {"lr": 0.1, "level_lrs": [0.1]}) == "none"
+    assert move({"lr": 0.1, "level_lrs": [0.1, 1.0]}, {"lr": 1.0, "level_lrs": [1.0]}) == "tie"  # level at the old
 
 
 def test_grid_facts_worst_point_at_the_largest_rate_best_rate_shrinks():

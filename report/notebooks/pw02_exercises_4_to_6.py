@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 from torchvision import datasets
 
-torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
+torch.set_num_threads(1)  # one thread: sums in one fixed order, so that a rerun prints the same digits
 plt.style.use("{{ cfg.plot.style }}")  # the style of the maths PDF's figures, which are these plots
 plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 

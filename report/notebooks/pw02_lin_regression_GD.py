@@ -156,7 +156,7 @@ for lr in {{ cfg.ex1.lr_study }}:
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
 draw_lr_study(fig, axes, runs, c_star, {{ cfg.outcome.divergence_factor }}, {{ cfg.ex1.zoom_epochs }})
-fig.tight_layout(rect=(0, 0.2, 1, 1))  # room for the legend below
+fig.tight_layout(rect=(0, 0.16, 1, 1))  # room for the legend below
 plt.show()
 # YOUR CODE (END)
 

@@ -1,6 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
-# - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same numbers.
+# - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same pixels (3 a compares the first 1 000 images).
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
@@ -25,7 +25,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-torch.set_num_threads(1)  # one thread: a rerun reproduces the printed numbers digit for digit
+torch.set_num_threads(1)  # one thread: sums in one fixed order, so that a rerun prints the same digits
 plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
 plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures as sharp as printed
 

@@ -244,6 +244,15 @@ def trend(best: list[dict]) -> str:
     return "unclear"
 
 
+def move(before: dict, after: dict) -> str:
+    """How the best rate changes from one batch size to the next (two rows of :func:`best_by_batch`): "none", a
+    "tie" (it changes, but the old best rate is level with the new one at the new batch size, or the other way
+    round, by the tie rule) or "clear"."""
+    if before["lr"] == after["lr"]:
+        return "none"
+    return "tie" if before["lr"] in after["level_lrs"] or after["lr"] in before["level_lrs"] else "clear"
+
+
 def shortfalls(points: pd.DataFrame) -> pd.DataFrame:
     """How far each point's mean validation accuracy falls short of the best point of its batch size (0 at the
     best): a table, learning rate × batch size. A point where a seed ended unstable or diverged has none (NaN): it is
@@ -262,6 +271,7 @@ def grid_facts(points: pd.DataFrame) -> dict:
     lrs = sorted(points["lr"].unique())
     short = shortfalls(points)
     unstable, diverged = int(points["seeds_unstable"].sum()), int(points["seeds_diverged"].sum())
+    moves = [move(a, b) for a, b in zip(per_batch, per_batch[1:])]
 
     def end_of_range(lr) -> dict:
         """How the points at one rate compare with the best of their batch size, among its points whose seeds all
@@ -284,8 +294,10 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "smallest_rate": end_of_range(lrs[0]), "largest_rate": end_of_range(lrs[-1]),
         "best": _row(best), "worst": _row(worst), "worst_at": where(worst, points), "best_at": where(best, points),
         "best_by_batch": per_batch, "trend": trend(per_batch),
-        # At how many of the steps from one batch size to the next the best rate changes (of how many steps).
-        "trend_moves": sum(a["lr"] != b["lr"] for a, b in zip(per_batch, per_batch[1:])),
+        # At how many of the steps from one batch size to the next the best rate changes clearly (each best rate is
+        # not level with the other at the other's batch size), at how many only within a tie, of how many steps.
+        "trend_moves": sum(move == "clear" for move in moves),
+        "trend_ties": sum(move == "tie" for move in moves),
         "trend_steps": len(per_batch) - 1,
         # The smallest and the largest factor between neighbouring rates of the grid.
         "rate_steps": [float(s) for s in grid_steps(lrs)],

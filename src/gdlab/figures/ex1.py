@@ -79,7 +79,7 @@ def draw_lr_study(fig, axes, runs, c_star, divergence_factor, zoom_epochs):
                 ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
         ax.set(xlabel="epoch")
     axes[0].set_ylabel(r"excess cost $C(a_t) - C(a^*)$")
-    axes[1].set(xlim=(-0.5, zoom_epochs), title=f"the first {zoom_epochs} epochs")
+    axes[1].set(xlim=(-0.5, zoom_epochs + 1), title=f"the first {zoom_epochs} epochs")  # room for the last tick
     axes[0].set_title("every epoch")
     # Below both panels (the runs fill the axes); the figure leaves the bottom for it.
     fig.legend(*axes[0].get_legend_handles_labels(), ncols=3, loc="lower center", fontsize=8)
@@ -88,6 +88,6 @@ def draw_lr_study(fig, axes, runs, c_star, divergence_factor, zoom_epochs):
 def lr_study(inputs, out, params):
     """Every rate of the study: the excess cost C − C* per epoch on a log axis, one line per rate, drawn until it
     reaches C* to float64's precision, or until its cost passes the divergence factor times its start."""
-    with figure(out, params.style, ncols=2, height=1.4, sharey=True, rect=(0, 0.2, 1, 1)) as (fig, axes):
+    with figure(out, params.style, ncols=2, height=1.4, sharey=True, rect=(0, 0.16, 1, 1)) as (fig, axes):
         draw_lr_study(fig, axes, _runs(inputs, params.lr_study), read_json(inputs.closed_form)["cost"],
                       params.divergence_factor, params.zoom_epochs)

@@ -52,7 +52,7 @@ def draw_runs(fig, axes, runs):
     ax2.set(xlabel="epoch", ylabel="accuracy (%)")
     for ax in axes:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax1.legend(fontsize=8, handlelength=4)  # long enough to show the dashes between the markers
+    ax1.legend(fontsize=8, handlelength=4, frameon=True)  # long enough to show the dashes; framed over the grid
 
 
 def reference(inputs, out, params):
