@@ -2,9 +2,9 @@
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(2, "`Dataset_spine.csv`") %}
 # - The `Dataset_spine.csv` handed in names its columns; the loading cell renames Kaggle's `Col1`…`Col12` alike.
 # - `cost` uses `logsigmoid`: finite where $\sigma$ rounds to 0 or 1.
-# - `design` builds the course's `X` and `Y` as float64 tensors; its `standardise` can take the training patients' statistics.
+# - `design` builds the course's `X` and `Y` as float64 tensors.
 # - 2 d checks GD against scipy's L-BFGS-B minimum; 2 e adds a range test ({{ cfg.ex2.range_test.epochs }}-epoch runs at log-spaced rates).
-# - Added beyond the questions: the accuracy on held-out patients, and the rank of the design.
+# - Added beyond the questions: the rank of the design.
 # {% endcall %}
 
 # %%
@@ -17,7 +17,6 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
-from scipy.stats import binomtest
 
 torch.set_num_threads(1)  # one thread: small matrices gain nothing from more, and beside other work lose much
 plt.style.use("{{ cfg.plot.style }}")  # one style for every figure
@@ -210,29 +209,6 @@ plt.show()
 # {{ beyond(2, "heading") }}
 
 # %% [markdown]
-# {{ beyond(2, "Held out") }}
-
-# %%
-{{ code("gdlab.spine.stratified_split") }}
-
-
-# Train on a stratified part, standardised with that part's mean and std only; test on the rest.
-labels = Y.flatten().numpy()
-train, test = stratified_split(labels, {{ cfg.ex2.additions.test_fraction }}, {{ cfg.seed }})
-raw = df[features].to_numpy()
-X_train, Y_train = design(raw[train], labels[train])
-X_test, Y_test = design(raw[test], labels[test], reference=raw[train])
-W_train, _ = gradient_descent(lambda W: gradient_cost(X_train, Y_train, W), torch.zeros(1, 13, dtype=torch.float64),
-                              {{ cfg.ex2.lr }}, {{ cfg.ex2.epochs }}, lambda W: None)
-held_out = accuracy(Y_test, predict(X_test, W_train))
-print(f"{len(train)} patients for training, {len(test)} held out; accuracy: training "
-      f"{accuracy(Y_train, predict(X_train, W_train)):.4f}, held out {held_out:.4f} ({round((1 - held_out) * len(test))} mistakes);"
-      f" always the majority class: {max(Y_test.mean().item(), 1 - Y_test.mean().item()):.1%}")
-confidence = {{ cfg.ex2.additions.confidence }}  # few patients: how far the held-out accuracy may be from the model's true one
-low, high = binomtest(round(held_out * len(test)), len(test)).proportion_ci(confidence, method="wilson")
-print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1f}–{100 * high:.1f} %")
-
-# %% [markdown]
 # {{ beyond(2, "A redundant feature") }}
 
 # %%
@@ -243,6 +219,7 @@ print(f"{confidence:.0%} Wilson interval of the held-out accuracy: {100 * low:.1
 
 
 # The rank of the design by SVD, and the dependency read off its null direction.
+raw = df[features].to_numpy()
 found = collinearity(raw, features, {{ cfg.ex2.additions.rank_rtol }})
 print(f"rank {found['rank']} of {found['n_columns']}; smallest / largest singular value {found['singular_value_ratio']:.2g}")
 for dep in found["dependencies"]:
