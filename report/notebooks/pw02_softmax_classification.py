@@ -5,8 +5,7 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights.
-# - 3 h trains the favourite with more epochs, to see whether they help.
-# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}; a run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
+# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) the same {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}, not each until it stops improving: the settings compare at one budget, and 3 h trains the favourite with more epochs to see whether they help. A run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
 # %%
