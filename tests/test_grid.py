@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gdlab.facts import STATUSES
-from gdlab.grid import (POINT, best_by_batch, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
+from gdlab.grid import (POINT, best_by_batch, falls, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
                         level, move, neighbours, overlap, paired, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
                         table_text, trend, versus)
 
@@ -428,6 +428,15 @@ def test_enough_epochs_still_higher_at_the_cap_keeps_the_last():
     budgets = enough_epochs(seeds_at, seeds_of(10, 0.91, 0.911), 10, doublings=2)
     assert asked == [20, 40] and [b["verdict"] for b in budgets] == [None, "higher", "higher"]
     assert enough(budgets)["epochs"] == 40
+
+
+def test_falls_from_epoch_to_epoch_of_the_seeds_mean_from_epoch_1():
+    runs = [({"lr": 0.5, "batch_size": 64, "seed": seed}, [(0.0, a) for a in acc])
+            for seed, acc in ((1, [0.1, 0.5, 0.4, 0.45]), (2, [0.1, 0.5, 0.5, 0.45]))]  # mean 0.1, 0.5, 0.45, 0.45
+    pts = grid([(0.5, 64, 0.45, 0.0, "trained")])
+    out = falls(curves_table(runs), pts)
+    assert list(out.columns) == [1, 2] and out.loc[(0.5, 64)].tolist() == pytest.approx([0.05, 0.0])
+    assert falls(curves_table(runs), pts.assign(seeds_unstable=1)).empty  # a point with a failed seed: left out
 
 
 def test_curves_table_one_row_per_run_and_epoch():

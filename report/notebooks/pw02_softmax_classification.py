@@ -333,6 +333,17 @@ fig, axes = plt.subplots(rows, cols, figsize=({{ cfg.plot.width_in }}, 0.8 * row
 curves = curves_table((row, history) for W, b, history, row in runs.values())
 draw_curves(fig, axes, curves, points)
 plt.show()
+
+{{ code("gdlab.grid.LAST_EPOCHS") }}
+
+
+{{ code("gdlab.grid.falls") }}
+
+
+fall = 100 * falls(curves, points)  # percentage points
+print(f"the largest fall of the validation accuracy from one epoch to the next (points) before the last {LAST_EPOCHS} epochs:")
+print(fall.iloc[:, :-LAST_EPOCHS].max(axis=1).unstack().round(2).to_string())
+print(f"in the last {LAST_EPOCHS} epochs, at any point: {fall.iloc[:, -LAST_EPOCHS:].max().max():.2f}")
 # YOUR CODE (END)
 
 # %% [markdown]

@@ -165,7 +165,18 @@ def versus(before: list[float], after: list[float]) -> str:
     return "higher" if min(after) > max(before) else "lower"
 
 
-def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int = 2) -> dict:
+LAST_EPOCHS = 2  # the last epochs of a run, where a linearly falling rate is near 0: told apart from the rest
+
+
+def falls(curves: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """How far each point's validation accuracy (its seeds' mean) fell from one epoch to the next, from epoch 1 on:
+    one row per point whose seeds all trained, column e the fall from epoch e to e + 1 (negative: it rose)."""
+    stable = points.loc[points["seeds_unstable"] == 0, POINT]
+    mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
+    return (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]
+
+
+def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int = LAST_EPOCHS) -> dict:
     """How erratic training was: per point (its seeds' mean curve, from epoch 1 on), the largest fall of the
     validation accuracy from one epoch to the next, except in the last ``last`` epochs, where a linearly falling rate
     is near 0; and the largest fall within those. Points with a seed unstable or diverged are left out. Per rate:
@@ -178,9 +189,7 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
     def steady(fall: float) -> bool:  # no fall by more than one step, give or take rounding
         return round(fall / step) <= 1
 
-    stable = points.loc[points["seeds_unstable"] == 0, POINT]
-    mean = curves.merge(stable, on=POINT).groupby([*POINT, "epoch"])["val_accuracy"].mean().unstack()
-    fall = (mean - mean.shift(-1, axis=1)).iloc[:, 1:-1]  # column e: the fall from epoch e to e + 1
+    fall = falls(curves, points)
     if fall.shape[1] == 0:  # one epoch: no epoch to fall from
         return {"by_rate": [], "late_fall": 0.0, "late_steady": True, "last_epochs": 0, "falling": [],
                 "steady_lrs": [], "calmer_with_batch": False}

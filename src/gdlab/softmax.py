@@ -27,7 +27,7 @@ from .linalg import add_bias, gram_eigenvalues
 
 def linear_trsf(x, W, b):
     """The logits z = x Wᵀ + b: x (nb, 1, 28, 28), W (10, 784), b (1, 10) -> (nb, 10).
-    Computed as (W xᵀ)ᵀ + b: the same product, in the order a CPU multiplies fastest."""
+    Computed as (W xᵀ)ᵀ + b by one addmm: the same product."""
     return torch.addmm(b.T, W, x.reshape(len(x), -1).T).T
 
 

@@ -30,19 +30,21 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     """The learning-rate study (runs: (lr, costs per epoch) pairs). Left: the cost above the minimum c_min per epoch,
     both axes logarithmic (epoch_log_axis, from epoch 1), so that slow rates and oscillating ones stay apart; dashed
     above the bound 2/L, dotted the start; blank where the difference is below float64's rounding of a mean of n
-    terms (above_rounding). Above the bound a run may end in a 2-cycle: its even and its odd epochs are drawn as two
-    lines, not as a zig-zag band.
+    terms (above_rounding). Above the bound a run's even and odd epochs are drawn as two lines, not as a zig-zag
+    band; a run above the bound that never reaches the minimum (it ends in a 2-cycle) only on the right.
     Right: the cost itself over the ``last`` epochs of the runs above the bound, where a 2-cycle's two values show."""
     ax, tail = axes
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
         excess[0] = np.nan  # epoch 0 has no place on the log axis: the start is the dotted line
         epoch, step = np.arange(len(excess)), 2 if lr > bound else 1
-        for k in range(step):
+        cycles = lr > bound and np.isfinite(excess[-1])  # still above the minimum at the end: the right panel's
+        for k in range(0 if cycles else step):
             ax.semilogy(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
                       ls="--" if step == 2 else "-")
         if lr > bound:
-            tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}")
+            tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}",
+                      label=f"η = {lr:g} (right)" if cycles else None)
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch", ylabel="cost − the minimum")
     epoch_log_axis(ax)
@@ -52,7 +54,7 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
     (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
     fig.legend(handles + tail_handles, labels + tail_labels, loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
-               title="dashed: η > 2/L, its even and odd epochs drawn apart")
+               title="dashed: η > 2/L, its even and odd epochs drawn apart; a 2-cycle on the right only")
 
 
 def lr_study(inputs, out, params):
