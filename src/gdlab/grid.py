@@ -305,8 +305,8 @@ def grid_facts(points: pd.DataFrame) -> dict:
         "best_by_batch": per_batch, "trend": trend(per_batch),
         # At how many of the steps from one batch size to the next the best rate changes clearly (each best rate is
         # not level with the other at the other's batch size), at how many only within a tie, of how many steps.
-        "trend_moves": sum(move == "clear" for move in moves),
-        "trend_ties": sum(move == "tie" for move in moves),
+        "trend_moves": moves.count("clear"),
+        "trend_ties": moves.count("tie"),
         "trend_steps": len(per_batch) - 1,
         # The smallest and the largest factor between neighbouring rates of the grid.
         "rate_steps": [float(s) for s in grid_steps(lrs)],

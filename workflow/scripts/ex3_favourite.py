@@ -23,19 +23,16 @@ d = load_mnist(snakemake.input.mnist)
 parts = [d[k] for k in ("X_fit", "y_fit", "X_val", "y_val", "X_test", "y_test")]
 
 
-def point_file(lr, nbatch):
-    """The point's file (and its data) among the study's, by its rate and batch size."""
-    return next((f, r) for f in snakemake.input.point_files for r in [read_json(f)]
-                if (r["lr"], r["batch_size"]) == (lr, nbatch))
+# The study's point files (and their data), read once, by (rate, batch size).
+point_files = {(r["lr"], r["batch_size"]): (f, r) for f in snakemake.input.point_files for r in [read_json(f)]}
 
 
-def point_weights(path):
-    return load_arrays(path.removesuffix(".json") + ".npz")
+def point_weights(lr, nbatch):
+    return load_arrays(point_files[lr, nbatch][0].removesuffix(".json") + ".npz")
 
 
-point, data = point_file(lr, nbatch)
-grid_runs = {r["row"]["seed"]: r for r in data["runs"]}
-weights = point_weights(point)
+grid_runs = {r["row"]["seed"]: r for r in point_files[lr, nbatch][1]["runs"]}
+weights = point_weights(lr, nbatch)
 
 
 def run(parts, seed, epochs):
@@ -53,7 +50,7 @@ save_arrays(snakemake.output.favourite, W=W.numpy(), b=b.numpy(), confusion=conf
 float64 = run([t.double() if t.is_floating_point() else t for t in parts], seeds[0], epochs)[3]
 versus_best = None
 if (float(best["lr"]), int(best["batch_size"])) != (lr, nbatch):
-    best_weights = point_weights(point_file(float(best["lr"]), int(best["batch_size"]))[0])
+    best_weights = point_weights(float(best["lr"]), int(best["batch_size"]))
 
     def right(W, b):  # per validation image: classified correctly?
         return linear_trsf(d["X_val"], W, b).argmax(1) == d["y_val"]

@@ -58,25 +58,26 @@ def draw_lr_study(fig, axes, runs, c_star, divergence_factor, zoom_epochs):
     divergence_factor × its start (the run has diverged; beyond, it would only stretch the axis): every epoch on the
     left of ``axes``, the first ``zoom_epochs`` on the right, where the rates near the limit part. Runs above
     η = 1 are dashed and thin over the thick solid ones: where two rates give the same curve, both show."""
-    for ax in axes:
-        for i, r in enumerate(runs):
-            cost = np.array(r["cost"])
-            excess = cost - c_star
-            excess[excess <= ROUNDING * c_star] = np.nan
-            past = np.flatnonzero(cost > divergence_factor * cost[0])
-            if len(past):
-                excess[past[0] + 1:] = np.nan  # diverged: the line ends at the first epoch past the factor
-            above = r["lr"] > 1
-            drawn = np.flatnonzero(np.isfinite(excess))
-            # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
-            short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
-            label = (f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
-                     + (", diverged (×)" if len(past) else ""))
+    for i, r in enumerate(runs):
+        cost = np.array(r["cost"])
+        excess = cost - c_star
+        excess[excess <= ROUNDING * c_star] = np.nan
+        past = np.flatnonzero(cost > divergence_factor * cost[0])
+        if len(past):
+            excess[past[0] + 1:] = np.nan  # diverged: the line ends at the first epoch past the factor
+        above = r["lr"] > 1
+        drawn = np.flatnonzero(np.isfinite(excess))
+        # At C* after an epoch or two: a marked, labelled dot or two, not a missing line.
+        short = 0 < len(drawn) < 3 and drawn[-1] + 1 < len(excess)
+        label = (f"η = {r['lr']:g}" + (f", C* from epoch {drawn[-1] + 1}" if short else "")
+                 + (", diverged (×)" if len(past) else ""))
+        for ax in axes:  # the same line on both panels
             ax.semilogy(np.arange(len(excess)), excess, label=label, color=f"C{i}",
                         marker="o" if short else None, ls="--" if above else "-",
                         lw=1.2 if above else 3.5, alpha=1 if above else 0.55)
             if len(past):  # a short line on a long axis: its end marked
                 ax.plot(past[0], excess[past[0]], "x", color=f"C{i}", ms=8, mew=2)
+    for ax in axes:
         ax.set(xlabel="epoch")
     axes[0].set_ylabel(r"excess cost $C(a_t) - C(a^*)$")
     axes[1].set(xlim=(-0.5, zoom_epochs + 1), title=f"the first {zoom_epochs} epochs")  # room for the last tick
