@@ -171,7 +171,8 @@ def show(history, title):
     """Print a run's costs and accuracies; return its curves (training cost, training accuracy, test cost, test
     accuracy), one value per epoch, epoch 0 first."""
     curves = train_cost, train_acc, test_cost, test_acc = [list(c) for c in zip(*history)]
-    print(f"{title}: training cost {train_cost[0]:.4f} -> {train_cost[-1]:.4f}, test cost {test_cost[-1]:.4f}, "
+    print(f"{title}: training cost {train_cost[0]:.4f} -> {train_cost[-1]:.4f} (fell at every epoch: "
+          f"{all(b < a for a, b in zip(train_cost, train_cost[1:]))}), test cost {test_cost[-1]:.4f}, "
           f"training accuracy {train_acc[-1]:.4f}; test accuracy after each epoch:", [round(a, 4) for a in test_acc[1:]])
     return curves
 
@@ -344,6 +345,9 @@ fall = 100 * falls(curves, points)  # percentage points
 print(f"the largest fall of the validation accuracy from one epoch to the next (points) before the last {LAST_EPOCHS} epochs:")
 print(fall.iloc[:, :-LAST_EPOCHS].max(axis=1).unstack().round(2).to_string())
 print(f"in the last {LAST_EPOCHS} epochs, at any point: {fall.iloc[:, -LAST_EPOCHS:].max().max():.2f}")
+one_image = 100 / ({{ cfg.ex3.grid.seeds | length }} * len(parts[3]))  # one validation image of one seed moves the seeds' mean by this
+in_images = (fall.iloc[:, :-LAST_EPOCHS].max(axis=1).groupby(level="lr").max() / one_image).round().dropna()
+print("the same largest fall before the last epochs, per rate, in such images:", {lr: int(n) for lr, n in in_images.items()})
 # YOUR CODE (END)
 
 # %% [markdown]

@@ -368,7 +368,8 @@ def _c1_chord(a: int = CHORD[0], b: int = CHORD[1]) -> dict:
          "σ(t) − 1 = −exp(−t)/(1 + exp(−t))"),
     ])
     steps.append(step(rf"{_leading_digits(gap)}\ldots > 0",
-                      f"both points lie left of −log 2 ≈ −{_approx(sp.log(2), 3)}, where c₁ is concave",
+                      f"(2) evaluated; positive, as it must be: both points lie left of −log 2 ≈ −{_approx(sp.log(2), 3)}, "
+                      "where c₁ is concave",
                       "sympy: the exact difference is_positive (digits from evalf with 30 digits)",
                       bool(gap.is_positive)))
     return derivation("6f", "A chord below the graph: c₁ is not convex",

@@ -10,12 +10,15 @@ from ..plotting import above_rounding, epoch_log_axis, figure
 
 
 def draw_training(ax1, ax2, costs, accuracies, lr):
-    """A run's cost (left) and accuracy (right) per epoch from epoch 1, on all patients (epoch_log_axis)."""
+    """A run's cost (left) and accuracy (right) per epoch from epoch 1, on all patients (epoch_log_axis), each with
+    its value at the start (epoch 0, dashed), which has no place on the axis."""
     ax1.plot(range(1, len(costs)), costs[1:])
     ax1.set(xlabel="epoch", ylabel="cross-entropy", title=f"loss curve (η = {lr:g})")
     ax2.plot(range(1, len(accuracies)), accuracies[1:], color="C1")
     ax2.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
-    for ax in (ax1, ax2):
+    for ax, values in ((ax1, costs), (ax2, accuracies)):
+        ax.axhline(values[0], color="0.5", ls="--", lw=1, label="start (epoch 0)")
+        ax.legend(loc="best")
         epoch_log_axis(ax)
 
 
@@ -32,7 +35,7 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     above the bound 2/L, dotted the start; blank where the difference is below float64's rounding of a mean of n
     terms (above_rounding). Above the bound a run's even and odd epochs are drawn as two lines, not as a zig-zag
     band; a run above the bound that never reaches the minimum (it ends in a 2-cycle) only on the right.
-    Right: the cost itself over the ``last`` epochs of the runs above the bound, where a 2-cycle's two values show."""
+    Right: the cost itself over the ``last`` epochs of those runs, where a 2-cycle's two values show."""
     ax, tail = axes
     for i, (lr, costs) in enumerate(runs):
         excess = above_rounding(np.array(costs) - c_min, c_min, n)
@@ -42,15 +45,15 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
         for k in range(0 if cycles else step):
             ax.semilogy(epoch[k::step], excess[k::step], color=f"C{i}", label=None if k else f"η = {lr:g}",
                       ls="--" if step == 2 else "-")
-        if lr > bound:
+        if cycles:
             tail.plot(np.arange(len(costs))[-last:], costs[-last:], "o-", ms=3, lw=0.8, color=f"C{i}",
-                      label=f"η = {lr:g} (right)" if cycles else None)
+                      label=f"η = {lr:g} (right)")
     ax.axhline(runs[0][1][0] - c_min, color="k", ls=":", lw=1, label="at the start", zorder=3)
     ax.set(xlabel="epoch", ylabel="cost − the minimum")
     epoch_log_axis(ax)
     tail.axhline(c_min, color="k", ls="-.", lw=0.8, label="the minimum (right)", zorder=3)  # over the dots that reach it
-    tail.set(xlabel="epoch", ylabel="cost", title=f"η > 2/L, last {last} epochs")
-    tail.xaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
+    tail.set(xlabel="epoch", ylabel="cost", title=f"last {last} epochs")
+    tail.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
     (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
     fig.legend(handles + tail_handles, labels + tail_labels, loc="lower center", ncols=4, fontsize=8, title_fontsize=8,

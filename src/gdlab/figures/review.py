@@ -65,7 +65,7 @@ def draw_sigmoid(ax):
     ax.plot(zs, sigmoid(zs), label=r"$\sigma(z)$")
     # Dashed: for z ≪ 0, σ′ = σ(1 − σ) ≈ σ and the two curves lie on each other.
     ax.plot(zs, sigmoid_prime(zs), "--", label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$")
-    ax.set(xlabel="z", ylabel="value")
+    ax.set(xlabel="z", ylabel=r"$\sigma(z)$, $\sigma'(z)$")
     ax.legend(frameon=True, framealpha=1)
 
 
@@ -102,7 +102,7 @@ def draw_c1(ax1, ax2, paths):
     ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
     for k, p in enumerate(paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
-    ax1.set(xlabel="x", ylabel="value", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
+    ax1.set(xlabel="x", ylabel=r"$c_1(x)$, $c_1''(x)$", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8)  # below: c₁ fills the panel
     widths = np.linspace(3.6, 1.2, len(paths))  # thick and pale under thin: runs near 1 lie on each other
     for k, (p, lw) in enumerate(zip(paths, widths)):
