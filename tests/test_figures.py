@@ -84,6 +84,42 @@ def test_loss_curves_run_from_epoch_1_on_a_log_axis_with_plain_ticks():
     plt.close(fig)
 
 
+def test_loss_curves_draw_the_start_which_the_log_axis_cannot_show():
+    """Epoch 0 is off the log axis: its value is a dashed line across the panel, at that value and no other."""
+    from gdlab.figures.ex1 import draw_loss_curve
+    from gdlab.figures.ex2 import draw_training
+
+    costs, accuracies = [0.7, 0.5, 0.4, 0.35], [0.6, 0.7, 0.8, 0.85]
+    fig, axes = plt.subplots(2, 2)
+    draw_training(*axes[0], costs, accuracies, 2.0)
+    draw_loss_curve(*axes[1], costs, costs, 0.3, 0.1, 1.0, 10)
+    for ax, start in ((axes[0][0], 0.7), (axes[0][1], 0.6), (axes[1][0], 0.7)):
+        lines = [l for l in ax.get_lines() if l.get_label() == "start (epoch 0)"]
+        assert len(lines) == 1 and set(lines[0].get_ydata()) == {start} and lines[0].get_linestyle() == "--"
+        assert "start (epoch 0)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+
+
+def test_the_lr_studys_right_panel_holds_only_the_runs_that_end_in_a_2_cycle():
+    """Above the bound, a run that reaches the minimum stays on the left (dashed); one that ends alternating between
+    two values above it is drawn on the right only, with a legend entry of its own."""
+    import numpy as np
+
+    from gdlab.figures.ex2 import draw_lr_study
+
+    epochs = np.arange(50)
+    converges = list(0.3 + 0.4 * 0.5 ** epochs)  # reaches the minimum 0.3 to float64's precision
+    cycles = list(0.3 + np.where(epochs % 2 == 0, 0.2, 0.1))  # a 2-cycle above the minimum
+    fig, axes = plt.subplots(1, 2)
+    draw_lr_study(fig, axes, [(1.0, converges), (5.0, converges), (10.0, cycles)], 0.3, 2.45, 310)
+    left, right = axes
+    assert {l.get_label() for l in left.get_lines()} >= {"η = 1", "η = 5"} and "η = 10" not in {
+        l.get_label() for l in left.get_lines()}
+    assert [l.get_label() for l in right.get_lines() if l.get_marker() == "o"] == ["η = 10 (right)"]
+    assert list(right.get_lines()[0].get_ydata()) == cycles[-10:]
+    plt.close(fig)
+
+
 def test_draw_runs_sets_a_run_given_markers_as_markers_alone_over_the_lines_of_the_others():
     """3 f's nn.Module coincides with 3 d's hand run: drawn as markers alone (one for training, one for test), over
     the hand run's lines, both show."""
