@@ -1,6 +1,6 @@
 # %% [markdown]
 # {% from "notebooks/header.md.j2" import header with context %}{% call header(3, "MNIST under `data/`") %}
-# - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same pixels (3 a compares the first 1 000 images).
+# - Batches are cut from tensors built once, not from the `DataLoader`, which converts every image anew: the same pixels (3 a compares all {{ ex3.data.n_train | count }} training images).
 # - `metrics` computes a data set's cost by log-sum-exp; the course's `cost_ce` is defined and tested too.
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
@@ -58,8 +58,9 @@ Y_train = training_data.targets
 X_test = test_data.data.unsqueeze(1).float() / 255
 Y_test = test_data.targets
 print("X_train", tuple(X_train.shape), " X_test", tuple(X_test.shape), " pixels in", (X_train.min().item(), X_train.max().item()))
-print("the same pixels as the DataLoader's ToTensor, first 1000 images:",
-      torch.equal(X_train[:1000], torch.stack([training_data[i][0] for i in range(1000)])))
+in_order = DataLoader(training_data, batch_size=1000)  # every training image once, in the file's order
+print("the same pixels as the DataLoader's ToTensor, all", len(X_train), "training images:",
+      all(torch.equal(X_train[i:i + len(x)], x) for i, (x, _) in zip(range(0, len(X_train), 1000), in_order)))
 # YOUR CODE (END)
 
 # %% [markdown]
