@@ -9,7 +9,7 @@ import torch
 from gdlab.facts import (
     error_factors, fastest, grid_steps, mirrored, range_test_facts, within_one_step,
     NOISE, OUTCOMES, STATUSES, best_heldout, epochs_falling, first_at_or_below, peak, outcome, status,
-    strictly_increasing, tail, time_verdict,
+    splits, strictly_increasing, tail, time_verdict,
 )
 
 RULE = {"tail_fraction": 0.2, "min_tail_epochs": 3, "rtol": 1e-4, "divergence_factor": 1e3}
@@ -202,6 +202,13 @@ def test_largest_rise_is_relative_and_only_in_the_tail():
     assert largest_rise([5.0, 9.0, 4.0, 3.0, 2.0], 0.5, 2) == 0.0  # the early rise is outside the tail
     assert largest_rise([5.0, 4.0, 2.0, 3.0, 2.5], 0.5, 2) == pytest.approx(0.5)
     assert largest_rise([1.0, 0.0, 0.0], 1.0, 2) == 0.0  # no division by a zero cost
+
+
+def test_splits_only_when_the_bound_lies_between_the_settled_and_the_cycling_rates():
+    assert splits(7.04, [1.0, 5.0], [10.0, 20.0])
+    assert not splits(7.04, [1.0, 8.0], [10.0, 20.0])  # a rate above the bound settled
+    assert not splits(7.04, [1.0, 5.0], [6.0, 20.0])  # a rate below it cycled
+    assert not splits(7.04, [1.0, 5.0], []) and not splits(7.04, [], [10.0])  # nothing to tell apart
 
 
 def test_period_two_finds_a_two_cycle_and_nothing_else():

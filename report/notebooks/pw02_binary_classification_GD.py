@@ -154,6 +154,11 @@ c_min = optimum["cost"]
 near = {{ cfg.ex2.near_minimum }} * c_min  # "reached the minimum": the cost within this of L-BFGS's
 L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curvature the cost can have
 print("L =", L, "  the bound 2/L =", 2 / L)
+{{ code("gdlab.logreg.cost_hessian") }}
+
+
+curvature = torch.linalg.eigvalsh(cost_hessian(X, torch.tensor(optimum["W"], dtype=torch.float64))).max().item()
+print("the largest curvature at the minimum λmax(H*) =", curvature, "  2/λmax(H*) =", 2 / curvature)
 study = []
 print(f"{'lr':>5} {'the last four costs':>44} {'accuracy':>9} {'epochs to the minimum':>22}")
 for lr in {{ cfg.ex2.lr_study }}:

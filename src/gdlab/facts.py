@@ -146,6 +146,12 @@ def largest_rise(costs: list[float], tail_fraction: float, min_tail_epochs: int)
     return max([0.0] + [(b - a) / abs(a) for a, b in zip(t, t[1:]) if a != 0 and b > a])
 
 
+def splits(bound: float, settled: list[float], cycling: list[float]) -> bool:
+    """Whether ``bound`` lies above every rate that settled and below every rate caught in a 2-cycle, with rates of
+    both kinds: the bound tells the two outcomes apart."""
+    return bool(settled) and bool(cycling) and max(settled) < bound < min(cycling)
+
+
 def period_two(costs: list[float], rtol: float, last: int = 10) -> bool:
     """Whether the last ``last`` costs alternate between two values: each equals the one two epochs before it
     (within rtol) and differs from its neighbour by more than that — a run caught in a 2-cycle."""

@@ -65,6 +65,7 @@ def accuracy(Y, Yhat):
 
 
 def cost_hessian(X, W):
+    """∇²C(W) = 1/N Xᵀ diag(Ŷ(1 − Ŷ)) X, shape (13, 13): the cost's curvature at W."""
     p = predict(X, W)
     return (X.T * (p * (1 - p)).T) @ X / len(X)
 

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.stats import binomtest
 
-from gdlab.facts import fastest, outcome, peak, period_two, range_test_facts, within_one_step
+from gdlab.facts import fastest, outcome, peak, period_two, range_test_facts, splits, within_one_step
 from gdlab.io import read_json, setup_logging, write_json
 
 setup_logging(snakemake.log[0])
@@ -71,6 +71,10 @@ write_json(snakemake.output.json, {
     "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
         quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),
     "period_two": [r for r in study if r["period_two"]],
+    # The curvature at the minimum and its bound 2/λmax(H*); does it tell the converged rates from the 2-cycles?
+    "local_bound": {"curvature": opt["curvature"], "bound": opt["local_bound"],
+                    "splits": splits(opt["local_bound"], [r["lr"] for r in converged],
+                                     [r["lr"] for r in study if r["period_two"]])},
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
     "max_lr": {"theory": bound, "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],

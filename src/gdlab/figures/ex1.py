@@ -40,9 +40,9 @@ def loss_curve(inputs, out, params):
 
 def draw_loss_curve(ax1, ax2, costs, distances, c_star, lr, scale, n):
     """Left: the cost per epoch against the closed form's C* and the start's cost (dashed), epochs on a log axis
-    (epoch_log_axis: the descent is over in a few tens of epochs). Right: the distance to the closed form a* on a log axis, blank where it is below
-    float64's rounding of a mean of n terms of size ``scale`` = ‖a*‖ (above_rounding): there it is rounding, not the
-    run."""
+    (epoch_log_axis: the descent is over in a few tens of epochs). Right: the distance to the closed form a* on a
+    log axis, blank where it is below float64's rounding of a mean of n terms of size ``scale`` = ‖a*‖
+    (above_rounding): there it is rounding, not the run."""
     ax1.plot(range(1, len(costs)), costs[1:], label="GD")
     ax1.axhline(costs[0], color="0.5", ls="--", lw=1, label="start (epoch 0)")  # epoch 0 has no place on the axis
     ax1.axhline(c_star, color="k", ls=":", lw=1.2, label="closed form")
