@@ -33,6 +33,7 @@ def ended(run):
 study, main = [ended(r) for r in runs], ended(gd)
 pick = ended(rng["pick"])  # the range test's pick, run as long as the study's runs
 converged = [r for r in study if r["outcome"] == "converged"]
+cycling = [r for r in study if r["period_two"]]  # caught in a 2-cycle
 quickest = fastest(converged, "epochs_to_minimum")
 range_test = range_test_facts(rng["probes"])
 h = add["heldout"]
@@ -70,11 +71,10 @@ write_json(snakemake.output.json, {
     # one step of the test's grid?
     "range_picks_fastest": quickest is not None and range_test["best_lr"] is not None and within_one_step(
         quickest["lr"], range_test["best_lr"], [p["lr"] for p in rng["probes"]]),
-    "period_two": [r for r in study if r["period_two"]],
+    "period_two": cycling,
     # The curvature at the minimum and its bound 2/λmax(H*); does it tell the converged rates from the 2-cycles?
     "local_bound": {"curvature": opt["curvature"], "bound": opt["local_bound"],
-                    "splits": splits(opt["local_bound"], [r["lr"] for r in converged],
-                                     [r["lr"] for r in study if r["period_two"]])},
+                    "splits": splits(opt["local_bound"], [r["lr"] for r in converged], [r["lr"] for r in cycling])},
     "main_lr_below_bound": gd["lr"] < bound,
     "converged_above_bound": [r["lr"] for r in study if r["above_bound"] and r["outcome"] == "converged"],
     "max_lr": {"theory": bound, "smoothness_L": rng["smoothness_L"], "range_epochs": rng["epochs"],
