@@ -127,9 +127,10 @@ def test_draw_runs_sets_a_run_given_markers_as_markers_alone_over_the_lines_of_t
 
     curves = ([2.0, 1.0, 0.5], [0.1, 0.5, 0.8], [2.1, 1.1, 0.6], [0.1, 0.5, 0.7])
     fig, axes = plt.subplots(1, 2)
-    draw_runs(fig, axes, [("by hand", curves, "C0"), ("nn.Module", curves, "C3", ("x", "+"))])
+    draw_runs(fig, axes, [("by hand", curves, "C0"), ("nn.Module", curves, "C3", ("x", "+"))], "a title")
     hand, module = axes[0].lines[:2], axes[0].lines[2:]
     assert [l.get_linestyle() for l in hand] == ["-", "--"] and {l.get_marker() for l in hand} == {"o"}
     assert {l.get_linestyle() for l in module} == {"None"} and [l.get_marker() for l in module] == ["x", "+"]
     assert all((l.get_ydata() == h.get_ydata()).all() for l, h in zip(module, hand))  # the same data, both visible
+    assert fig.get_suptitle() == "a title"  # what was run, over both panels
     plt.close(fig)

@@ -48,9 +48,7 @@ df.head()
 # %%
 {{ code("gdlab.logreg.standardise") }}
 
-
 {{ code("gdlab.logreg.design") }}
-
 
 X, Y = design(df[features].to_numpy(), (df["{{ cfg.ex2.label }}"] == "{{ cfg.ex2.positive_class }}").to_numpy())
 # YOUR CODE (START)
@@ -71,12 +69,9 @@ print(f"before: from {raw_sd.min():.3g} ({raw_sd.idxmin()}) to {raw_sd.max():.3g
 # YOUR CODE (START)
 {{ code("gdlab.logreg.predict") }}
 
-
 {{ code("gdlab.logreg.cost") }}
 
-
 {{ code("gdlab.logreg.gradient_cost") }}
-
 
 {{ code("gdlab.logreg.accuracy") }}
 # YOUR CODE (END)
@@ -106,11 +101,9 @@ print("largest difference, gradient_cost vs autograd:", (gradient_cost(X, Y, W.d
 # YOUR CODE (START)
 {{ code("gdlab.gd.gradient_descent") }}
 
-
 def track(W):
     """What is recorded per epoch: the cost and the accuracy on all patients."""
     return cost(X, Y, W).item(), accuracy(Y, predict(X, W))
-
 
 W, history = gradient_descent(lambda W: gradient_cost(X, Y, W), torch.zeros(1, 13, dtype=torch.float64),
                               lr={{ cfg.ex2.lr }}, nepochs={{ cfg.ex2.epochs }}, track=track)
@@ -118,12 +111,9 @@ costs, accuracies = zip(*history)
 
 {{ code("gdlab.plotting.epoch_log_axis") }}
 
-
 {{ code("gdlab.figures.ex2.draw_training") }}
 
-
 {{ code("gdlab.facts.peak") }}
-
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
 draw_training(*axes, costs, accuracies, {{ cfg.ex2.lr }})
@@ -136,7 +126,6 @@ print(f"cost {costs[0]:.6g} -> {costs[-1]:.10g}, accuracy {accuracies[0]:.4f} ->
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.logreg.lbfgs_optimum") }}
-
 
 optimum = lbfgs_optimum(X, Y)  # an independent solver, to check GD against
 print(f"{optimum['solver']}: minimum cost {optimum['cost']:.10g}; GD's last cost differs by {abs(costs[-1] - optimum['cost']):.2e}")
@@ -156,7 +145,6 @@ L = torch.linalg.eigvalsh(X.T @ X / len(X)).max().item() / 4  # the largest curv
 print("L =", L, "  the bound 2/L =", 2 / L)
 {{ code("gdlab.logreg.cost_hessian") }}
 
-
 curvature = torch.linalg.eigvalsh(cost_hessian(X, torch.tensor(optimum["W"], dtype=torch.float64))).max().item()
 print("the largest curvature at the minimum λmax(H*) =", curvature, "  2/λmax(H*) =", 2 / curvature)
 study = []
@@ -171,9 +159,7 @@ for lr in {{ cfg.ex2.lr_study }}:
 
 {{ code("gdlab.plotting.above_rounding") }}
 
-
 {{ code("gdlab.figures.ex2.draw_lr_study") }}
-
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.7 * {{ cfg.plot.height_in }}), width_ratios=(2, 1))
 draw_lr_study(fig, axes, study, c_min, 2 / L, len(X))
@@ -184,7 +170,6 @@ plt.show()
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.studies.lr_range_test") }}
-
 
 # A range test: short runs at geometrically spaced rates; did the cost fall at every epoch?
 W0 = torch.zeros(1, 13, dtype=torch.float64)
@@ -204,7 +189,6 @@ print(f"the pick, lr = {pick:.4g}, over {{ cfg.ex2.epochs }} epochs: epochs to t
 
 {{ code("gdlab.figures.ex2.draw_lr_range") }}
 
-
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
 draw_lr_range(ax, probes, 2 / L, {{ cfg.ex2.range_test.epochs }})
 plt.show()
@@ -219,9 +203,7 @@ plt.show()
 # %%
 {{ code("gdlab.spine.collinearity") }}
 
-
 {{ code("gdlab.logreg.null_direction") }}
-
 
 # The rank of the design by SVD, and the dependency read off its null direction.
 raw = df[features].to_numpy()

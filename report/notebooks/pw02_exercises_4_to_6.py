@@ -24,7 +24,6 @@ plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures
 # %%
 {{ code("gdlab.reuse.definitions") }}
 
-
 # Exercise 3's model and training loop, and Exercise 1's linear regression, as their notebooks define them: each
 # function is written once, in the notebook of its exercise.
 (split, linear_trsf, softmax, predict, grad_loss_ce, metrics, init_params, hand_step,
@@ -52,21 +51,15 @@ print("training part:", tuple(X_fit.shape), " test:", tuple(X_test.shape))
 # %%
 {{ code("gdlab.linalg.add_bias") }}
 
-
 {{ code("gdlab.linalg.gram_eigenvalues") }}
-
 
 {{ code("gdlab.softmax.smoothness") }}
 
-
 {{ code("gdlab.softmax.full_batch_subset") }}
-
 
 {{ code("gdlab.softmax.common_rate") }}
 
-
 {{ code("gdlab.softmax.SpanEvaluation") }}
-
 
 {{ code("gdlab.facts.epochs_falling") }}
 
@@ -104,7 +97,6 @@ for noise in {{ cfg.ex4.overfit.label_noise }}:
 
 {{ code("gdlab.figures.review.draw_overfit") }}
 
-
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.15 * {{ cfg.plot.height_in }}))
 draw_overfit(*axes, list(runs.values()))
 fig.tight_layout(rect=(0, 0.1, 1, 1))  # room for the legend below
@@ -133,9 +125,7 @@ for n in {{ cfg.ex4.data_size.sizes }}:
 # %%
 {{ code("gdlab.linreg.hessian") }}
 
-
 {{ code("gdlab.linreg.optimal_step") }}
-
 
 df = pd.read_csv("lausanne-appart.csv")
 X, Y = design(feature_variant(df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float), "{{ cfg.ex5.variant }}"),
@@ -158,9 +148,7 @@ print(f"steps to within {{ cfg.ex1.tol }}·‖a*‖ of the closed form: exact li
 # %%
 {{ code("gdlab.calculus.softplus") }}
 
-
 {{ code("gdlab.figures.review.draw_softplus") }}
-
 
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_softplus(ax)
@@ -175,7 +163,6 @@ plt.show()
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.calculus.sigmoid") }}
-
 
 {{ code("gdlab.calculus.sigmoid_prime") }}
 # YOUR CODE (END)
@@ -200,7 +187,6 @@ with warnings.catch_warnings():
 # %%
 {{ code("gdlab.figures.review.draw_sigmoid") }}
 
-
 fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")
 draw_sigmoid(ax)
 plt.show()
@@ -211,18 +197,13 @@ plt.show()
 # %%
 {{ code("gdlab.calculus.c1") }}
 
-
 {{ code("gdlab.calculus.c1_prime") }}
-
 
 {{ code("gdlab.calculus.c1_second") }}
 
-
 {{ code("gdlab.calculus.c1_descent") }}
 
-
 {{ code("gdlab.calculus.c1_progress") }}
-
 
 paths = c1_descent({{ cfg.ex6.c1_descent.starts }}, {{ cfg.ex6.c1_descent.lr }}, {{ cfg.ex6.c1_descent.steps }})
 print(f"{'start':>6} {'c1 at the start':>16} {'after {{ cfg.ex6.c1_descent.steps }} steps':>16} {'x at the end':>13} {'drop':>7}  "
@@ -239,7 +220,6 @@ print(f"\nc1'' changes sign at -log 2 = {-np.log(2):.3f}: c1''({CONCAVE_AT}) = {
       f"c1({(a + b) / 2:g}) - (c1({a}) + c1({b}))/2 = {c1((a + b) / 2) - (c1(a) + c1(b)) / 2:.5f}")
 
 {{ code("gdlab.figures.review.draw_c1") }}
-
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
 draw_c1(*axes, paths)

@@ -29,7 +29,6 @@ df.head()
 # %%
 {{ code("gdlab.linreg_data.standardise") }}
 
-
 x = standardise(df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float))
 y = standardise(df["{{ cfg.ex1.target }}"].to_numpy(dtype=float))
 plt.figure(figsize=(5, 3.2))
@@ -50,12 +49,9 @@ plt.show()
 # YOUR CODE (START)
 {{ code("gdlab.linreg.design") }}
 
-
 {{ code("gdlab.linreg.cost") }}
 
-
 {{ code("gdlab.linreg.normal_equations") }}
-
 
 X, Y = design(x, y)
 a_star = normal_equations(X, Y)
@@ -76,7 +72,6 @@ print("largest difference to the closed form:", max((torch.linalg.lstsq(X, Y).so
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.linreg.gradient_cost") }}
-
 
 # Test: shapes, and the hand-written gradient against autograd's at a random a.
 a = torch.randn(2, 1, dtype=torch.float64, generator=torch.Generator().manual_seed({{ cfg.seed }}), requires_grad=True)
@@ -102,18 +97,14 @@ def track(a):
     """What is recorded per epoch: the cost, and the distance to the closed form."""
     return cost(X, Y, a).item(), torch.linalg.vector_norm(a - a_star).item()
 
-
 a, history = gradient_descent(lambda a: gradient_cost(X, Y, a), torch.zeros(2, 1, dtype=torch.float64),
                               lr={{ cfg.ex1.lr }}, nepochs={{ cfg.ex1.epochs }}, track=track)
 costs, distances = zip(*history)
 {{ code("gdlab.plotting.above_rounding") }}
 
-
 {{ code("gdlab.plotting.epoch_log_axis") }}
 
-
 {{ code("gdlab.figures.ex1.draw_loss_curve") }}
-
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, {{ cfg.plot.height_in }}), layout="tight")  # the page's width
 draw_loss_curve(ax1, ax2, costs, distances, cost(X, Y, a_star).item(), {{ cfg.ex1.lr }}, torch.linalg.vector_norm(a_star).item(), len(X))
@@ -150,9 +141,7 @@ for lr in {{ cfg.ex1.lr_study }}:
 
 {{ code("gdlab.figures.ex1.ROUNDING") }}
 
-
 {{ code("gdlab.figures.ex1.draw_lr_study") }}
-
 
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.4 * {{ cfg.plot.height_in }}), sharey=True)
 draw_lr_study(fig, axes, runs, c_star, {{ cfg.outcome.divergence_factor }}, {{ cfg.ex1.zoom_epochs }})
@@ -190,9 +179,7 @@ for factor in {{ cfg.ex1.max_lr.show_factors }}:
 # %%
 {{ code("gdlab.linreg.feature_variant") }}
 
-
 {{ code("gdlab.linreg.epochs_to_reach") }}
-
 
 area = df["{{ cfg.ex1.feature }}"].to_numpy(dtype=float)
 print(f"{'living_area':>13} {'condition number':>17} {'2/λmax':>10} {'epochs to reach a*':>19}")

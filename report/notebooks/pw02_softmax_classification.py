@@ -73,7 +73,6 @@ print("the same pixels as the DataLoader's ToTensor, all", len(X_train), "traini
 # YOUR CODE (START)
 {{ code("gdlab.softmax.linear_trsf") }}
 
-
 W = torch.randn(10, 784, generator=torch.Generator().manual_seed({{ cfg.seed }}))
 b = torch.zeros(1, 10)
 z = linear_trsf(x, W, b)
@@ -84,7 +83,6 @@ print("linear_trsf:", tuple(z.shape), "nan:", z.isnan().any().item())
 # YOUR CODE (START)
 {{ code("gdlab.softmax.softmax") }}
 
-
 print("softmax:", tuple(softmax(z).shape), "rows sum to 1:", torch.allclose(softmax(z).sum(dim=1), torch.ones(len(z))))
 print("also for logits 10⁴ times larger:", torch.allclose(softmax(1e4 * z).sum(dim=1), torch.ones(len(z))),
       "nan:", softmax(1e4 * z).isnan().any().item())
@@ -94,7 +92,6 @@ print("also for logits 10⁴ times larger:", torch.allclose(softmax(1e4 * z).sum
 # YOUR CODE (START)
 {{ code("gdlab.softmax.predict") }}
 
-
 uhat = predict(x, W, b)
 print("predict:", tuple(uhat.shape), "nan:", uhat.isnan().any().item())
 # YOUR CODE (END)
@@ -103,9 +100,7 @@ print("predict:", tuple(uhat.shape), "nan:", uhat.isnan().any().item())
 # YOUR CODE (START)
 {{ code("gdlab.softmax.loss_ce") }}
 
-
 {{ code("gdlab.softmax.cost_ce") }}
-
 
 print("loss_ce:", tuple(loss_ce(y, uhat).shape), " cost_ce:", cost_ce(y, uhat).item())
 print("cost_ce of a uniform prediction (ln 10 = 2.302585):", cost_ce(y, torch.full((len(y), 10), 0.1)).item())
@@ -114,7 +109,6 @@ print("cost_ce of a uniform prediction (ln 10 = 2.302585):", cost_ce(y, torch.fu
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.softmax.grad_loss_ce") }}
-
 
 Wg, bg = W.clone().requires_grad_(), b.clone().requires_grad_()
 cost_ce(y, predict(x, Wg, bg)).backward()
@@ -126,7 +120,6 @@ print("largest difference to autograd:", max((gradW - Wg.grad).abs().max().item(
 # %%
 # YOUR CODE (START)
 {{ code("gdlab.softmax.metrics") }}
-
 
 print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # YOUR CODE (END)
@@ -141,9 +134,7 @@ print("metrics on the test set, random W:", metrics(X_test, Y_test, W, b))
 # YOUR CODE (START)
 {{ code("gdlab.gd.train") }}
 
-
 {{ code("gdlab.softmax.hand_step") }}
-
 
 print("steps per epoch at batch {{ cfg.ex3.reference.nbatch }}:", math.ceil(len(X_train) / {{ cfg.ex3.reference.nbatch }}), "on all training images,",
       math.ceil((len(X_train) - {{ cfg.ex3.val_size }}) / {{ cfg.ex3.reference.nbatch }}), "on the training part of the study's split")
@@ -159,14 +150,11 @@ print("steps per epoch at batch {{ cfg.ex3.reference.nbatch }}:", math.ceil(len(
 # YOUR CODE (START)
 {{ code("gdlab.softmax.init_params") }}
 
-
 nepochs, nbatch, lr = {{ cfg.ex3.reference.nepochs }}, {{ cfg.ex3.reference.nbatch }}, {{ cfg.ex3.reference.lr }}
-
 
 def evaluate(W, b):
     """What is recorded per epoch: cost and accuracy on the training images, then on the test images."""
     return lambda: metrics(X_train, Y_train, W, b) + metrics(X_test, Y_test, W, b)
-
 
 def show(history, title):
     """Print a run's costs and accuracies; return its curves (training cost, training accuracy, test cost, test
@@ -177,9 +165,7 @@ def show(history, title):
           f"training accuracy {train_acc[-1]:.4f}; test accuracy after each epoch:", [round(a, 4) for a in test_acc[1:]])
     return curves
 
-
 {{ code("gdlab.figures.ex3.draw_runs") }}
-
 
 W, b = init_params({{ cfg.seed }}, std={{ cfg.ex3.reference.init_std }})  # the course's start: W = torch.randn(10, 784), b = 0
 print("size of the first logits from this start (mean |z| over the training images):",
@@ -191,7 +177,8 @@ Ws, bs = init_params({{ cfg.seed }}, std={{ cfg.ex3.init_std }})  # the same, fr
 small = show(train(hand_step(Ws, bs, lr), X_train, Y_train, nepochs, nbatch, {{ cfg.seed }}, evaluate(Ws, bs)),
              "W = {{ cfg.ex3.init_std }}·randn")
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
-draw_runs(fig, axes, [("W = randn", course, "C0"), ("W = {{ cfg.ex3.init_std }}·randn", small, "C2")])
+draw_runs(fig, axes, [("W = randn", course, "C0"), ("W = {{ cfg.ex3.init_std }}·randn", small, "C2")],
+          f"by hand: η = {lr:g}, batch {nbatch}, {nepochs} epochs")
 plt.show()
 # YOUR CODE (END)
 
@@ -205,12 +192,9 @@ plt.show()
 # YOUR CODE (START)
 {{ code("gdlab.softmax.NeuralNetwork") }}
 
-
 {{ code("gdlab.softmax.module_step") }}
 
-
 {{ code("gdlab.softmax.module_params") }}
-
 
 model = NeuralNetwork()
 print(model)
@@ -231,7 +215,8 @@ module = show(train(module_step(model, lr), X_train, Y_train, nepochs, nbatch, {
                     evaluate(*module_params(model))), "nn.Module")
 print("largest difference of the training cost, hand vs nn.Module:", max(abs(p - q) for p, q in zip(course[0], module[0])))
 fig, axes = plt.subplots(1, 2, figsize=({{ cfg.plot.width_in }}, 1.3 * {{ cfg.plot.height_in }}), layout="tight")
-draw_runs(fig, axes, [("by hand", course, "C0"), ("nn.Module", module, "C3", ("x", "+"))])  # over the hand run's lines
+draw_runs(fig, axes, [("by hand", course, "C0"), ("nn.Module", module, "C3", ("x", "+"))],  # over the hand run's lines
+          f"by hand and as nn.Module, the same start: η = {lr:g}, batch {nbatch}, {nepochs} epochs")
 plt.show()
 # YOUR CODE (END)
 
@@ -247,18 +232,13 @@ plt.show()
 # YOUR CODE (START)
 {{ code("gdlab.softmax.split") }}
 
-
 {{ code("gdlab.facts.STATUSES") }}
-
 
 {{ code("gdlab.facts.status") }}
 
-
 {{ code("gdlab.softmax.decaying_step") }}
 
-
 {{ code("gdlab.softmax.run_setting") }}
-
 
 train_idx, val_idx = split(len(Y_train), {{ cfg.ex3.val_size }}, {{ cfg.seed }})
 parts = (X_train[train_idx], Y_train[train_idx], X_train[val_idx], Y_train[val_idx], X_test, Y_test)
@@ -273,12 +253,9 @@ grid.drop(columns=["test_accuracy", "test_cost"]).head()  # the test set is read
 # YOUR CODE (START)
 {{ code("gdlab.grid.points_table") }}
 
-
 {{ code("gdlab.grid.table_cells") }}
 
-
 {{ code("gdlab.grid.table_text") }}
-
 
 points = points_table(grid)
 print(table_text(points))
@@ -288,15 +265,11 @@ print(grid.loc[grid["status"] != "trained", ["lr", "batch_size", "seed", "epochs
 
 {{ code("gdlab.grid.ranked") }}
 
-
 {{ code("gdlab.grid.overlap") }}
-
 
 {{ code("gdlab.grid.level") }}
 
-
 {{ code("gdlab.grid.best_by_batch") }}
-
 
 print("\nper batch size: the best rate, and the rates level with it (their seeds' ranges overlap)")
 for row in best_by_batch(points):
@@ -304,12 +277,10 @@ for row in best_by_batch(points):
 
 {{ code("gdlab.grid.shortfalls") }}
 
-
 print("\nhow far each point falls short of the best rate at its batch size (percentage points; NaN: left out)")
 print((100 * shortfalls(points)).round(2).to_string())
 
 {{ code("gdlab.grid.best_point") }}
-
 
 best = best_point(points)
 print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {100 * best['val_accuracy']:.2f} %")
@@ -319,15 +290,11 @@ print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {1
 # YOUR CODE (START)
 {{ code("gdlab.grid.POINT") }}
 
-
 {{ code("gdlab.grid.curves_table") }}
-
 
 {{ code("gdlab.figures.ex3.draw_curves") }}
 
-
 {{ code("gdlab.figures.ex3.curves_layout") }}
-
 
 rows, cols = curves_layout({{ cfg.ex3.grid.batch_sizes | length }})
 fig, axes = plt.subplots(rows, cols, figsize=({{ cfg.plot.width_in }}, 0.8 * rows * {{ cfg.plot.height_in }}), sharex=True, sharey=True,
@@ -338,9 +305,7 @@ plt.show()
 
 {{ code("gdlab.grid.LAST_EPOCHS") }}
 
-
 {{ code("gdlab.grid.falls") }}
-
 
 fall = 100 * falls(curves, points)  # percentage points
 print(f"the largest fall of the validation accuracy from one epoch to the next (points) before the last {LAST_EPOCHS} epochs:")
@@ -361,7 +326,6 @@ print("the same largest fall before the last epochs, per rate, in such images:",
 # YOUR CODE (START)
 {{ code("gdlab.grid.choose_favourite") }}
 
-
 favourite = choose_favourite(points)
 print(favourite.drop("test_accuracy").to_string())  # the test set is read only for the report, after the choice
 print(f"below the best point by {100 * (best['val_accuracy'] - favourite['val_accuracy']):.2f} points")
@@ -369,12 +333,9 @@ lr, nbatch, seeds = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.gr
 # Enough epochs? The seeds again with twice the epochs (the rate falls over the longer run), until a doubling is level.
 {{ code("gdlab.grid.versus") }}
 
-
 {{ code("gdlab.grid.enough_epochs") }}
 
-
 {{ code("gdlab.grid.enough") }}
-
 
 budgets = enough_epochs(lambda e: [run_setting(*parts, lr, nbatch, s, epochs=e, **settings) for s in seeds],
                         [runs[lr, nbatch, s] for s in seeds], {{ cfg.ex3.grid.epochs }}, {{ cfg.ex3.favourite.doublings }})
@@ -387,10 +348,8 @@ print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[
       f"test accuracy {row['test_accuracy']:.4f}")
 {{ code("gdlab.grid.paired") }}
 
-
 def right(W, b):  # per validation image: classified correctly?
     return linear_trsf(parts[2], W, b).argmax(1) == parts[3]
-
 
 if (best["lr"], best["batch_size"]) != (lr, nbatch):  # the same validation images, the best point's model of the same seed
     versus_best = paired(right(W, b), right(*runs[best["lr"], int(best["batch_size"]), seeds[0]][:2]), {{ cfg.ex3.favourite.confidence }})

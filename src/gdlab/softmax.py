@@ -25,6 +25,7 @@ from .gd import train
 from .io import load_array_dir
 from .linalg import add_bias, gram_eigenvalues
 
+
 def linear_trsf(x, W, b):
     """The logits z = x Wᵀ + b: x (nb, 1, 28, 28), W (10, 784), b (1, 10) -> (nb, 10).
     Computed as (W xᵀ)ᵀ + b by one addmm: the same product."""

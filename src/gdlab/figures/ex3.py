@@ -29,12 +29,12 @@ def samples(inputs, out, params):
             ax.set_title(str(int(y[i])), fontsize=8)
 
 
-def draw_runs(fig, axes, runs):
-    """Runs of the course's test (3 d, 3 f), each (label, curves, colour[, markers]) with curves the training cost,
-    training accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale (left) and the
-    accuracy (right), the training images solid and the test images dashed. A run given markers (one for training,
-    one for test) is drawn as those markers alone, over the lines of the others: a run that coincides with another
-    still shows."""
+def draw_runs(fig, axes, runs, title):
+    """Runs of the course's test (3 d, 3 f) under ``title``, each (label, curves, colour[, markers]) with curves the
+    training cost, training accuracy, test cost and test accuracy per epoch from epoch 0: the cost on a log scale
+    (left) and the accuracy (right), the training images solid and the test images dashed. A run given markers (one
+    for training, one for test) is drawn as those markers alone, over the lines of the others: a run that coincides
+    with another still shows."""
     ax1, ax2 = axes
     for label, (train_cost, train_acc, test_cost, test_acc), color, *markers in runs:
         train = {"color": color, "marker": "o", "ms": 3}
@@ -53,6 +53,7 @@ def draw_runs(fig, axes, runs):
     for ax in axes:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.legend(fontsize=8, handlelength=4, frameon=True)  # long enough to show the dashes; framed over the grid
+    fig.suptitle(title, fontsize=10)
 
 
 def reference(inputs, out, params):
@@ -64,7 +65,7 @@ def reference(inputs, out, params):
     shown = [(f"W = {'' if std == 1 else f'{std:g}·'}randn", [runs["hand", std][k] for k in keys], color)
              for std, color in ((s["course_std"], "C0"), (s["init_std"], "C2"))]
     with figure(out, params.style, ncols=2, height=1.3) as (fig, axes):
-        draw_runs(fig, axes, shown)
+        draw_runs(fig, axes, shown, f"by hand: η = {s['lr']:g}, batch {s['nbatch']}, {s['nepochs']} epochs")
 
 
 def curves_layout(n_batches: int) -> tuple[int, int]:
