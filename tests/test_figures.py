@@ -134,3 +134,24 @@ def test_draw_runs_sets_a_run_given_markers_as_markers_alone_over_the_lines_of_t
     assert all((l.get_ydata() == h.get_ydata()).all() for l, h in zip(module, hand))  # the same data, both visible
     assert fig.get_suptitle() == "a title"  # what was run, over both panels
     plt.close(fig)
+
+
+def test_final_accuracy_draws_each_batch_size_with_its_seeds_range_and_leaves_out_unstable_points():
+    """3 g's result at a glance: one line per batch size over the rates, at the seeds' mean, its bar from the
+    smallest to the largest seed; a point with an unstable seed is not drawn (nor any line of a batch without one)."""
+    import pandas as pd
+
+    from gdlab.figures.ex3 import draw_final_accuracy
+
+    points = pd.DataFrame({"lr": [0.1, 1.0, 0.1, 1.0], "batch_size": [64, 64, 128, 128],
+                           "val_accuracy": [0.90, 0.92, 0.89, 0.50], "val_accuracy_min": [0.89, 0.915, 0.885, 0.40],
+                           "val_accuracy_max": [0.91, 0.925, 0.895, 0.60], "seeds_unstable": [0, 0, 0, 1]})
+    fig, ax = plt.subplots()
+    draw_final_accuracy(ax, points)
+    (line64, _, (bars64,)), (line128, _, (bars128,)) = ax.containers
+    assert list(line64.get_xdata()) == [0.1, 1.0] and list(line64.get_ydata()) == pytest.approx([90, 92])
+    assert list(line128.get_xdata()) == [0.1] and list(line128.get_ydata()) == pytest.approx([89])  # 1.0 left out
+    assert [tuple(s[:, 1]) for s in bars64.get_segments()] == [pytest.approx((89, 91)), pytest.approx((91.5, 92.5))]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["batch 64", "batch 128 (η = 1 left out)"]
+    assert ax.get_xscale() == "log" and ax.get_ylim()[0] > 50  # the unstable point does not stretch the axis
+    plt.close(fig)

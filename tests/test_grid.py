@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gdlab.facts import STATUSES
-from gdlab.grid import (POINT, best_by_batch, falls, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps,
+from gdlab.grid import (POINT, best_by_batch, falls, choose_favourite, curves_table, enough, enough_epochs, grid_facts, jumps, moved_images,
                         level, move, neighbours, overlap, paired, points_table, ranked, rounding, runs_table, shared_images, shortfalls,
                         table_text, trend, versus)
 
@@ -517,3 +517,11 @@ def test_neighbours_along_each_axis_each_way():
     near = neighbours(corner, pts)
     assert [(n["lr"], n["batch_size"]) for n in near["by_rate"] + near["by_batch"]] == [(2.0, 64), (0.5, 128)]
     assert near["none_better"]
+
+
+def test_moved_images_counts_each_seeds_change_in_validation_images_both_ways():
+    """The favourite's doubling as the sheet reports it: seed by seed, the images gained (+) or lost (−)."""
+    assert moved_images([0.9251, 0.9248], [0.9241, 0.9245], 10_000) == [-10, -3]  # both seeds lost
+    assert moved_images([0.5, 0.5], [0.5003, 0.5], 10_000) == [3, 0]  # one gained, one unchanged
+    with pytest.raises(ValueError):
+        moved_images([0.5], [0.5, 0.6], 10)  # a seed without its partner is an error, not a shorter list

@@ -93,7 +93,7 @@ for noise in {{ cfg.ex4.overfit.label_noise }}:
         print(f"  test cost: lowest {test_cost[low_cost]:.4g} at epoch {low_cost}, at the end {test_cost[-1]:.4g} "
               f"(+{test_cost[-1] - test_cost[low_cost]:.2g})")
     print("  the test error's rise after its lowest point, seed by seed (points):",
-          ", ".join(f"{100 * r:.2f}" for r in rises[noise]))
+          ", ".join(f"{100 * r:.2f} ({round(r * len(Y_test))} test images)" for r in rises[noise]))
 
 {{ code("gdlab.figures.review.draw_overfit") }}
 

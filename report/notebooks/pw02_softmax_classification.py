@@ -5,7 +5,7 @@
 # - The `nn.Module` starts from the hand model's weights, so that the runs compare epoch by epoch.
 # - Settings are chosen on {{ cfg.ex3.val_size | count }} held-out validation images; the test set only reports.
 # - 3 d also runs from small weights.
-# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) the same {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}, not each until it stops improving: the settings compare at one budget, and 3 h trains the favourite with more epochs to see whether they help. A run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
+# - The study of g and h starts from small weights ({{ cfg.ex3.init_std }}·`randn`) and trains every setting ({{ cfg.ex3.grid.lrs | length }} rates × {{ cfg.ex3.grid.batch_sizes | length }} batch sizes) the same {{ cfg.ex3.grid.epochs }} epochs{{ {"linear": ", its rate falling linearly to 0", "constant": " at a constant rate"}[cfg.ex3.grid.schedule] }}, not each until it stops improving: every setting gets the same budget, and 3 h tests whether more epochs help the favourite. A run whose validation cost passes {{ cfg.outcome.divergence_factor | sig(2) }} times its start is stopped (diverged).
 # {% endcall %}
 
 # %%
@@ -284,6 +284,12 @@ print((100 * shortfalls(points)).round(2).to_string())
 
 best = best_point(points)
 print(f"\nthe best point: lr {best['lr']:g}, batch {int(best['batch_size'])}, {100 * best['val_accuracy']:.2f} %")
+
+{{ code("gdlab.figures.ex3.draw_final_accuracy") }}
+
+fig, ax = plt.subplots(figsize=({{ cfg.plot.width_in }}, 1.2 * {{ cfg.plot.height_in }}), layout="tight")
+draw_final_accuracy(ax, points)
+plt.show()
 # YOUR CODE (END)
 
 # %%
@@ -339,9 +345,15 @@ lr, nbatch, seeds = favourite["lr"], int(favourite["batch_size"]), {{ cfg.ex3.gr
 
 budgets = enough_epochs(lambda e: [run_setting(*parts, lr, nbatch, s, epochs=e, **settings) for s in seeds],
                         [runs[lr, nbatch, s] for s in seeds], {{ cfg.ex3.grid.epochs }}, {{ cfg.ex3.favourite.doublings }})
-for budget in budgets:
-    print(f"{budget['epochs']:>3} epochs: validation accuracy of the seeds", [round(r[3]["val_accuracy"], 4) for r in budget["runs"]],
-          "" if budget["verdict"] is None else f"(against half as many epochs: {budget['verdict']})")
+{{ code("gdlab.grid.moved_images") }}
+
+for before, budget in zip([None, *budgets], budgets):
+    accuracy = [r[3]["val_accuracy"] for r in budget["runs"]]
+    print(f"{budget['epochs']:>3} epochs: validation accuracy of the seeds", [round(a, 4) for a in accuracy])
+    if before is not None:  # a doubling: its change seed by seed, and whether it helped by the tie rule
+        print("    against half as many epochs, in validation images:",
+              moved_images([r[3]["val_accuracy"] for r in before["runs"]], accuracy, len(parts[3])),
+              "- more epochs helped:", budget["verdict"] == "higher")
 kept = enough(budgets)
 W, b, history, row = kept["runs"][0]
 print(f"\nthe favourite keeps {kept['epochs']} epochs; the model of seed {seeds[0]}: validation accuracy {row['val_accuracy']:.4f}, "

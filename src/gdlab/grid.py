@@ -232,6 +232,12 @@ def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[di
     return budgets
 
 
+def moved_images(before: list[float], after: list[float], n_images: int) -> list[int]:
+    """Seed by seed, how many of ``n_images`` validation images a run's accuracy gained (negative: lost) from
+    ``before`` to ``after`` — the size of a doubling's change, in the unit the validation set counts in."""
+    return [round((a - b) * n_images) for b, a in zip(before, after, strict=True)]
+
+
 def enough(budgets: list[dict]) -> dict:
     """The budget the favourite keeps (of :func:`enough_epochs`): the last one a doubling improved on — the one
     before the first doubling that was not higher; the last tried when every doubling was higher."""

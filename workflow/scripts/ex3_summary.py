@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab.facts import direction, strictly_increasing, time_verdict
-from gdlab.grid import (choose_favourite, curves_of, grid_facts, jumps, neighbours, rounding, shared_images, table_cells,
-                        where)
+from gdlab.grid import (choose_favourite, curves_of, grid_facts, jumps, moved_images, neighbours, rounding, shared_images,
+                        table_cells, where)
 from gdlab.io import load_array_dir, load_arrays, read_json, setup_logging, write_json
 
 log = setup_logging(snakemake.log[0])
@@ -51,6 +51,8 @@ first = fav_runs[fav_runs["seed"] == seed].iloc[0]
 budgets = [{"epochs": b["epochs"], "verdict": b["verdict"],
             "val_accuracy": [r["val_accuracy"] for r in b["rows"]],
             "test_accuracy": [r["test_accuracy"] for r in b["rows"]]} for b in checks["budgets"]]
+for before, after in zip(budgets, budgets[1:]):  # a doubling's change, seed by seed, in validation images
+    after["moved_images"] = moved_images(before["val_accuracy"], after["val_accuracy"], p.val_size)
 kept = next(b for b in budgets if b["epochs"] == checks["kept_epochs"])
 f64 = checks["float64_run"]
 trained = {"budgets": budgets, "epochs": kept["epochs"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -124,25 +125,31 @@ def curves(inputs, out, params):
         draw_curves(fig, axes, table, pd.read_csv(inputs.points))
 
 
-def best_lr(inputs, out, params):
-    """The best learning rate at each batch size (dots), and the range of rates level with it within the seeds'
-    spread (bars), both axes logarithmic."""
-    best = read_json(inputs.summary)["grid_facts"]["best_by_batch"]
-    sizes = [b["batch_size"] for b in best]
-    rates = sorted(pd.read_csv(inputs.points)["lr"].unique())
-    # Printed at 62 % of the text width: drawn at that width, so that its text prints at the size it is set in.
-    with figure(out, params.style | {"width_in": 0.62 * params.style["width_in"]}, height=1.2) as (fig, ax):
-        for b in best:
-            ax.plot([b["batch_size"]] * 2, [min(b["level_lrs"]), max(b["level_lrs"])], color="C0", lw=6, alpha=0.3,
-                    solid_capstyle="round")
-        ax.plot(sizes, [b["lr"] for b in best], "o-", color="C0", label="best rate")
-        ax.plot([], [], color="C0", lw=6, alpha=0.3, label="level with it within the spread")
-        ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="learning rate",
-               ylim=(rates[0] / 1.5, rates[-1] * 1.5))
-        ax.set_xticks(sizes, [str(s) for s in sizes])
-        ax.set_yticks(rates, [f"{r:g}" for r in rates])
-        ax.minorticks_off()
-        ax.legend(fontsize=8)
+def draw_final_accuracy(ax, points):
+    """The study at a glance: each point's validation accuracy at the end of its run (%) against its learning rate,
+    one line per batch size (light to dark as the batch grows, not the rates' colours of the curves): the mean over
+    the seeds, the bar their range. Points where a seed ended unstable or diverged are left out, as from every
+    comparison; the axis spans only the points kept, so that tenths of a point between the best rates show."""
+    stable = points[points["seeds_unstable"] == 0]
+    rates, batches = sorted(points["lr"].unique()), sorted(points["batch_size"].unique())
+    for i, batch in enumerate(batches):
+        p = stable[stable["batch_size"] == batch].sort_values("lr")
+        mean, low, high = (100 * p[c] for c in ("val_accuracy", "val_accuracy_min", "val_accuracy_max"))
+        left_out = ", ".join(f"{r:g}" for r in sorted(set(rates) - set(p["lr"])))  # where a line stops, a seed failed
+        ax.errorbar(p["lr"], mean, yerr=[mean - low, high - mean], marker="o", ms=3, lw=1.2, capsize=2,
+                    color=plt.cm.viridis(0.85 * i / max(1, len(batches) - 1)),
+                    label=f"batch {batch}" + (f" (η = {left_out} left out)" if left_out else ""))
+    ax.set(xscale="log", xlabel="learning rate η", ylabel="validation accuracy (%)")
+    ax.set_xticks(rates, [f"{r:g}" for r in rates])
+    ax.minorticks_off()
+    ax.legend(fontsize=8, ncols=2)
+
+
+def final_accuracy(inputs, out, params):
+    """The study's validation accuracy at the end of each run against the learning rate, one line per batch size
+    (draw_final_accuracy), from the grid's points."""
+    with figure(out, params.style, height=1.2) as (fig, ax):
+        draw_final_accuracy(ax, pd.read_csv(inputs.points))
 
 
 def draw_weights(fig, axes, W, quantile):
