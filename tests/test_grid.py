@@ -463,11 +463,9 @@ def test_jumps_the_largest_fall_per_rate_and_in_the_last_epochs():
     by = {r["lr"]: r for r in out["by_rate"]}
     assert by.keys() == {0.5, 2.0}
     assert by[2.0]["fall"] == pytest.approx(0.08) and by[2.0]["batch_size"] == 64  # 0.90 -> 0.82, the seeds' mean
-    assert by[2.0]["smallest_batch_fall"] == pytest.approx(0.08) and by[2.0]["largest_batch_fall"] == pytest.approx(0.01)
     assert by[0.5]["fall"] <= 0.0  # it never fell before its last epochs
     assert out["late_fall"] == pytest.approx(0.02)  # 0.92 -> 0.90 at (0.5, 128), in the last 2 epochs
     assert not out["late_steady"]
-    assert by[2.0]["calmer"] and by[0.5]["calmer"] is False and out["calmer_lrs"] == [2.0]  # 0.5 never fell
     assert [r["lr"] for r in out["falling"]] == [2.0] and out["steady_lrs"] == [0.5]
     # A fall of at most one step (one image of one seed), give or take rounding, is no fall.
     noise = curves_table(runs)

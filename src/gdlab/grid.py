@@ -180,11 +180,9 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
     """How erratic training was: per point (its seeds' mean curve, from epoch 1 on), the largest fall of the
     validation accuracy from one epoch to the next, except in the last ``last`` epochs, where a linearly falling rate
     is near 0; and the largest fall within those. Points with a seed unstable or diverged are left out. Per rate:
-    its largest fall (and where), the falls at its smallest and largest batch, and whether it fell less at the grid's
-    largest batch than at its smallest (None where one is left out); the rates that fell (``falling``), those of
-    them that fell less at the largest batch (``calmer_lrs``), and those that never fell by more than the smallest
-    change a mean curve can make (one of the ``n_images`` validation images, of one seed), which counts as steady
-    (``steady_lrs``); and whether the last epochs were steady by the same measure (``late_steady``)."""
+    its largest fall (and where); the rates that fell (``falling``), and those that never fell by more than the
+    smallest change a mean curve can make (one of the ``n_images`` validation images, of one seed), which counts as
+    steady (``steady_lrs``); and whether the last epochs were steady by the same measure (``late_steady``)."""
     step = 1 / (curves["seed"].nunique() * n_images)
 
     def steady(fall: float) -> bool:  # no fall by more than one step, give or take rounding
@@ -193,28 +191,19 @@ def jumps(curves: pd.DataFrame, points: pd.DataFrame, n_images: int, last: int =
     fall = falls(curves, points)
     if fall.shape[1] == 0:  # one epoch: no epoch to fall from
         return {"by_rate": [], "late_fall": 0.0, "late_steady": True, "last_epochs": 0, "falling": [],
-                "steady_lrs": [], "calmer_lrs": []}
+                "steady_lrs": []}
     last = min(last, fall.shape[1] - 1)  # a short run: at least one fall counts as early
     early = fall.iloc[:, : fall.shape[1] - last].max(axis=1)
     late = fall.iloc[:, fall.shape[1] - last:].max(axis=1) if last > 0 else early * 0
     by_rate = []
-    sizes = points["batch_size"]
     for lr, f in early.groupby(level="lr"):
         f = f.droplevel("lr")
-        # Calmer: it fell less at the grid's largest batch than at its smallest, both kept at this rate (None: one
-        # of them left out, so the rate cannot say).
-        ends = sizes.min() in f.index and sizes.max() in f.index
         by_rate.append({"lr": float(lr), "fall": float(f.max()), "fall_pp": 100 * float(f.max()),
-                        "batch_size": int(f.idxmax()),
-                        "smallest_batch": int(f.index.min()), "smallest_batch_fall": float(f.loc[f.index.min()]),
-                        "largest_batch": int(f.index.max()), "largest_batch_fall": float(f.loc[f.index.max()]),
-                        "calmer": bool(f.loc[sizes.max()] < f.loc[sizes.min()]) if ends else None})
+                        "batch_size": int(f.idxmax())})
     falling = [r for r in by_rate if not steady(r["fall"])]
     return {"by_rate": by_rate, "late_fall": float(late.max()), "late_steady": steady(late.max()),
             "last_epochs": last, "falling": falling,
-            "steady_lrs": [r["lr"] for r in by_rate if steady(r["fall"])],
-            # The rates that fell, and fell less at the largest batch than at the smallest.
-            "calmer_lrs": [r["lr"] for r in falling if r["calmer"]]}
+            "steady_lrs": [r["lr"] for r in by_rate if steady(r["fall"])]}
 
 
 def enough_epochs(seeds_at, first: list, epochs: int, doublings: int) -> list[dict]:
