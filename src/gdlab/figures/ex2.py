@@ -57,7 +57,7 @@ def draw_lr_study(fig, axes, runs, c_min, bound, n, last=10):
     # Below the panels (inside, it would cover curves); the figure leaves the bottom for it.
     (handles, labels), (tail_handles, tail_labels) = ax.get_legend_handles_labels(), tail.get_legend_handles_labels()
     fig.legend(handles + tail_handles, labels + tail_labels, loc="lower center", ncols=4, fontsize=8, title_fontsize=8,
-               title="dashed: η > 2/L, its even and odd epochs drawn as two lines")
+               title="dashed: η > 2/L, even and odd epochs drawn apart (one line where they coincide)")
 
 
 def lr_study(inputs, out, params):
