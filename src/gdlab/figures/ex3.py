@@ -127,7 +127,7 @@ def curves(inputs, out, params):
 
 def draw_final_accuracy(ax, points):
     """The study at a glance: each point's validation accuracy at the end of its run (%) against its learning rate,
-    one line per batch size (light to dark as the batch grows, not the rates' colours of the curves): the mean over
+    one line per batch size (dark to light as the batch grows, not the rates' colours of the curves): the mean over
     the seeds, the bar their range. Points where a seed ended unstable or diverged are left out, as from every
     comparison; the axis spans only the points kept, so that tenths of a point between the best rates show."""
     stable = points[points["seeds_unstable"] == 0]
