@@ -35,6 +35,27 @@ def test_no_figure_sets_text_below_seven_points():
             assert FontProperties(size=matplotlib.rcParams[key]).get_size_in_points() >= SMALLEST_PT, key
 
 
+def test_subscripts_print_at_seven_points_or_more():
+    """Mathtext sets a subscript at 0.7 of its text's size (c₁, a_t): a label that has one needs 10 pt, not the
+    8 pt of the figures' smaller legends."""
+    from matplotlib.text import Text
+
+    from gdlab.figures.ex1 import draw_loss_curve
+    from gdlab.figures.review import draw_c1
+
+    style = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["plot"]["style"]
+    with plt.style.context(style):
+        fig, axes = plt.subplots(2, 2)
+        draw_c1(*axes[0], [{"start": -3.0, "c1": [0.9, 0.5, 0.1]}, {"start": 0.0, "c1": [0.25, 0.1, 0.05]}])
+        draw_loss_curve(*axes[1], [0.5, 0.3, 0.2], [1.0, 0.1, 0.01], 0.1, 0.1, 1.0, 10)
+        fig.canvas.draw()
+        subscripted = [t for t in fig.findobj(Text) if re.search(r"\$[^$]*_[^$]*\$", t.get_text())]
+        assert len({t.get_text() for t in subscripted}) >= 4  # titles, axis labels, the legend's entries
+        for t in subscripted:
+            assert 0.7 * t.get_fontsize() >= SMALLEST_PT, (t.get_text(), t.get_fontsize())
+    plt.close(fig)
+
+
 def test_the_full_width_fits_the_page():
     width = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["plot"]["width_in"]
     assert width <= TEXT_WIDTH_IN

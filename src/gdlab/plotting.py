@@ -25,6 +25,9 @@ def figure(out: str | Path, style: dict, ncols: int = 1, nrows: int = 1, height:
                                  **kwargs)
         try:
             yield fig, axes
+            # Twice: the first pass shrinks the panels to fit what lies outside them, and a legend anchored below a
+            # panel rises with it, leaving a blank strip at the foot; the second fits the panels to where it now is.
+            fig.tight_layout(rect=rect)
             fig.tight_layout(rect=rect)
             with atomic_path(out) as tmp:
                 # No date or version metadata: same data, same bytes.

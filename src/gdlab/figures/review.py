@@ -95,15 +95,16 @@ def draw_c1(ax1, ax2, paths):
     """Left: c₁ and c₁″, shaded where c₁″ < 0, with a dot at each start; right: c₁ along GD from each start
     (``paths``: dicts with start and the c1 values per step)."""
     xs = np.linspace(-8, 6, 401)
-    ax1.plot(xs, c1(xs), label=r"$c_1(x) = (\sigma(x)-1)^2$")
-    ax1.plot(xs, c1_second(xs), label=r"$c_1''(x)$")
+    ax1.plot(xs, c1(xs), label=r"$c_1$")
+    ax1.plot(xs, c1_second(xs), label=r"$c_1''$")
     ax1.axhline(0, color="k", lw=0.6)
     ax1.axvline(-np.log(2), color="k", ls=":", lw=0.8, label=r"$x = -\log 2$")
-    ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label=r"$c_1'' < 0$: concave")
+    ax1.fill_between(xs, -0.2, 1.05, where=c1_second(xs) < 0, color="C3", alpha=0.1, label="concave")
     for k, p in enumerate(paths):
         ax1.plot(p["start"], c1(p["start"]), "o", color=f"C{k + 2}", ms=5)
     ax1.set(xlabel="x", ylabel=r"$c_1(x)$, $c_1''(x)$", ylim=(-0.2, 1.05), title=r"$c_1$ and $c_1''$")
-    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8)  # below: c₁ fills the panel
+    # Below the panel (c₁ fills it), at the figure's text size: a subscript prints at 0.7 of it, 7 pt.
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     widths = np.linspace(3.6, 1.2, len(paths))  # thick and pale under thin: runs near 1 lie on each other
     for k, (p, lw) in enumerate(zip(paths, widths)):
         ax2.plot(range(len(p["c1"])), p["c1"], color=f"C{k + 2}", lw=lw, alpha=0.7,
