@@ -40,17 +40,18 @@ def test_subscripts_print_at_seven_points_or_more():
     8 pt of the figures' smaller legends."""
     from matplotlib.text import Text
 
-    from gdlab.figures.ex1 import draw_loss_curve
+    from gdlab.figures.ex1 import draw_loss_curve, draw_lr_study
     from gdlab.figures.review import draw_c1
 
     style = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["plot"]["style"]
     with plt.style.context(style):
-        fig, axes = plt.subplots(2, 2)
+        fig, axes = plt.subplots(3, 2)  # every figure whose text has a subscript
         draw_c1(*axes[0], [{"start": -3.0, "c1": [0.9, 0.5, 0.1]}, {"start": 0.0, "c1": [0.25, 0.1, 0.05]}])
         draw_loss_curve(*axes[1], [0.5, 0.3, 0.2], [1.0, 0.1, 0.01], 0.1, 0.1, 1.0, 10)
+        draw_lr_study(fig, axes[2], [{"lr": 0.1, "cost": [0.5, 0.3, 0.2]}], 0.1, 10.0, 2)
         fig.canvas.draw()
         subscripted = [t for t in fig.findobj(Text) if re.search(r"\$[^$]*_[^$]*\$", t.get_text())]
-        assert len({t.get_text() for t in subscripted}) >= 4  # titles, axis labels, the legend's entries
+        assert len({t.get_text() for t in subscripted}) >= 6  # titles, axis labels, the legend's entries
         for t in subscripted:
             assert 0.7 * t.get_fontsize() >= SMALLEST_PT, (t.get_text(), t.get_fontsize())
     plt.close(fig)
