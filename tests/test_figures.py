@@ -177,3 +177,26 @@ def test_final_accuracy_draws_each_batch_size_with_its_seeds_range_and_leaves_ou
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["batch 64", "batch 128 (η = 1 left out)"]
     assert ax.get_xscale() == "log" and ax.get_ylim()[0] > 50  # the unstable point does not stretch the axis
     plt.close(fig)
+
+
+def test_the_study_curves_say_what_the_line_and_the_shading_are_and_what_is_left_out():
+    """3 g's curves (the notebook shows them without a caption): the legend's title says the line is the mean of the
+    seeds and the shading their range, with the number of seeds; a rate left out at a batch size says where."""
+    import pandas as pd
+
+    from gdlab.figures.ex3 import curves_layout, draw_curves
+    from gdlab.grid import points_table
+
+    runs = pd.DataFrame([{"lr": lr, "batch_size": bs, "seed": seed, "status": "unstable" if (lr, bs, seed) == (8.0, 64, 3)
+                          else "trained", "val_accuracy": 0.9, "epochs": 2, "start_cost": 2.3, "val_cost": 0.3,
+                          "test_accuracy": 0.9, "test_cost": 0.3, "examples": 2, "steps": 2}
+                         for lr in (0.5, 8.0) for bs in (64, 128) for seed in (1, 2, 3)])
+    curves = pd.DataFrame([{"lr": r.lr, "batch_size": r.batch_size, "seed": r.seed, "epoch": e,
+                            "val_accuracy": 0.8 + 0.05 * e} for r in runs.itertuples() for e in range(3)])
+    rows, cols = curves_layout(2)
+    fig, axes = plt.subplots(rows, cols, squeeze=False)
+    draw_curves(fig, axes, curves, points_table(runs))
+    legend = [ax.get_legend() for ax in axes.flat if ax.get_legend()][0]
+    assert legend.get_title().get_text() == "line: the mean of 3 seeds\nshaded: their range"
+    assert [t.get_text() for t in legend.get_texts()] == ["η = 0.5", "η = 8\n(left out at batch 64)"]
+    plt.close(fig)

@@ -81,7 +81,8 @@ def draw_curves(fig, axes, curves, points):
     epoch), one panel per batch size (``axes``: a grid, :func:`curves_layout`), one colour per rate: the mean over
     the seeds, and the range between them shaded. The error axis is logarithmic, so that the tenths of a point
     between the rates near the best and the falls of several points both show. Points where a seed ended unstable or
-    diverged are left out, as from every comparison. The legend fills the spare panel that the layout keeps."""
+    diverged are left out, as from every comparison. The legend fills the spare panel that the layout keeps, and
+    says what the lines and the shading are."""
     stable = points[points["seeds_unstable"] == 0]
     kept = curves[curves["epoch"] > 0].merge(stable[POINT], on=POINT)  # epoch 0 is the start, near 90 % error
     error = 100 * (1 - kept.groupby(["batch_size", "lr", "epoch"])["val_accuracy"].agg(["mean", "min", "max"]))
@@ -113,7 +114,9 @@ def draw_curves(fig, axes, curves, points):
     handles = [Line2D([], [], color=f"C{i}", lw=1.2) for i in range(len(rates))]
     for ax in spare:
         ax.axis("off")
-    spare[0].legend(handles, labels, loc="center", fontsize=8)
+    seeds = curves["seed"].nunique()  # the figure says what it draws: a reader of the notebook has no caption
+    spare[0].legend(handles, labels, loc="center", fontsize=8, title_fontsize=8,
+                    title=f"line: the mean of {seeds} seeds\nshaded: their range")
 
 
 def curves(inputs, out, params):
