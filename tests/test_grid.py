@@ -242,8 +242,9 @@ def test_best_by_batch_and_the_rates_level_with_it():
     b16, b256 = best_by_batch(g)
     assert b16 == {"batch_size": 16, "lr": 0.1, "val_accuracy": 0.92, "val_accuracy_min": 0.918,
                    "val_accuracy_max": 0.922, "epochs": 10.0, "val_accuracy_range": pytest.approx(0.004),
-                   "level_lrs": [0.1, 1.0]}  # 0.917 + 0.002 ≥ 0.92 − 0.002; 0.90 + 0.002 is not
+                   "level_lrs": [0.1, 1.0], "tied_lrs": [1.0]}  # 0.917 + 0.002 ≥ 0.92 − 0.002; 0.90 + 0.002 is not
     assert b256["lr"] == 1.0 and b256["level_lrs"] == [0.1, 1.0]  # 0.86 + 0.01 ≥ 0.87 − 0.01
+    assert b256["tied_lrs"] == [0.1]  # the best itself is not "tied with" itself
     assert all(isinstance(b["batch_size"], int) and isinstance(b["lr"], float) for b in (b16, b256))
 
 
@@ -302,6 +303,7 @@ def test_a_change_of_the_best_rate_within_a_tie_is_no_move():
                 (0.01, 256, 0.899, 0.004, "trained"), (0.1, 256, 0.90, 0.004, "trained")])
     f = grid_facts(tie)
     assert [b["level_lrs"] for b in f["best_by_batch"]] == [[0.01], [0.01, 0.1]]
+    assert [b["tied_lrs"] for b in f["best_by_batch"]] == [[], [0.01]]  # alone at batch 16: the sheet names no tie
     assert (f["trend_moves"], f["trend_ties"], f["trend_steps"]) == (0, 1, 1)
     apart = tie.assign(val_accuracy_min=lambda t: t["val_accuracy"] - 0.0004,
                        val_accuracy_max=lambda t: t["val_accuracy"] + 0.0004)  # the same means, narrower seeds

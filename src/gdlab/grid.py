@@ -142,9 +142,9 @@ def choose_favourite(points: pd.DataFrame) -> pd.Series:
 
 
 def best_by_batch(points: pd.DataFrame) -> list[dict]:
-    """For each batch size: the rate with the best mean validation accuracy, and every rate
-    level with it (:func:`level`: their seeds' ranges overlap). Points where a seed
-    ended unstable or diverged are never the best, nor level with it."""
+    """For each batch size: the rate with the best mean validation accuracy, every rate level
+    with it (:func:`level`: their seeds' ranges overlap), and those other than the best.
+    Points where a seed ended unstable or diverged are never the best, nor level with it."""
     out = []
     for bs, rows in points[points["seeds_unstable"] == 0].groupby("batch_size", sort=True):
         best = ranked(rows).iloc[-1]
@@ -153,7 +153,8 @@ def best_by_batch(points: pd.DataFrame) -> list[dict]:
                     "val_accuracy_min": float(best["val_accuracy_min"]),
                     "val_accuracy_max": float(best["val_accuracy_max"]),
                     "val_accuracy_range": float(best["val_accuracy_range"]), "epochs": float(best["epochs"]),
-                    "level_lrs": sorted(float(v) for v in tied["lr"])})
+                    "level_lrs": sorted(float(v) for v in tied["lr"]),
+                    "tied_lrs": sorted(float(v) for v in tied["lr"] if v != best["lr"])})
     return out
 
 
