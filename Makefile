@@ -15,7 +15,7 @@ TARGETS ?=
 TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lint bench peaks clean venv check
+.PHONY: report provenance test lint bench peaks clean venv check
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -24,13 +24,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# A build killed with SIGKILL leaves Snakemake's lock behind; gdlab.locks releases it when no build runs here.
+# A build killed with SIGKILL leaves Snakemake's lock behind; gdlab.locks releases it when no build runs here. One
+# Snakemake call builds everything and the check of the own hand-in (each start of Snakemake costs seconds), then
+# the provenance record.
 report: $(STAMP)
 	$(BIN)/python -m gdlab.locks
-	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(TARGETS) $(ARGS)
-	mkdir -p results/report
-	$(BIN)/snakemake --report results/report/provenance.html $(TARGETS) $(ARGS)
-	$(if $(TARGETS),,$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) results/check/_self/passed.txt $(ARGS))
+	$(BIN)/snakemake --cores $(CORES) --scheduler $(SCHEDULER) $(or $(TARGETS),all results/check/_self/passed.txt) $(ARGS)
+	@$(MAKE) --no-print-directory provenance
+
+# Snakemake's report of the build, made again only when it could differ: a file it describes (a result, a log, the
+# workflow, the config, the code) is newer than it, or other TARGETS or ARGS ask for another. So a `make report`
+# with nothing to do stays quick. The stamp is written first: a report that fails is older than it, so made again.
+PROVENANCE := results/report/provenance.html
+PROVENANCE_OF := results/report/.provenance-of
+provenance: $(STAMP)
+	@mkdir -p results/report
+	@if [ -f $(PROVENANCE) ] && [ "$$(cat $(PROVENANCE_OF) 2>/dev/null)" = "$(TARGETS) $(ARGS)" ] \
+	  && [ -z "$$(find results workflow config report src pyproject.toml -type f -newer $(PROVENANCE) \
+	              ! -name '*.pyc' -print -quit)" ]; then \
+	  echo "The provenance record is up to date: $(PROVENANCE)"; \
+	else \
+	  echo "$(TARGETS) $(ARGS)" > $(PROVENANCE_OF) && $(BIN)/snakemake --report $(PROVENANCE) $(TARGETS) $(ARGS); \
+	fi
 
 # The teaching assistants' checker: every group's hand-in in HANDINS (zips or folders), sandboxed; reports under
 # results/check/ (README "For teaching assistants"). PROFILE=workflow/profiles/slurm runs it on a cluster.

@@ -147,7 +147,7 @@ def seeded_rules(rules: Path = REPO / "workflow" / "rules") -> list[str]:
 # The two full builds the end-to-end tests read, by fixture name: how each is made. Both run config/test.yaml's guard
 # against undeclared inputs (read_guard, and shadow for pandoc's and typst's rules), each with one of Snakemake's
 # schedulers. `pristine`: everything, the default scheduler (ilp), in a git checkout (so the appendix's commit is a
-# real one). It ends as `make report` does, with the teaching assistants' check of its own hand-in (in their
+# real one). It includes, as `make report` does, the teaching assistants' check of its own hand-in (in their
 # sandbox, where bubblewrap is installed): the run of the hand-in from its zip, offline, that tests read.
 # `second`: the determinism witness — every job that draws random numbers (and what it needs, the data's download
 # and preparation included), made again independently in a checkout of its own, with the other scheduler (greedy).

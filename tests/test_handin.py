@@ -208,7 +208,7 @@ def test_the_runs_of_4_to_6_take_the_functions_of_the_other_notebooks_by_name_an
 
 
 def test_the_hand_in_runs_from_the_zip_alone_without_network_and_gives_the_stored_numbers(built, notebooks):
-    """The check that `make report` ends with (and the shared test build too) runs every notebook of
+    """The check that `make report` includes (and the shared test build too) runs every notebook of
     results/submission.zip in the teaching assistants' sandbox: the zip unpacked alone, read-only, no network, nothing
     else of the checkout (tests/test_check_sandbox.py shows each of those walls). Every cell ran, and every number a
     cell prints again is the number it printed when handed in."""
