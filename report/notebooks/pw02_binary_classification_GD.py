@@ -30,11 +30,13 @@ plt.rcParams["figure.dpi"] = {{ cfg.plot.dpi }}  # the PDFs' resolution: figures
 
 # %%
 df = pd.read_csv("Dataset_spine.csv")
-# Kaggle's copy names the features Col1..Col12 and has a 14th column of notes (pandas: "Unnamed: 13"), which the
-# course's code drops; the copy handed in here names its columns. Either way the same 12 features remain.
+df = df.drop(columns=[c for c in df.columns if c.startswith("Unnamed")])  # Kaggle's 14th column, of notes
+# YOUR CODE (START)
+# Kaggle's copy names the features Col1..Col12; the copy handed in here names its columns. Either way the same 12
+# features remain, under these names.
 features = {{ cfg.ex2.features }}
-df = df.drop(columns=[c for c in df.columns if c.startswith("Unnamed")])
 df = df.rename(columns={f"Col{i + 1}": name for i, name in enumerate(features)})
+# YOUR CODE (END)
 print(df.shape)
 print(df["{{ cfg.ex2.label }}"].value_counts().to_string())
 df.head()
