@@ -37,14 +37,15 @@ report: $(STAMP)
 # with nothing to do stays quick. The stamp is written first: a report that fails is older than it, so made again.
 PROVENANCE := results/report/provenance.html
 PROVENANCE_OF := results/report/.provenance-of
+PROVENANCE_KEY = $(TARGETS) $(ARGS)
 provenance: $(STAMP)
 	@mkdir -p results/report
-	@if [ -f $(PROVENANCE) ] && [ "$$(cat $(PROVENANCE_OF) 2>/dev/null)" = "$(TARGETS) $(ARGS)" ] \
+	@if [ -f $(PROVENANCE) ] && [ "$$(cat $(PROVENANCE_OF) 2>/dev/null)" = "$(PROVENANCE_KEY)" ] \
 	  && [ -z "$$(find results workflow config report src pyproject.toml -type f -newer $(PROVENANCE) \
 	              ! -name '*.pyc' -print -quit)" ]; then \
 	  echo "The provenance record is up to date: $(PROVENANCE)"; \
 	else \
-	  echo "$(TARGETS) $(ARGS)" > $(PROVENANCE_OF) && $(BIN)/snakemake --report $(PROVENANCE) $(TARGETS) $(ARGS); \
+	  echo "$(PROVENANCE_KEY)" > $(PROVENANCE_OF) && $(BIN)/snakemake --report $(PROVENANCE) $(TARGETS) $(ARGS); \
 	fi
 
 # The teaching assistants' checker: every group's hand-in in HANDINS (zips or folders), sandboxed; reports under
